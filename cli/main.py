@@ -1,0 +1,97 @@
+"""The ``segment`` command: global options, the one error handler, and the sub-commands.
+
+Exit codes (the same for every command): 0 ok; 1 internal error (a bug); 2 usage
+error; 3 input or data error; 4 a check found a difference.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import traceback
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+from typing import Annotated
+
+import typer
+from typer.core import TyperGroup
+
+from segment.errors import SegmentError
+
+
+@dataclass(frozen=True)
+class Settings:
+    quiet: bool = False
+    debug: bool = False
+
+
+class SegmentGroup(TyperGroup):
+    """Turns a SegmentError from any command into one line on stderr and its exit code."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except SegmentError as e:
+            settings = ctx.obj if isinstance(ctx.obj, Settings) else Settings()
+            if settings.debug:
+                traceback.print_exc()
+            print(f"error: {e}", file=sys.stderr)
+            raise typer.Exit(e.exit_code) from None
+
+
+app = typer.Typer(
+    cls=SegmentGroup,
+    help="Telecom customer segmentation from call-detail and billing extracts.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    rich_markup_mode="rich",
+)
+
+
+def _version() -> str:
+    try:
+        return version("segment")
+    except PackageNotFoundError:  # running from a checkout without installing
+        return "0+unknown"
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        print(f"segment {_version()}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or warnings on stderr.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show the traceback of errors.")] = False,
+    show_version: Annotated[
+        bool, typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Telecom customer segmentation from call-detail and billing extracts.
+
+    Exit codes: 0 ok, 1 internal error, 2 usage error, 3 input or data error, 4 check failed.
+    """
+    ctx.obj = Settings(quiet=quiet, debug=debug)
+
+
+from . import features as _features  # noqa: E402  (commands register themselves on app)
+from . import sample as _sample  # noqa: E402
+
+_features.register(app)
+_sample.register(app)
+
+
+def run() -> None:
+    """Console-script entry point."""
+    if hasattr(signal, "SIGPIPE"):
+        # `segment ... | head` ends quietly instead of raising BrokenPipeError.
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    app()
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,35 @@
+"""Options shared by several commands, declared once."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class Population(str, Enum):
+    stable = "stable"
+    all = "all"
+
+
+DataDir = Annotated[Optional[Path], typer.Option("--data", "-d", help="Folder holding customers.*, cdr.* (or cdr/), billing.* and the optional interactions.*, recharges.*.", show_default=False)]
+Customers = Annotated[Optional[str], typer.Option(help="customers table: a file, glob or folder (overrides --data).", rich_help_panel="Inputs")]
+Cdr = Annotated[Optional[str], typer.Option(help="cdr table: a file, glob or folder (overrides --data).", rich_help_panel="Inputs")]
+Billing = Annotated[Optional[str], typer.Option(help="billing table: a file, glob or folder (overrides --data).", rich_help_panel="Inputs")]
+Interactions = Annotated[Optional[str], typer.Option(help="interactions table (optional).", rich_help_panel="Inputs")]
+Recharges = Annotated[Optional[str], typer.Option(help="recharges table (optional).", rich_help_panel="Inputs")]
+ConfigFile = Annotated[Optional[Path], typer.Option("--config", "-c", help="TOML config: column mapping and thresholds.", show_default=False)]
+Encoding = Annotated[Optional[str], typer.Option(help="Encoding of CSV inputs (utf-8, gbk, ...); overrides the config.", rich_help_panel="Inputs")]
+OutputFormat = Annotated[Format, typer.Option("--format", "-f", help="table for people; json or csv for scripts (data only on stdout).")]
+Force = Annotated[bool, typer.Option("--force", help="Overwrite an existing output.")]
+Threads = Annotated[Optional[int], typer.Option(help="DuckDB threads (default: all cores).", rich_help_panel="Engine")]
+MemoryLimit = Annotated[Optional[str], typer.Option(help="DuckDB memory limit, e.g. 4GB; beyond it DuckDB spills to --temp-dir.", rich_help_panel="Engine")]
+TempDir = Annotated[Optional[Path], typer.Option(help="Folder where DuckDB spills when over the memory limit.", rich_help_panel="Engine")]

@@ -1,0 +1,95 @@
+"""Output for people (rich, on stdout for tables and stderr for progress) and for
+machines (JSON and CSV written with the standard library, never through rich)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+import time
+from typing import Any, Iterable, Sequence
+
+from rich.console import Console
+
+SCHEMA_VERSION = 1
+
+
+def out_console() -> Console:
+    # rich already honours NO_COLOR and drops colour when stdout is not a terminal.
+    return Console(file=sys.stdout, highlight=False)
+
+
+def err_console() -> Console:
+    return Console(file=sys.stderr, highlight=False)
+
+
+def write_json(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj, indent=2, ensure_ascii=False, default=str) + "\n")
+    sys.stdout.flush()
+
+
+def write_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    w = csv.writer(sys.stdout, lineterminator="\n")
+    w.writerow(columns)
+    for r in rows:
+        w.writerow(["" if v is None else v for v in r])
+    sys.stdout.flush()
+
+
+def fmt_num(x: Any, digits: int = 4) -> str:
+    if x is None:
+        return "–"
+    if isinstance(x, float):
+        if x == 0:
+            return "0"
+        if abs(x) >= 1e5 or abs(x) < 1e-3:
+            return f"{x:.3g}"
+        return f"{x:.{digits}g}"
+    return str(x)
+
+
+class Reporter:
+    """Stage-by-stage progress on stderr: a spinner on a terminal, log lines otherwise."""
+
+    def __init__(self, quiet: bool = False, name: str = "segment"):
+        self.quiet = quiet
+        self.name = name
+        self.t0 = time.perf_counter()
+        self.console = err_console()
+        self._status = None
+        self.is_tty = self.console.is_terminal and not os.environ.get("CI")
+
+    def __call__(self, stage: str) -> None:
+        if self.quiet:
+            return
+        elapsed = time.perf_counter() - self.t0
+        if self.is_tty:
+            if self._status is None:
+                self._status = self.console.status(stage)
+                self._status.start()
+            else:
+                self._status.update(stage)
+        else:
+            print(f"{self.name}: [{elapsed:6.1f}s] {stage}", file=sys.stderr, flush=True)
+
+    def warn(self, message: str) -> None:
+        if not self.quiet:
+            self.stop()
+            self.console.print(f"[yellow]warning:[/] {message}", soft_wrap=True)
+
+    def info(self, message: str) -> None:
+        if not self.quiet:
+            self.stop()
+            self.console.print(message, soft_wrap=True)
+
+    def stop(self) -> None:
+        if self._status is not None:
+            self._status.stop()
+            self._status = None
+
+    def done(self, what: str = "done") -> None:
+        self.stop()
+        if not self.quiet:
+            elapsed = time.perf_counter() - self.t0
+            print(f"{self.name}: [{elapsed:6.1f}s] {what}", file=sys.stderr, flush=True)

@@ -1,0 +1,172 @@
+"""One frozen configuration object with every threshold the tool uses.
+
+Defaults are the documented values; a TOML file (``--config segment.toml``)
+overrides any of them and maps a user's own column names onto the canonical ones::
+
+    [input]
+    encoding = "gbk"
+
+    [columns.cdr]            # canonical = "your column"
+    customer_id = "msisdn_hash"
+    start_time = "call_begin"
+
+    [features]
+    months = 3
+    population = "stable"
+
+Unknown sections or keys are errors, so a typo never silently falls back to a default.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+from .schema import TABLES
+
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d:[0-5]\d$")
+
+
+@dataclass(frozen=True)
+class InputConfig:
+    encoding: str = "utf-8"  # CSV encoding; gbk and anything Python can decode is accepted
+    delimiter: str = ","  # CSV field separator
+
+
+@dataclass(frozen=True)
+class FeatureConfig:
+    months: int = 3  # calendar months in the window
+    end_month: str = ""  # 'YYYY-MM'; empty = the latest month present in billing
+    population: str = "stable"  # stable: bill + event in every month; all: any activity
+    night_start: str = "07:00:00"  # an event is nocturnal unless night_start < t < night_end
+    night_end: str = "19:00:00"
+    long_call_s: int = 600  # a voice call at least this long counts as a long call
+    pareto_share: float = 0.8  # share of interactions for percent_pareto_interactions
+    competitor_hotlines: tuple[str, ...] = ("10010", "10000")  # competitors' service numbers
+
+
+@dataclass(frozen=True)
+class QualityConfig:
+    # Share of CDR rows in the window whose customer is not in customers above which
+    # the run stops (exit 3) instead of reporting and excluding them.
+    max_unknown_customer_share: float = 0.05
+
+
+@dataclass(frozen=True)
+class Config:
+    input: InputConfig = field(default_factory=InputConfig)
+    features: FeatureConfig = field(default_factory=FeatureConfig)
+    quality: QualityConfig = field(default_factory=QualityConfig)
+    # table -> canonical column -> the user's column name
+    columns: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def source_column(self, table: str, canonical: str) -> str:
+        """Name of the column in the user's file that holds ``canonical``."""
+        return self.columns.get(table, {}).get(canonical, canonical)
+
+    def replace(self, **sections: Any) -> "Config":
+        """A copy with some fields of some sections changed: ``replace(features={"months": 2})``."""
+        changes = {}
+        for name, values in sections.items():
+            current = getattr(self, name)
+            changes[name] = dataclasses.replace(current, **values) if values else current
+        out = dataclasses.replace(self, **changes)
+        validate(out)
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every value, defaults included (for manifests and ``--format json``)."""
+        d = dataclasses.asdict(self)
+        d["features"]["competitor_hotlines"] = list(self.features.competitor_hotlines)
+        return d
+
+
+def _section(cls, raw: dict[str, Any], where: str):
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: expected a table of settings")
+    known = {f.name: f for f in fields(cls)}
+    values = {}
+    for key, value in raw.items():
+        if key not in known:
+            raise ConfigError(f"{where}: unknown setting {key!r} (known: {', '.join(sorted(known))})")
+        default = known[key].default
+        if isinstance(default, tuple):
+            if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
+                raise ConfigError(f"{where}.{key}: expected a list of strings")
+            value = tuple(str(v) for v in value)
+        elif isinstance(default, bool) or not isinstance(value, type(default)):
+            if not (isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool)):
+                raise ConfigError(f"{where}.{key}: expected {type(default).__name__}, got {value!r}")
+            value = float(value)
+        values[key] = value
+    return cls(**values)
+
+
+def validate(cfg: Config) -> None:
+    f = cfg.features
+    if f.months < 1 or f.months > 24:
+        raise ConfigError(f"features.months must be between 1 and 24, got {f.months}")
+    if f.end_month and not _MONTH.match(f.end_month):
+        raise ConfigError(f"features.end_month must look like YYYY-MM, got {f.end_month!r}")
+    if f.population not in ("stable", "all"):
+        raise ConfigError(f"features.population must be 'stable' or 'all', got {f.population!r}")
+    for key in ("night_start", "night_end"):
+        if not _TIME.match(getattr(f, key)):
+            raise ConfigError(f"features.{key} must look like HH:MM:SS, got {getattr(f, key)!r}")
+    if not 0 < f.pareto_share <= 1:
+        raise ConfigError(f"features.pareto_share must be in (0, 1], got {f.pareto_share}")
+    if f.long_call_s < 1:
+        raise ConfigError(f"features.long_call_s must be at least 1, got {f.long_call_s}")
+    if not 0 <= cfg.quality.max_unknown_customer_share <= 1:
+        raise ConfigError("quality.max_unknown_customer_share must be in [0, 1]")
+    try:
+        "x".encode(cfg.input.encoding)
+    except LookupError:
+        raise ConfigError(f"input.encoding: unknown encoding {cfg.input.encoding!r}") from None
+    if len(cfg.input.delimiter) != 1:
+        raise ConfigError(f"input.delimiter must be one character, got {cfg.input.delimiter!r}")
+    for table, mapping in cfg.columns.items():
+        if table not in TABLES:
+            raise ConfigError(f"columns.{table}: unknown table (known: {', '.join(TABLES)})")
+        canon = {c.name for c in TABLES[table].columns}
+        for key, value in mapping.items():
+            if key not in canon:
+                raise ConfigError(f"columns.{table}.{key}: unknown column (known: {', '.join(sorted(canon))})")
+            if not isinstance(value, str) or not value or "\x00" in value:
+                raise ConfigError(f"columns.{table}.{key}: expected a column name, got {value!r}")
+
+
+def from_dict(raw: dict[str, Any], where: str = "config") -> Config:
+    sections = {"input": InputConfig, "features": FeatureConfig, "quality": QualityConfig}
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key == "columns":
+            if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+                raise ConfigError(f"{where}: [columns.<table>] must map canonical names to your column names")
+            values["columns"] = {t: dict(m) for t, m in value.items()}
+        elif key in sections:
+            values[key] = _section(sections[key], value, f"{where}: [{key}]")
+        else:
+            raise ConfigError(f"{where}: unknown section [{key}] (known: columns, {', '.join(sections)})")
+    cfg = Config(**values)
+    validate(cfg)
+    return cfg
+
+
+def load(path: Path | None) -> Config:
+    """Read a TOML config; ``None`` gives the defaults."""
+    if path is None:
+        return Config()
+    try:
+        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {path}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise ConfigError(f"{path}: not valid TOML: {e}") from None
+    return from_dict(raw, str(path))

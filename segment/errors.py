@@ -1,0 +1,56 @@
+"""Named failures. Each user-facing failure has its own class and exit code.
+
+Exit-code contract (the same for every command, listed in the README):
+0 success; 1 unexpected internal error (a bug); 2 usage error (bad option or
+option value, output exists without --force); 3 input or data error (missing
+file or column, bad type, empty population, failed data-quality gate); 4 a
+check found a difference.
+"""
+
+from __future__ import annotations
+
+
+class SegmentError(Exception):
+    """Base of every error the tool reports to a user as one line."""
+
+    exit_code = 1
+
+
+class UsageError(SegmentError):
+    """An option value the tool cannot work with (the command line is wrong)."""
+
+    exit_code = 2
+
+
+class OutputExistsError(UsageError):
+    """The output already exists and --force was not given."""
+
+
+class ConfigError(SegmentError):
+    """The TOML config cannot be read or holds an unknown key or a bad value."""
+
+    exit_code = 3
+
+
+class InputError(SegmentError):
+    """An input file is missing, unreadable, empty or of an unknown format."""
+
+    exit_code = 3
+
+
+class SchemaError(InputError):
+    """A required column is missing or a column cannot be read as its type."""
+
+
+class DataError(InputError):
+    """The data breaks a rule of the input contract (duplicates, negatives, ...)."""
+
+
+class EmptyPopulationError(DataError):
+    """No customer is left after the window and population filters."""
+
+
+class CheckFailed(SegmentError):
+    """A verification found a difference."""
+
+    exit_code = 4

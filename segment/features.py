@@ -1,0 +1,306 @@
+"""From extracts to one row per customer: the window, the population and the indicators.
+
+Usage from Python::
+
+    from segment import features, io, config
+    cfg = config.load(None)
+    with features.compute(io.find_inputs(Path("sample_data")), cfg) as fs:
+        df = fs.frame()              # polars DataFrame, one row per customer
+        fs.write_parquet(Path("features.parquet"))
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Callable
+
+import duckdb
+import polars as pl
+
+from . import sql
+from .catalogue import INDICATORS, missing_requirements
+from .config import Config
+from .engine import EngineOptions, connect
+from .errors import DataError, EmptyPopulationError, InputError
+from .io import Source, atomic_path, explain_read_error, stage
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Window:
+    """The calendar months described: ``start <= t < end``."""
+
+    start: date
+    end: date
+    months: tuple[str, ...]  # 'YYYY-MM', ascending
+
+    @property
+    def last_month(self) -> date:
+        y, m = map(int, self.months[-1].split("-"))
+        return date(y, m, 1)
+
+
+def _month_start(text: str) -> date:
+    y, m = map(int, text.split("-"))
+    return date(y, m, 1)
+
+
+def _shift(d: date, months: int) -> date:
+    k = d.year * 12 + d.month - 1 + months
+    return date(k // 12, k % 12 + 1, 1)
+
+
+def choose_window(bill_months: list[date], months: int, end_month: str = "") -> Window:
+    """The ``months`` calendar months ending at ``end_month`` (default: the latest billed).
+
+    Every month of the window must be present in billing.
+    """
+    if not bill_months:
+        raise DataError("billing: no bills (no row with a readable bill_month)")
+    have = sorted(set(bill_months))
+    span = f"{have[0]:%Y-%m}..{have[-1]:%Y-%m}"
+    end = _month_start(end_month) if end_month else have[-1]
+    if end not in have:
+        raise DataError(f"billing: bill month {end:%Y-%m} is outside the data (billing covers {span})")
+    wanted = [_shift(end, -i) for i in range(months - 1, -1, -1)]
+    missing = [f"{m:%Y-%m}" for m in wanted if m not in have]
+    if missing:
+        raise DataError(
+            f"billing: a {months}-month window ending {end:%Y-%m} needs bills for {', '.join(missing)}, "
+            f"which the data lacks (billing covers {span}); use fewer --months or another --end-month"
+        )
+    return Window(wanted[0], _shift(end, 1), tuple(f"{m:%Y-%m}" for m in wanted))
+
+
+@dataclass
+class FeatureSet:
+    """The result of :func:`compute`: the table lives in DuckDB until closed."""
+
+    con: duckdb.DuckDBPyConnection
+    window: Window
+    population: str
+    indicators: list[str]
+    skipped: list[dict]
+    cdr: dict
+    customers_in_population: int
+    warnings: list[str] = field(default_factory=list)
+    _workdir: Path | None = None
+
+    def __enter__(self) -> "FeatureSet":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.con.close()
+        if self._workdir:
+            shutil.rmtree(self._workdir, ignore_errors=True)
+
+    @property
+    def columns(self) -> list[str]:
+        return ["customer_id", "brand", *self.indicators]
+
+    def relation(self) -> duckdb.DuckDBPyRelation:
+        return self.con.table("features").select(*self.columns).order("customer_id")
+
+    def frame(self) -> pl.DataFrame:
+        """The features as a polars DataFrame, ordered by customer_id."""
+        return self.relation().pl()
+
+    def write_parquet(self, path: Path, force: bool = False) -> None:
+        """Write the features to Parquet atomically, with fixed settings."""
+        with atomic_path(path, force) as tmp:
+            self.relation().write_parquet(str(tmp), compression="zstd", row_group_size=122_880)
+
+    def write_csv(self, path: Path, force: bool = False) -> None:
+        with atomic_path(path, force) as tmp:
+            self.frame().write_csv(tmp)
+
+    def summary(self) -> dict:
+        """A JSON-ready description: window, population, CDR accounting, indicator stats."""
+        stats = _indicator_stats(self.con, self.indicators)
+        return {
+            "window": {"start": self.window.months[0], "end": self.window.months[-1], "months": len(self.window.months)},
+            "population": self.population,
+            "customers": self.customers_in_population,
+            "brands": _brand_counts(self.con),
+            "cdr": self.cdr,
+            "indicators": [
+                {"name": i.name, "angle": i.angle, **stats[i.name]} for i in INDICATORS if i.name in stats
+            ],
+            "skipped": self.skipped,
+            "warnings": self.warnings,
+        }
+
+
+def _brand_counts(con) -> dict[str, int]:
+    rows = con.execute("SELECT brand, count(*) FROM features GROUP BY brand ORDER BY brand").fetchall()
+    return {b: n for b, n in rows}
+
+
+def _sig(x: float | None) -> float | None:
+    # Stats are rounded so that the last bits of a parallel float sum never reach stdout.
+    return None if x is None else float(f"{x:.6g}")
+
+
+def _indicator_stats(con, names: list[str]) -> dict[str, dict]:
+    if not names:
+        return {}
+    rel = con.table("features")
+    exprs = []
+    for n in names:
+        q = sql.quote_ident(n)
+        exprs += [f"count({q})", f"avg({q})", f"min({q})", f"max({q})"]
+    row = rel.aggregate(", ".join(exprs)).fetchall()[0]
+    out = {}
+    for k, n in enumerate(names):
+        cnt, mean, lo, hi = row[4 * k : 4 * k + 4]
+        out[n] = {"non_null": cnt, "mean": _sig(mean), "min": _sig(lo), "max": _sig(hi)}
+    return out
+
+
+def _audit(con, name: str, message: Callable[[list[tuple]], str]) -> None:
+    rows = sql.run(con, name).fetchall()
+    if rows:
+        raise DataError(message(rows))
+
+
+def _examples(rows: list[tuple], k: int = 3) -> str:
+    return "; ".join(", ".join(str(v) for v in r) for r in rows[:k])
+
+
+def compute(
+    sources: dict[str, Source],
+    cfg: Config,
+    engine: EngineOptions | None = None,
+    progress: Progress | None = None,
+) -> FeatureSet:
+    """Validate the inputs, choose the window and population, and compute every indicator.
+
+    Parameters: ``sources`` from :func:`segment.io.find_inputs`; ``cfg`` the resolved
+    config; ``engine`` DuckDB threads / memory / spill folder; ``progress`` called with
+    the name of each stage as it starts.
+    Returns a :class:`FeatureSet` (close it, or use it as a context manager).
+    Raises SchemaError / DataError / EmptyPopulationError (exit 3) for bad inputs.
+    """
+    say = progress or (lambda stage: None)
+    workdir = Path(tempfile.mkdtemp(prefix="segment-"))
+    con = connect(engine)
+    try:
+        return _compute(con, sources, cfg, say, workdir)
+    except BaseException:
+        con.close()
+        shutil.rmtree(workdir, ignore_errors=True)
+        raise
+
+
+def _compute(con, sources, cfg, say, workdir) -> FeatureSet:
+    f = cfg.features
+    say("reading inputs")
+    staged = stage(con, sources, cfg, workdir)
+    label = {t: s.label for t, s in sources.items()}
+    try:
+        return _run_stages(con, sources, cfg, say, workdir, staged, label)
+    except duckdb.Error as e:
+        # Reading is lazy: a corrupt file can surface in any stage.
+        raise InputError(f"cannot read the inputs: {explain_read_error(e, cfg)}") from None
+
+
+def _run_stages(con, sources, cfg, say, workdir, staged, label) -> FeatureSet:
+    f = cfg.features
+    say("checking customers and billing")
+    for table in ("customers", "billing"):
+        if con.execute(f"SELECT count(*) FROM stg_{table}").fetchone()[0] == 0:
+            raise DataError(f"{table} ({label[table]}): no rows (header only?)")
+    _audit(con, "audit_customers_required", lambda r: f"customers ({label['customers']}): empty required values: "
+           + ", ".join(f"{c} in {n} row(s)" for c, n in r))
+    _audit(con, "audit_customers_duplicate_id", lambda r: f"customers ({label['customers']}): column 'customer_id': "
+           f"{len(r)} id(s) appear more than once, e.g. {', '.join(str(x[0]) for x in r[:3])}")
+    _audit(con, "audit_billing_required", lambda r: f"billing ({label['billing']}): empty or unreadable required values: "
+           + ", ".join(f"{c} in {n} row(s)" for c, n in r))
+    _audit(con, "audit_billing_duplicate_month", lambda r: f"billing ({label['billing']}): {len(r)} customer-month(s) "
+           f"billed more than once (customer_id, bill_month, bills), e.g. {_examples(r)}")
+    _audit(con, "audit_billing_negative_fee", lambda r: f"billing ({label['billing']}): {len(r)} bill(s) with a negative "
+           f"amount, e.g. customer {r[0][0]} month {r[0][1]:%Y-%m}")
+
+    months = [r[0] for r in sql.run(con, "10_bill_months").fetchall()]
+    window = choose_window(months, f.months, f.end_month)
+    bounds = {"start": window.start, "end": window.end}
+
+    say("aggregating call-detail records by month")
+    sql.run(con, "20_cdr_month", night_start=f.night_start, night_end=f.night_end, long_call_s=f.long_call_s)
+    cur = sql.run(con, "22_cdr_summary", **bounds)
+    acc = dict(zip([d[0] for d in cur.description], cur.fetchone()))
+    warnings: list[str] = []
+    cdr_label = label["cdr"]
+    if acc["rows_total"] == 0:
+        raise DataError(f"cdr ({cdr_label}): no rows (header only?)")
+    if acc["rows_no_time"]:
+        raise DataError(f"cdr ({cdr_label}): column 'start_time' is empty in {acc['rows_no_time']} row(s)")
+    if acc["rows_no_customer_id"]:
+        raise DataError(f"cdr ({cdr_label}): column 'customer_id' is empty in {acc['rows_no_customer_id']} row(s)")
+    if acc["negative_durations"]:
+        bad = sql.run(con, "audit_cdr_negative_duration").fetchall()
+        raise DataError(
+            f"cdr ({cdr_label}): column 'duration_s' is negative in {acc['negative_durations']} row(s), "
+            f"e.g. customer {bad[0][0]} at {bad[0][1]} ({bad[0][2]} s)"
+        )
+    in_window = acc["rows_total"] - acc["rows_outside_window"]
+    if in_window == 0:
+        raise EmptyPopulationError(
+            f"cdr ({cdr_label}): no event in the window {window.months[0]}..{window.months[-1]} "
+            f"({acc['rows_total']} rows, all outside it)"
+        )
+    if acc["rows_unknown_customer"]:
+        share = acc["rows_unknown_customer"] / in_window
+        ex = ", ".join(str(x) for x in acc["unknown_examples"] or [])
+        msg = (f"cdr ({cdr_label}): {acc['rows_unknown_customer']} row(s) in the window ({share:.1%}) belong to "
+               f"{acc['unknown_customers']} customer(s) not in customers (e.g. {ex}); they are excluded")
+        if share > cfg.quality.max_unknown_customer_share:
+            raise DataError(msg.replace("they are excluded", "more than quality.max_unknown_customer_share = "
+                                        f"{cfg.quality.max_unknown_customer_share:.1%}; is the right customers file given?"))
+        warnings.append(msg)
+    if acc["rows_unknown_service"]:
+        warnings.append(f"cdr ({cdr_label}): {acc['rows_unknown_service']} row(s) in the window have a service other "
+                        "than voice, sms or data; they are not used")
+    if acc["rows_outside_window"]:
+        warnings.append(f"cdr: {acc['rows_outside_window']} row(s) fall outside the window "
+                        f"{window.months[0]}..{window.months[-1]} and are not used")
+    cdr_counts = {k: acc[k] for k in (
+        "rows_total", "rows_used", "rows_outside_window", "rows_unknown_customer", "rows_unknown_service")}
+    cdr_counts["unknown_customers"] = acc["unknown_customers"]
+
+    say("aggregating contacts")
+    sql.run(con, "21_cdr_peer", **bounds)
+    say("selecting the population")
+    sql.run(con, "30_population", **bounds, months=len(window.months), population=cfg.features.population)
+    n = con.execute("SELECT count(*) FROM population").fetchone()[0]
+    if n == 0:
+        raise EmptyPopulationError(
+            f"no customer is in the '{cfg.features.population}' population of {window.months[0]}..{window.months[-1]}"
+            + (" (stable needs a bill and an event in every month; try --population all)"
+               if cfg.features.population == "stable" else "")
+        )
+    say("computing indicators")
+    query = sql.load("40_features")
+    params = dict(
+        **bounds, last_month=window.last_month, months=len(window.months),
+        pareto_share=cfg.features.pareto_share, hotlines=list(cfg.features.competitor_hotlines),
+    )
+    con.execute("CREATE OR REPLACE TEMP TABLE features AS " + query, params)
+
+    produced, skipped = [], []
+    for ind in INDICATORS:
+        lacking = missing_requirements(ind, staged.present)
+        if lacking:
+            skipped.append({"name": ind.name, "angle": ind.angle,
+                            "reason": "input not available: " + ", ".join(lacking)})
+        else:
+            produced.append(ind.name)
+    return FeatureSet(con, window, cfg.features.population, produced, skipped, cdr_counts, n, warnings, workdir)

@@ -1,0 +1,323 @@
+"""Finding inputs, reading them into DuckDB as typed views, and writing outputs atomically.
+
+Inputs are never modified: CSV files in an encoding DuckDB cannot read natively
+(e.g. GBK) are transcoded into the run's private temporary folder first.
+"""
+
+from __future__ import annotations
+
+import codecs
+import glob as globmod
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+
+from .config import Config
+from .errors import InputError, OutputExistsError, SchemaError
+from .schema import ID, TABLES
+from .sql import quote_ident
+
+PARQUET_SUFFIXES = (".parquet", ".pq")
+CSV_SUFFIXES = (".csv", ".txt", ".tsv", ".csv.gz", ".tsv.gz")
+_INTEGER_TYPES = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "HUGEINT"}
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where one table comes from: its files (sorted) and their format."""
+
+    table: str
+    paths: tuple[Path, ...]
+    fmt: str  # "csv" or "parquet"
+
+    @property
+    def label(self) -> str:
+        if len(self.paths) == 1:
+            return str(self.paths[0])
+        return f"{self.paths[0].parent}/ ({len(self.paths)} files)"
+
+
+def _fmt_of(path: Path) -> str | None:
+    name = path.name.lower()
+    if name.endswith(PARQUET_SUFFIXES):
+        return "parquet"
+    if name.endswith(CSV_SUFFIXES):
+        return "csv"
+    return None
+
+
+def _visible_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "_")))
+
+
+def resolve(table: str, spec: str | Path) -> Source:
+    """Turn a file, a glob or a folder into a :class:`Source`."""
+    text = str(spec)
+    path = Path(text)
+    if any(ch in text for ch in "*?["):
+        paths = sorted(Path(p) for p in globmod.glob(text) if Path(p).is_file())
+        if not paths:
+            raise InputError(f"{table}: no file matches {text}")
+    elif path.is_dir():
+        paths = [p for p in _visible_files(path) if _fmt_of(p)]
+        if not paths:
+            raise InputError(f"{table}: folder {path} holds no .csv or .parquet file")
+    elif path.is_file():
+        paths = [path]
+    else:
+        raise InputError(f"{table}: file not found: {path}")
+    fmts = {_fmt_of(p) for p in paths}
+    if None in fmts:
+        bad = next(p for p in paths if _fmt_of(p) is None)
+        raise InputError(f"{table}: {bad}: unknown format (expected .csv or .parquet)")
+    if len(fmts) > 1:
+        raise InputError(f"{table}: {text} mixes CSV and Parquet files; give one format per table")
+    for p in paths:
+        if p.stat().st_size == 0:
+            raise InputError(f"{table}: {p} is empty (0 bytes)")
+    return Source(table, tuple(paths), fmts.pop())
+
+
+def find_inputs(data: Path | None, overrides: dict[str, str | Path | None] | None = None) -> dict[str, Source]:
+    """Locate every table: per-table overrides first, then ``DIR/<table>.*`` or ``DIR/<table>/``.
+
+    Returns the sources found, keyed by table; optional tables may be absent.
+    Raises InputError for a missing required table or an ambiguous match.
+    """
+    overrides = {k: v for k, v in (overrides or {}).items() if v}
+    if data is not None and not Path(data).is_dir():
+        raise InputError(f"data folder not found: {data}")
+    found: dict[str, Source] = {}
+    for name, table in TABLES.items():
+        if name in overrides:
+            found[name] = resolve(name, overrides[name])
+            continue
+        if data is None:
+            if table.required:
+                raise InputError(f"{name}: no input given (use --data DIR or --{name} FILE)")
+            continue
+        candidates = [p for p in sorted(Path(data).glob(f"{name}.*")) if _fmt_of(p)]
+        folder = Path(data) / name
+        if folder.is_dir():
+            candidates.append(folder)
+        if len(candidates) > 1:
+            raise InputError(f"{name}: more than one candidate in {data}: {', '.join(p.name for p in candidates)}")
+        if candidates:
+            found[name] = resolve(name, candidates[0])
+        elif table.required:
+            raise InputError(f"{name}: not found in {data} (looked for {name}.csv, {name}.parquet or {name}/)")
+    return found
+
+
+def _transcode(src: Path, encoding: str, workdir: Path) -> Path:
+    """Copy a CSV into UTF-8 inside workdir, streaming; errors name the file and line."""
+    out = workdir / f"{len(list(workdir.iterdir()))}_{src.name}"
+    dec = codecs.getincrementaldecoder(encoding)(errors="strict")
+    line = 1
+    with open(src, "rb") as fin, open(out, "w", encoding="utf-8", newline="") as fout:
+        while chunk := fin.read(1 << 22):
+            try:
+                text = dec.decode(chunk)
+            except UnicodeDecodeError as e:
+                line += chunk[: e.start].count(b"\n")
+                raise InputError(f"{src}: not valid {encoding} near line {line}") from None
+            line += text.count("\n")
+            fout.write(text)
+        fout.write(dec.decode(b"", final=True))
+    return out
+
+
+def _is_utf8(encoding: str) -> bool:
+    return codecs.lookup(encoding).name == "utf-8"
+
+
+def register(con: duckdb.DuckDBPyConnection, source: Source, cfg: Config, workdir: Path) -> list[tuple[str, str]]:
+    """Create the view ``src_<table>`` over the files; return its (column, type) pairs."""
+    paths = list(source.paths)
+    try:
+        if source.fmt == "parquet":
+            rel = con.read_parquet([str(p) for p in paths], union_by_name=len(paths) > 1)
+        else:
+            if not _is_utf8(cfg.input.encoding):
+                paths = [_transcode(p, cfg.input.encoding, workdir) for p in paths]
+            rel = con.read_csv(
+                [str(p) for p in paths],
+                header=True,
+                all_varchar=True,
+                delimiter=cfg.input.delimiter,
+                union_by_name=len(paths) > 1,
+            )
+        rel.to_view(f"src_{source.table}", replace=True)
+        cols = list(zip(rel.columns, [str(t) for t in rel.types]))
+    except duckdb.Error as e:
+        raise InputError(f"{source.table}: cannot read {source.label}: {explain_read_error(e, cfg)}") from None
+    if source.fmt == "csv" and len(cols) == 1 and cfg.input.delimiter not in cols[0][0]:
+        # A CSV read with the wrong delimiter arrives as one wide column.
+        only = cols[0][0]
+        for d in (";", "\t", "|"):
+            if d in only:
+                raise InputError(
+                    f"{source.table}: {source.label} has a single column {only[:60]!r}; "
+                    f"is the delimiter {d!r}? (set [input] delimiter in the config)"
+                )
+    return cols
+
+
+def explain_read_error(e: Exception, cfg: Config) -> str:
+    msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+    if "not utf-8 encoded" in str(e) or "Invalid unicode" in str(e):
+        return f"the file is not valid UTF-8 (if it is GBK, pass --encoding gbk); {msg}"
+    return msg
+
+
+@dataclass(frozen=True)
+class Staged:
+    """What staging found: which canonical columns exist, per table."""
+
+    present: dict[str, frozenset[str]]
+    id_type: str
+
+
+def _cast_expr(src_col: str, src_type: str, target: str, canon: str) -> str:
+    q = quote_ident(src_col)
+    if canon == "bill_month":
+        if src_type in ("DATE",) or src_type.startswith("TIMESTAMP"):
+            return f"CAST(date_trunc('month', {q}) AS DATE)"
+        return f"CAST(date_trunc('month', coalesce(TRY_CAST({q} AS DATE), TRY_STRPTIME(CAST({q} AS VARCHAR), '%Y-%m'))) AS DATE)"
+    if src_type == target:
+        return q
+    if target.startswith("DECIMAL") and src_type in {"DOUBLE", "FLOAT"} | _INTEGER_TYPES:
+        return f"CAST({q} AS {target})"
+    if target in ("BIGINT", "INTEGER") and src_type in _INTEGER_TYPES:
+        return f"CAST({q} AS {target})"
+    if target == "TIMESTAMP" and src_type.startswith("TIMESTAMP"):
+        return f"CAST({q} AS TIMESTAMP)"
+    if target in ("BIGINT", "INTEGER") and src_type == "VARCHAR":
+        # whole numbers written as 12 or 12.0
+        return f"CAST(TRY_CAST({q} AS DOUBLE) AS {target})"
+    return f"TRY_CAST({q} AS {target})"
+
+
+def stage(con: duckdb.DuckDBPyConnection, sources: dict[str, Source], cfg: Config, workdir: Path) -> Staged:
+    """Create the typed views ``stg_<table>`` for every table, present or not.
+
+    Checks required columns and that every value parses as its type; raises
+    SchemaError naming the table, the column and a few offending values.
+    """
+    columns: dict[str, list[tuple[str, str]]] = {}
+    for name, source in sources.items():
+        columns[name] = register(con, source, cfg, workdir)
+
+    id_types = []
+    for name, cols in columns.items():
+        types = dict(cols)
+        src = cfg.source_column(name, "customer_id")
+        if src in types:
+            id_types.append(types[src])
+    id_type = "BIGINT" if id_types and all(t in _INTEGER_TYPES for t in id_types) else "VARCHAR"
+
+    present: dict[str, frozenset[str]] = {}
+    for name, table in TABLES.items():
+        types = dict(columns.get(name, []))
+        exprs, checks, have = [], [], set()
+        for col in table.columns:
+            target = col.type
+            if col.type == ID:
+                target = id_type if col.name == "customer_id" else ("BIGINT" if types.get(cfg.source_column(name, col.name)) in _INTEGER_TYPES else "VARCHAR")
+            src = cfg.source_column(name, col.name)
+            if name in sources and src in types:
+                expr = _cast_expr(src, types[src], target, col.name)
+                if "TRY_" in expr:
+                    checks.append((col.name, src, expr))
+                have.add(col.name)
+            else:
+                if name in sources and col.required:
+                    found = ", ".join(c for c, _ in columns[name][:20])
+                    where = f"column {src!r}" + (f" (mapped from {col.name})" if src != col.name else "")
+                    raise SchemaError(f"{name} ({sources[name].label}): required {where} is missing; columns found: {found}")
+                expr = f"CAST(NULL AS {target})"
+            exprs.append(f"{expr} AS {quote_ident(col.name)}")
+        source_view = f"src_{name}" if name in sources else "(SELECT 1 WHERE false)"
+        con.execute(f"CREATE OR REPLACE TEMP VIEW stg_{name} AS SELECT {', '.join(exprs)} FROM {source_view}")
+        if checks:
+            _check_casts(con, name, sources[name], checks)
+        present[name] = frozenset(have)
+    return Staged(present, id_type)
+
+
+def _check_casts(con, table: str, source: Source, checks: list[tuple[str, str, str]]) -> None:
+    parts = [f"count(*) FILTER (WHERE {quote_ident(src)} IS NOT NULL AND ({expr}) IS NULL)" for _, src, expr in checks]
+    counts = con.execute(f"SELECT {', '.join(parts)} FROM src_{table}").fetchone()
+    for (canon, src, expr), bad in zip(checks, counts):
+        if bad:
+            q = quote_ident(src)
+            examples = [r[0] for r in con.execute(
+                f"SELECT DISTINCT {q} FROM src_{table} WHERE {q} IS NOT NULL AND ({expr}) IS NULL ORDER BY 1 LIMIT 3"
+            ).fetchall()]
+            kind = TABLES[table].column(canon).type
+            raise SchemaError(
+                f"{table} ({source.label}): column {src!r}: {bad} value(s) cannot be read as "
+                f"{'a month' if canon == 'bill_month' else kind}, e.g. {', '.join(repr(x) for x in examples)}"
+            )
+
+
+# ---------------------------------------------------------------- outputs
+
+def check_writable(path: Path, force: bool) -> None:
+    """Refuse to overwrite an existing output unless ``force``; the parent must exist."""
+    path = Path(path)
+    if path.exists() and not force:
+        raise OutputExistsError(f"{path} already exists (use --force to overwrite)")
+    if not path.parent.exists():
+        raise OutputExistsError(f"{path.parent} does not exist")
+
+
+@contextmanager
+def atomic_path(path: Path, force: bool = False) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; rename it into place on success.
+
+    On any failure the temporary file is removed, so a half-written output never
+    appears under the final name.
+    """
+    path = Path(path)
+    check_writable(path, force)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.replace(tmp_path, path)
+    except BaseException:
+        tmp_path.unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
+def atomic_dir(path: Path, force: bool = False) -> Iterator[Path]:
+    """Like :func:`atomic_path` for a folder of outputs."""
+    path = Path(path)
+    check_writable(path, force)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    # mkdtemp makes the folder private (0700); the output should get the usual umask mode.
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o777 & ~umask)
+    try:
+        yield tmp
+        if path.exists():
+            old = path.with_name(f".{path.name}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            os.replace(path, old)
+            os.replace(tmp, path)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, path)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise

@@ -1,0 +1,124 @@
+"""The input contract: canonical tables, their columns, types and which are required.
+
+Every later stage reads the staged views ``stg_<table>`` whose columns are exactly
+the ones listed here (absent optional columns are typed NULLs), so SQL files can be
+static while inputs vary.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+# Identifier columns keep an integer type when every source has one (hashing and
+# joining integers is several times faster than strings on billions of rows);
+# otherwise they are staged as VARCHAR.
+ID = "ID"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str  # DuckDB type the column is staged as, or ID
+    required: bool = False
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    required: bool
+    grain: str
+    columns: tuple[Column, ...]
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+
+MONEY = "DECIMAL(18,2)"
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (
+        Table(
+            "customers",
+            True,
+            "one row per subscriber",
+            (
+                Column("customer_id", ID, True, "unique subscriber id"),
+                Column("brand", "VARCHAR", True, "product line, e.g. GoTone, M-Zone, Easyown"),
+                Column("activation_date", "DATE", True, "date the line was opened"),
+                Column("birth_year", "INTEGER", False, "year of birth"),
+                Column("gender", "VARCHAR", False, "M, F or U"),
+                Column("plan_id", "VARCHAR", False, "tariff plan"),
+                Column("group_id", "VARCHAR", False, "enterprise (group) account"),
+                Column("credit_level", "INTEGER", False, "1 (worst) .. 5 (best)"),
+                Column("churn_date", "DATE", False, "date the line left; empty while active"),
+            ),
+        ),
+        Table(
+            "cdr",
+            True,
+            "one row per usage event",
+            (
+                Column("customer_id", ID, True, "subscriber id"),
+                Column("start_time", "TIMESTAMP", True, "local start time"),
+                Column("service", "VARCHAR", True, "voice, sms or data"),
+                Column("direction", "VARCHAR", False, "out or in (voice and sms)"),
+                Column("peer_id", ID, False, "hashed counterpart (voice and sms)"),
+                Column("peer_network", "VARCHAR", False, "onnet or offnet"),
+                Column("duration_s", "BIGINT", False, "call length in whole seconds (voice)"),
+                Column("volume_kb", "BIGINT", False, "data volume in whole kilobytes (data)"),
+                Column("charge", MONEY, False, "tariffed charge of the event"),
+                Column("roaming", "VARCHAR", False, "none, domestic or international"),
+                Column("cell_id", ID, False, "serving cell"),
+            ),
+        ),
+        Table(
+            "billing",
+            True,
+            "one row per customer per month",
+            (
+                Column("customer_id", ID, True, "subscriber id"),
+                Column("bill_month", "DATE", True, "DATE or 'YYYY-MM'; staged as the first day of the month"),
+                Column("total_fee", MONEY, True, "amount billed for the month"),
+                Column("package_fee", MONEY, False, "plan's fixed fee"),
+                Column("voice_fee", MONEY, False, "voice usage fee"),
+                Column("sms_fee", MONEY, False, "SMS usage fee"),
+                Column("data_fee", MONEY, False, "data usage fee"),
+                Column("vas_fee", MONEY, False, "value-added services fee"),
+                Column("roaming_fee", MONEY, False, "roaming fee"),
+                Column("discount", MONEY, False, "discount granted"),
+                Column("overdue_days", "INTEGER", False, "days the bill was paid late"),
+                Column("arrears", MONEY, False, "amount owed at month end"),
+            ),
+        ),
+        Table(
+            "interactions",
+            False,
+            "one row per service contact",
+            (
+                Column("customer_id", ID, True, "subscriber id"),
+                Column("contact_time", "TIMESTAMP", True, "time of the contact"),
+                Column("channel", "VARCHAR", True, "hall, hotline, ivr, web, sms, wap or kiosk"),
+                Column("purpose", "VARCHAR", False, "inquiry, complaint, transaction or campaign"),
+            ),
+        ),
+        Table(
+            "recharges",
+            False,
+            "one row per prepaid top-up",
+            (
+                Column("customer_id", ID, True, "subscriber id"),
+                Column("recharge_time", "TIMESTAMP", True, "time of the top-up"),
+                Column("amount", MONEY, True, "amount topped up"),
+            ),
+        ),
+    )
+}
+
+CHANNELS = ("hall", "hotline", "ivr", "web", "sms", "wap", "kiosk")
+SERVICES = ("voice", "sms", "data")
