@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from . import options as o
+from .inputs import InputArgs, with_inputs
 from .render import SCHEMA_VERSION, Reporter, fmt_num, out_console, write_csv, write_json
 
 
@@ -15,26 +16,14 @@ def register(app: typer.Typer) -> None:
     app.command("features")(features)
 
 
+@with_inputs
 def features(
     ctx: typer.Context,
-    data: o.DataDir = None,
+    inputs: InputArgs,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write the features here (.parquet or .csv).")] = None,
-    months: Annotated[Optional[int], typer.Option(help="Calendar months in the window (default 3).")] = None,
-    end_month: Annotated[Optional[str], typer.Option(help="Last month of the window, YYYY-MM (default: latest billed).")] = None,
-    population: Annotated[Optional[o.Population], typer.Option(help="stable: a bill and an event every month; all: any activity.")] = None,
     list_: Annotated[bool, typer.Option("--list", help="List the indicator catalogue and exit.")] = False,
     fmt: o.OutputFormat = o.Format.table,
-    config: o.ConfigFile = None,
-    encoding: o.Encoding = None,
-    customers: o.Customers = None,
-    cdr: o.Cdr = None,
-    billing: o.Billing = None,
-    interactions: o.Interactions = None,
-    recharges: o.Recharges = None,
     force: o.Force = False,
-    threads: o.Threads = None,
-    memory_limit: o.MemoryLimit = None,
-    temp_dir: o.TempDir = None,
 ) -> None:
     """Compute one row per customer: monthly averages, shares and social-circle indicators.
 
@@ -43,27 +32,19 @@ def features(
     if list_:
         _print_catalogue(fmt)
         return
-    from segment import config as cfgmod
-    from segment.engine import EngineOptions
     from segment.errors import UsageError
     from segment.features import compute
-    from segment.io import check_writable, find_inputs
+    from segment.io import check_writable
 
-    cfg = cfgmod.load(config)
-    cfg = cfg.replace(
-        features={k: v for k, v in {"months": months, "end_month": end_month,
-                                     "population": population.value if population else None}.items() if v is not None},
-        input={"encoding": encoding} if encoding else {},
-    )
+    cfg = inputs.load_config()
     if out is not None:
         if out.suffix.lower() not in (".parquet", ".csv"):
             raise UsageError(f"--out {out}: the name must end in .parquet or .csv")
         check_writable(out, force)
-    sources = find_inputs(data, {"customers": customers, "cdr": cdr, "billing": billing,
-                                 "interactions": interactions, "recharges": recharges})
+    sources = inputs.sources()
     report = Reporter(quiet=ctx.obj.quiet, name="segment features")
     try:
-        with compute(sources, cfg, EngineOptions(threads, memory_limit, temp_dir), progress=report) as fs:
+        with compute(sources, cfg, inputs.engine(), progress=report) as fs:
             if out is not None:
                 report("writing " + str(out))
                 (fs.write_parquet if out.suffix.lower() == ".parquet" else fs.write_csv)(out, force)

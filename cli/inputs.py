@@ -1,0 +1,96 @@
+"""The input options every extract-reading command shares, declared once.
+
+``@with_inputs`` appends the options below (--data, the per-table overrides, --config,
+--encoding, the window, the engine settings) to a command's signature and hands the
+command one frozen :class:`InputArgs` instead of fourteen parameters.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from . import options as o
+
+_PARAMS = [
+    ("data", o.DataDir),
+    ("config", o.ConfigFile),
+    ("encoding", o.Encoding),
+    ("customers", o.Customers),
+    ("cdr", o.Cdr),
+    ("billing", o.Billing),
+    ("interactions", o.Interactions),
+    ("recharges", o.Recharges),
+    ("months", Annotated[Optional[int], typer.Option(help="Calendar months in the window (default 3).", rich_help_panel="Window")]),
+    ("end_month", Annotated[Optional[str], typer.Option(help="Last month of the window, YYYY-MM (default: latest billed).", rich_help_panel="Window")]),
+    ("population", Annotated[Optional[o.Population], typer.Option(help="stable: a bill and an event every month; all: any activity.", rich_help_panel="Window")]),
+    ("threads", o.Threads),
+    ("memory_limit", o.MemoryLimit),
+    ("temp_dir", o.TempDir),
+]
+
+
+@dataclass(frozen=True)
+class InputArgs:
+    """What the user said about the inputs; turned into library objects on demand."""
+
+    data: Path | None = None
+    config: Path | None = None
+    encoding: str | None = None
+    customers: str | None = None
+    cdr: str | None = None
+    billing: str | None = None
+    interactions: str | None = None
+    recharges: str | None = None
+    months: int | None = None
+    end_month: str | None = None
+    population: o.Population | None = None
+    threads: int | None = None
+    memory_limit: str | None = None
+    temp_dir: Path | None = None
+
+    def load_config(self, **sections):
+        """The config file with the command-line overrides applied (and ``sections`` on top)."""
+        from segment import config as cfgmod
+
+        cfg = cfgmod.load(self.config)
+        window = {"months": self.months, "end_month": self.end_month,
+                  "population": self.population.value if self.population else None}
+        cfg = cfg.replace(features={k: v for k, v in window.items() if v is not None},
+                          input={"encoding": self.encoding} if self.encoding else {})
+        return cfg.replace(**sections) if sections else cfg
+
+    def sources(self):
+        from segment.io import find_inputs
+
+        return find_inputs(self.data, {"customers": self.customers, "cdr": self.cdr, "billing": self.billing,
+                                       "interactions": self.interactions, "recharges": self.recharges})
+
+    def engine(self):
+        from segment.engine import EngineOptions
+
+        return EngineOptions(self.threads, self.memory_limit, self.temp_dir)
+
+
+assert [f.name for f in fields(InputArgs)] == [name for name, _ in _PARAMS]
+
+
+def with_inputs(command):
+    """Decorator: the command takes ``inputs: InputArgs``; the CLI shows the options above."""
+    sig = inspect.signature(command, eval_str=True)  # Typer takes __signature__ as it is
+    own = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in sig.parameters.values() if p.name != "inputs"]
+    extra = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=ann)
+             for name, ann in _PARAMS]
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        values = {name: kwargs.pop(name, None) for name, _ in _PARAMS}
+        return command(*args, inputs=InputArgs(**values), **kwargs)
+
+    wrapper.__signature__ = sig.replace(parameters=[*own, *extra])
+    return wrapper
