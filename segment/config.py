@@ -58,11 +58,56 @@ class QualityConfig:
     max_unknown_customer_share: float = 0.05
 
 
+USAGE_ANGLES = ("voice", "sms", "data", "roaming", "time_of_day", "social", "activity")
+
+
+@dataclass(frozen=True)
+class ClusteringConfig:
+    # Which screened indicators segments are formed on: those of these angles (behaviour),
+    # plus `include`, minus `exclude`. Columns of a user's own table that are not in the
+    # catalogue have no angle and are clustered on unless excluded.
+    angles: tuple[str, ...] = USAGE_ANGLES
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    # preparation, per brand (segment/prepare.py)
+    log_skew: float = 1.0  # ln(1 + x) for non-negative indicators more skewed than this
+    winsor_low: float = 0.01  # clip at these percentiles (after the log)
+    winsor_high: float = 0.99
+    # choosing k (segment/clustering.py)
+    k: int | str = "auto"  # "auto" or a number of segments for every brand
+    k_by_brand: dict[str, int] = field(default_factory=dict)  # brand -> forced k
+    k_min: int = 2
+    k_max: int = 10
+    min_share: float = 0.02  # every segment holds at least this share of its brand
+    min_customers_per_segment: int = 10  # caps k for small brands
+    sweep_sample: int = 6000  # customers per brand on which each k is scored (fixed seed)
+    silhouette_sample: int = 5000
+    ps_threshold: float = 0.85  # prediction strength a k must reach
+    ps_repeats: int = 3  # random half splits per k
+    # the model
+    method: str = "kmeans"  # kmeans or gmm (diagonal Gaussian mixture)
+    n_init: int = 10
+    minibatch_above: int = 500_000  # MiniBatchKMeans for brands larger than this
+    seed: int = 42
+    # stability (bootstrap Jaccard, as fpc::clusterboot)
+    bootstrap: int = 20
+    bootstrap_sample: int = 5000
+    unstable_below: float = 0.6
+
+
+@dataclass(frozen=True)
+class ProfileConfig:
+    key_indicators: int = 8  # indicators shown in the brand profile table
+    name_terms: int = 3  # distinctive indicators in a segment's generated name
+
+
 @dataclass(frozen=True)
 class Config:
     input: InputConfig = field(default_factory=InputConfig)
     features: FeatureConfig = field(default_factory=FeatureConfig)
     quality: QualityConfig = field(default_factory=QualityConfig)
+    clustering: ClusteringConfig = field(default_factory=ClusteringConfig)
+    profiles: ProfileConfig = field(default_factory=ProfileConfig)
     # table -> canonical column -> the user's column name
     columns: dict[str, dict[str, str]] = field(default_factory=dict)
 
@@ -83,7 +128,11 @@ class Config:
     def to_dict(self) -> dict[str, Any]:
         """Every value, defaults included (for manifests and ``--format json``)."""
         d = dataclasses.asdict(self)
-        d["features"]["competitor_hotlines"] = list(self.features.competitor_hotlines)
+        for section in d.values():
+            if isinstance(section, dict):
+                for key, value in section.items():
+                    if isinstance(value, tuple):
+                        section[key] = list(value)
         return d
 
 
@@ -96,7 +145,15 @@ def _section(cls, raw: dict[str, Any], where: str):
         if key not in known:
             raise ConfigError(f"{where}: unknown setting {key!r} (known: {', '.join(sorted(known))})")
         default = known[key].default
-        if isinstance(default, tuple):
+        if default is dataclasses.MISSING:  # a table of name -> whole number
+            if not isinstance(value, dict) or not all(isinstance(v, int) and not isinstance(v, bool)
+                                                      for v in value.values()):
+                raise ConfigError(f"{where}.{key}: expected a table of names to whole numbers")
+            value = dict(value)
+        elif key == "k":
+            if not (value == "auto" or (isinstance(value, int) and not isinstance(value, bool))):
+                raise ConfigError(f"{where}.k: expected \"auto\" or a whole number, got {value!r}")
+        elif isinstance(default, tuple):
             if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
                 raise ConfigError(f"{where}.{key}: expected a list of strings")
             value = tuple(str(v) for v in value)
@@ -125,6 +182,9 @@ def validate(cfg: Config) -> None:
         raise ConfigError(f"features.long_call_s must be at least 1, got {f.long_call_s}")
     if not 0 <= cfg.quality.max_unknown_customer_share <= 1:
         raise ConfigError("quality.max_unknown_customer_share must be in [0, 1]")
+    _validate_clustering(cfg.clustering)
+    if cfg.profiles.key_indicators < 1 or not 1 <= cfg.profiles.name_terms <= 5:
+        raise ConfigError("profiles.key_indicators must be >= 1 and profiles.name_terms in 1..5")
     try:
         "x".encode(cfg.input.encoding)
     except LookupError:
@@ -142,8 +202,37 @@ def validate(cfg: Config) -> None:
                 raise ConfigError(f"columns.{table}.{key}: expected a column name, got {value!r}")
 
 
+def _validate_clustering(c: ClusteringConfig) -> None:
+    from .catalogue import ANGLES
+
+    bad = [a for a in c.angles if a not in ANGLES]
+    if bad:
+        raise ConfigError(f"clustering.angles: unknown angle(s) {', '.join(bad)} (known: {', '.join(ANGLES)})")
+    if not 2 <= c.k_min <= c.k_max:
+        raise ConfigError(f"clustering: need 2 <= k_min <= k_max, got {c.k_min}..{c.k_max}")
+    for brand, k in [("", c.k), *c.k_by_brand.items()]:
+        if k != "auto" and (not isinstance(k, int) or k < 1):
+            where = f"clustering.k_by_brand.{brand}" if brand else "clustering.k"
+            raise ConfigError(f"{where} must be \"auto\" or a whole number >= 1, got {k!r}")
+    if c.method not in ("kmeans", "gmm"):
+        raise ConfigError(f"clustering.method must be 'kmeans' or 'gmm', got {c.method!r}")
+    checks = {
+        "min_share": 0 <= c.min_share < 0.5, "ps_threshold": 0 < c.ps_threshold <= 1,
+        "unstable_below": 0 <= c.unstable_below <= 1, "log_skew": c.log_skew >= 0,
+        "winsor_low": 0 <= c.winsor_low < c.winsor_high <= 1, "winsor_high": 0 <= c.winsor_low < c.winsor_high <= 1,
+        "n_init": c.n_init >= 1, "ps_repeats": c.ps_repeats >= 1, "bootstrap": c.bootstrap >= 0,
+        "sweep_sample": c.sweep_sample >= 100, "silhouette_sample": c.silhouette_sample >= 100,
+        "bootstrap_sample": c.bootstrap_sample >= 100, "minibatch_above": c.minibatch_above >= 1,
+        "min_customers_per_segment": c.min_customers_per_segment >= 2,
+    }
+    for key, ok in checks.items():
+        if not ok:
+            raise ConfigError(f"clustering.{key}: value {getattr(c, key)!r} is out of range (see docs/segments.md)")
+
+
 def from_dict(raw: dict[str, Any], where: str = "config") -> Config:
-    sections = {"input": InputConfig, "features": FeatureConfig, "quality": QualityConfig}
+    sections = {"input": InputConfig, "features": FeatureConfig, "quality": QualityConfig,
+                "clustering": ClusteringConfig, "profiles": ProfileConfig}
     values: dict[str, Any] = {}
     for key, value in raw.items():
         if key == "columns":

@@ -63,3 +63,21 @@ def quote_ident(name: str) -> str:
     if not isinstance(name, str) or name == "" or "\x00" in name:
         raise ValueError(f"invalid identifier: {name!r}")
     return '"' + name.replace('"', '""') + '"'
+
+
+def quote_literal(value: str) -> str:
+    """Quote a string as an SQL literal: ``O'Brien`` becomes ``'O''Brien'``."""
+    if not isinstance(value, str) or "\x00" in value:
+        raise ValueError(f"invalid string literal: {value!r}")
+    return "'" + value.replace("'", "''") + "'"
+
+
+def float_literal(x: float) -> str:
+    """A double literal that parses back to exactly ``x`` (DuckDB, Spark, most warehouses)."""
+    x = float(x)
+    if x != x or x in (float("inf"), float("-inf")):
+        raise ValueError(f"not a finite number: {x}")
+    text = repr(x)
+    if "e" not in text:
+        text += "e0"  # without an exponent DuckDB reads 0.1 as DECIMAL, not DOUBLE
+    return f"({text})" if x < 0 else text

@@ -32,3 +32,16 @@ def test_run_refuses_missing_parameters():
     con = duckdb.connect()
     with pytest.raises(TypeError, match="expects parameters"):
         sql.run(con, "21_cdr_peer", start="2026-01-01")
+
+
+def test_literals_round_trip_through_duckdb():
+    import duckdb
+
+    from segment.sql import float_literal, quote_literal
+
+    con = duckdb.connect()
+    for x in (0.1, -1.5, 1e-300, 123456789.123456789, 2.0 / 3.0, -0.0):
+        got = con.execute(f"select {float_literal(x)} - 0").fetchone()[0]
+        assert got == x and isinstance(got, float)
+    assert con.execute("select " + quote_literal("O'Brien; drop table x; --")).fetchone()[0] == "O'Brien; drop table x; --"
+    assert float_literal(-2.5) == "(-2.5e0)" and float_literal(1e-05) == "1e-05"

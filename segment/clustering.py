@@ -1,0 +1,258 @@
+"""Clustering one brand: choose k, fit the final model, measure each segment's stability.
+
+How k is chosen (``k = "auto"``): for every k of the range, on a fixed-seed sample of
+the brand (``sweep_sample`` rows), the tool fits the model and reports silhouette (on
+at most ``silhouette_sample`` rows), Calinski-Harabasz, Davies-Bouldin and the
+*prediction strength* of Tibshirani & Walther (2005): the sample is split in two
+halves ``ps_repeats`` times; each half is clustered; for every cluster of the test
+half, the share of its pairs of points that the training half's model also puts
+together; the prediction strength is the smallest such share, averaged over repeats.
+The chosen k is the **largest k whose prediction strength reaches ``ps_threshold``**
+(default 0.85, inside the 0.8-0.9 the authors recommend) and whose smallest segment
+holds at least ``min_share`` of the brand. Silhouette is reported, not used: it
+prefers too few segments when segments overlap. When no k reaches the threshold, the
+k with the highest prediction strength is taken and the report says so.
+
+The final model of the chosen k is fitted on every customer of the brand (KMeans with
+``n_init`` starts; MiniBatchKMeans above ``minibatch_above`` customers; or a diagonal
+Gaussian mixture with ``method = "gmm"``). Stability per segment is the mean Jaccard
+similarity of its best-matching cluster over ``bootstrap`` refits on bootstrap
+resamples (as R's fpc::clusterboot), on a fixed-seed sample of at most
+``bootstrap_sample`` customers; segments below ``unstable_below`` are flagged.
+
+Every random step draws from a generator seeded by (seed, brand position, step), and
+scikit-learn runs single-threaded here: its multi-threaded KMeans adds partial sums
+in thread-completion order, which changes the last bits of the centroids.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from .config import ClusteringConfig
+
+
+@dataclass
+class KScore:
+    """Quality of one k on the sweep sample."""
+
+    k: int
+    silhouette: float
+    calinski_harabasz: float
+    davies_bouldin: float
+    prediction_strength: float
+    min_share: float
+
+    def to_dict(self) -> dict:
+        return {"k": self.k, "silhouette": _r(self.silhouette), "calinski_harabasz": _r(self.calinski_harabasz),
+                "davies_bouldin": _r(self.davies_bouldin), "prediction_strength": _r(self.prediction_strength),
+                "min_share": _r(self.min_share)}
+
+
+def _r(x: float, digits: int = 6) -> float | None:
+    """Round for reports: a fixed number of significant digits, None for NaN."""
+    if x is None or not np.isfinite(x):
+        return None
+    return float(f"{x:.{digits}g}")
+
+
+@dataclass
+class BrandFit:
+    """The result of clustering one brand."""
+
+    k: int
+    chosen_by: str  # "forced", "prediction_strength" or "best_prediction_strength"
+    reason: str
+    scores: list[KScore]
+    centers: np.ndarray  # (k, n_variables) in prepared space
+    labels: np.ndarray  # (n_customers,) 0-based, from the final fit
+    stability: np.ndarray  # (k,) mean bootstrap Jaccard
+    method: str
+    gmm: dict | None = None  # weights, means, variances for method "gmm"
+    notes: list[str] = field(default_factory=list)
+
+
+def make_model(method: str, k: int, seed: int, n_init: int, n_rows: int, minibatch_above: int):
+    """A scikit-learn estimator for ``method`` ('kmeans' or 'gmm') with a fixed seed."""
+    if method == "gmm":
+        from sklearn.mixture import GaussianMixture
+
+        return GaussianMixture(k, covariance_type="diag", n_init=max(1, n_init // 5), random_state=seed,
+                               reg_covar=1e-6)
+    if n_rows > minibatch_above:
+        from sklearn.cluster import MiniBatchKMeans
+
+        return MiniBatchKMeans(k, n_init=n_init, random_state=seed, batch_size=4096)
+    from sklearn.cluster import KMeans
+
+    return KMeans(k, n_init=n_init, random_state=seed)
+
+
+def _labels(model, X: np.ndarray) -> np.ndarray:
+    return model.predict(X).astype(np.int64)
+
+
+def prediction_strength(test_labels: np.ndarray, predicted: np.ndarray, k: int) -> float:
+    """Tibshirani & Walther's prediction strength of one split.
+
+    ``test_labels``: clusters of the test half fitted on itself; ``predicted``: the
+    clusters the training half's model gives the same points. For each test cluster
+    with at least two points, the share of its pairs that ``predicted`` also keeps
+    together; the result is the smallest share (1.0 when no cluster has two points).
+    """
+    worst = 1.0
+    for c in range(k):
+        p = predicted[test_labels == c]
+        n = len(p)
+        if n < 2:
+            continue
+        counts = np.bincount(p, minlength=k).astype(float)
+        worst = min(worst, float((counts * (counts - 1)).sum() / (n * (n - 1))))
+    return worst
+
+
+def jaccard_best_match(reference: np.ndarray, other: np.ndarray, k_ref: int, k_other: int) -> np.ndarray:
+    """For each reference cluster, the Jaccard similarity of its best-matching cluster in ``other``.
+
+    Both arrays label the same points. Returns shape (k_ref,); 0 for an empty cluster.
+    """
+    table = np.zeros((k_ref, k_other))
+    np.add.at(table, (reference, other), 1.0)
+    size_ref = table.sum(axis=1, keepdims=True)
+    size_other = table.sum(axis=0, keepdims=True)
+    union = size_ref + size_other - table
+    with np.errstate(invalid="ignore", divide="ignore"):
+        jac = np.where(union > 0, table / union, 0.0)
+    return jac.max(axis=1)
+
+
+def _sample(rng: np.random.Generator, n: int, size: int) -> np.ndarray:
+    if n <= size:
+        return np.arange(n)
+    return np.sort(rng.choice(n, size, replace=False))
+
+
+def score_k(X: np.ndarray, k: int, cfg: ClusteringConfig, seed_seq: list[int]) -> KScore:
+    """Fit k on the sweep matrix ``X`` and measure it (see the module docstring)."""
+    from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silhouette_score
+
+    n = len(X)
+    model = make_model(cfg.method, k, _seed(seed_seq, 0), cfg.n_init, n, cfg.minibatch_above).fit(X)
+    labels = _labels(model, X)
+    sizes = np.bincount(labels, minlength=k)
+    distinct = int((sizes > 0).sum())
+    if distinct < 2:
+        sil = ch = db = float("nan")
+    else:
+        rng = np.random.default_rng(seed_seq + [1])
+        s = _sample(rng, n, cfg.silhouette_sample)
+        sil = float(silhouette_score(X[s], labels[s])) if len(np.unique(labels[s])) > 1 else float("nan")
+        ch = float(calinski_harabasz_score(X, labels))
+        db = float(davies_bouldin_score(X, labels))
+    strengths = []
+    for r in range(cfg.ps_repeats):
+        rng = np.random.default_rng(seed_seq + [2, r])
+        order = rng.permutation(n)
+        train, test = order[: n // 2], order[n // 2:]
+        m_train = make_model(cfg.method, k, _seed(seed_seq, 10 + r), cfg.n_init, len(train), cfg.minibatch_above)
+        m_test = make_model(cfg.method, k, _seed(seed_seq, 20 + r), cfg.n_init, len(test), cfg.minibatch_above)
+        m_train.fit(X[train])
+        m_test.fit(X[test])
+        strengths.append(prediction_strength(_labels(m_test, X[test]), _labels(m_train, X[test]), k))
+    return KScore(k, sil, ch, db, float(np.mean(strengths)), float(sizes.min() / n))
+
+
+def choose_k(scores: list[KScore], cfg: ClusteringConfig) -> tuple[int, str, str]:
+    """The chosen k, the criterion that chose it and a sentence saying why."""
+    ok = [s for s in scores if s.min_share >= cfg.min_share]
+    if not ok:
+        raise ValueError(f"no k in {scores[0].k}..{scores[-1].k} gives segments of at least "
+                         f"{cfg.min_share:.0%} of the brand")
+    strong = [s for s in ok if s.prediction_strength >= cfg.ps_threshold]
+    if strong:
+        best = max(strong, key=lambda s: s.k)
+        return best.k, "prediction_strength", (
+            f"k={best.k} is the largest k whose prediction strength ({best.prediction_strength:.3f}) reaches "
+            f"{cfg.ps_threshold} with every segment >= {cfg.min_share:.0%} of the brand")
+    best = max(ok, key=lambda s: (s.prediction_strength, -s.k))
+    return best.k, "best_prediction_strength", (
+        f"no k reaches prediction strength {cfg.ps_threshold}; k={best.k} has the highest "
+        f"({best.prediction_strength:.3f}) with every segment >= {cfg.min_share:.0%} of the brand")
+
+
+def _seed(seed_seq: list[int], step: int) -> int:
+    """A 32-bit seed for scikit-learn derived from the sequence and a step number."""
+    return int(np.random.default_rng(seed_seq + [step]).integers(0, 2**31 - 1))
+
+
+def stability(X: np.ndarray, labels: np.ndarray, k: int, cfg: ClusteringConfig, seed_seq: list[int]) -> np.ndarray:
+    """Mean best-match Jaccard per segment over bootstrap refits (clusterboot)."""
+    n = len(X)
+    if cfg.bootstrap == 0:
+        return np.full(k, np.nan)
+    rng = np.random.default_rng(seed_seq + [3])
+    base = _sample(rng, n, cfg.bootstrap_sample)
+    total = np.zeros(k)
+    for b in range(cfg.bootstrap):
+        rng_b = np.random.default_rng(seed_seq + [4, b])
+        idx = base[rng_b.integers(0, len(base), len(base))]
+        model = make_model(cfg.method, k, _seed(seed_seq, 100 + b), cfg.n_init, len(idx), cfg.minibatch_above)
+        model.fit(X[idx])
+        points = np.unique(idx)
+        total += jaccard_best_match(labels[points], _labels(model, X[points]), k, k)
+    return total / cfg.bootstrap
+
+
+def fit_brand(
+    X: np.ndarray,
+    cfg: ClusteringConfig,
+    seed: int,
+    brand_index: int,
+    k: int | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> BrandFit:
+    """Cluster one brand's prepared matrix ``X`` (n_customers, n_variables).
+
+    ``k`` forces the number of segments; None chooses it (see the module docstring).
+    Raises ValueError with a readable reason when the brand cannot be clustered.
+    """
+    say = progress or (lambda s: None)
+    n = len(X)
+    per = cfg.min_customers_per_segment
+    notes: list[str] = []
+    with threadpool_limits(1):
+        if k is not None:
+            if n < per * k:
+                raise ValueError(f"{n} customers are too few for k={k} (at least {per} per segment: {per * k})")
+            scores: list[KScore] = []
+            chosen_by, reason = "forced", f"k={k} was set"
+        else:
+            k_max = min(cfg.k_max, n // per)
+            if k_max < cfg.k_min:
+                raise ValueError(f"{n} customers are too few for the k range {cfg.k_min}..{cfg.k_max} "
+                                 f"(at least {per * cfg.k_min} needed: {per} per segment)")
+            if k_max < cfg.k_max:
+                notes.append(f"k range cut to {cfg.k_min}..{k_max}: {n} customers, at least {per} per segment")
+            rng = np.random.default_rng([seed, brand_index, 0])
+            sweep = X[_sample(rng, n, cfg.sweep_sample)]
+            scores = []
+            for kk in range(cfg.k_min, k_max + 1):
+                say(f"k={kk}")
+                scores.append(score_k(sweep, kk, cfg, [seed, brand_index, kk]))
+            k, chosen_by, reason = choose_k(scores, cfg)
+        say(f"final fit k={k}")
+        model = make_model(cfg.method, k, _seed([seed, brand_index], 1), cfg.n_init, n, cfg.minibatch_above).fit(X)
+        gmm = None
+        if cfg.method == "gmm":
+            centers = np.asarray(model.means_)
+            gmm = {"weights": model.weights_.tolist(), "variances": model.covariances_.tolist()}
+        else:
+            centers = np.asarray(model.cluster_centers_)
+        labels = _labels(model, X)
+        say(f"stability k={k}")
+        stab = stability(X, labels, k, cfg, [seed, brand_index, 999])
+    return BrandFit(k, chosen_by, reason, scores, centers, labels, stab, cfg.method, gmm, notes)

@@ -1,0 +1,243 @@
+"""Segmenting a features table: screening -> per-brand preparation -> clustering -> profiles.
+
+``segment_table`` is the library form of ``segment cluster`` and the heart of
+``segment run``; it takes any wide table (one row per customer: an id, optionally a
+brand, then numeric indicators) and returns a :class:`Segmentation` that can write
+the output files.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import polars as pl
+
+from . import clustering, model as modelmod, profiles
+from .catalogue import BY_NAME
+from .config import Config
+from .errors import DataError, SchemaError
+from .prepare import Preparer
+
+SCHEMA_VERSION = 1
+ALL_BRANDS = "all"  # the one brand of a table without a brand column
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class BrandResult:
+    brand: str
+    customers: int
+    fit: clustering.BrandFit
+    prep: Preparer
+    order: list[int]  # new segment s (1-based) = fit label order[s-1]
+    profile: dict = field(default_factory=dict)
+
+    def k_selection(self) -> dict:
+        return {
+            "k": self.fit.k,
+            "chosen_by": self.fit.chosen_by,
+            "reason": self.fit.reason,
+            "scores": [s.to_dict() for s in self.fit.scores],
+        }
+
+
+@dataclass
+class Segmentation:
+    """Everything ``segment run`` / ``segment cluster`` produce, in memory."""
+
+    screening: object  # segment.screening.ScreeningReport
+    cluster_columns: list[str]
+    brands: dict[str, BrandResult]
+    failed: dict[str, str]
+    model: dict
+    assignments: pl.DataFrame
+    seed: int
+    id_col: str
+    brand_col: str | None
+
+    def profiles(self) -> dict:
+        """profiles.json: brands -> k, k-selection metrics, segments (size, share, name, ...)."""
+        return {
+            "version": SCHEMA_VERSION,
+            "seed": self.seed,
+            "cluster_variables": self.cluster_columns,
+            "brands": {
+                b: {
+                    **r.k_selection(),
+                    "variables": r.prep.names_,
+                    "variables_without_spread": r.prep.dropped_,
+                    "imputed": {p.name: p.imputed for p in r.prep.variables_ if p.imputed},
+                    "notes": r.fit.notes,
+                    **r.profile,
+                }
+                for b, r in self.brands.items()
+            },
+            "failed_brands": self.failed,
+        }
+
+    def write(self, folder: Path, features: pl.DataFrame | None = None) -> list[Path]:
+        """Write the outputs into an existing folder (the caller makes it atomic)."""
+        folder = Path(folder)
+        written = []
+        if features is not None:
+            write_parquet(features, folder / "features.parquet")
+            written.append(folder / "features.parquet")
+        for name, obj in (("screening.json", self.screening.to_dict()), ("profiles.json", self.profiles()),
+                          ("model.json", self.model)):
+            write_json(obj, folder / name)
+            written.append(folder / name)
+        (folder / "model.sql").write_text(modelmod.to_sql(self.model), encoding="utf-8")
+        write_parquet(self.assignments, folder / "assignments.parquet")
+        return written + [folder / "model.sql", folder / "assignments.parquet"]
+
+
+def write_json(obj, path: Path) -> None:
+    path.write_text(json.dumps(obj, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def write_parquet(frame: pl.DataFrame, path: Path) -> None:
+    """Parquet with fixed settings, so the same frame gives the same bytes."""
+    frame.write_parquet(path, compression="zstd", compression_level=3, statistics=True, row_group_size=122_880)
+
+
+def cluster_columns(frame: pl.DataFrame, kept: list[str], cfg: Config, exclude: set[str]) -> list[str]:
+    """The kept numeric indicators segments are formed on (see ClusteringConfig)."""
+    c = cfg.clustering
+    out = []
+    for name in kept:
+        if name in exclude or name not in frame.columns or not frame.schema[name].is_numeric():
+            continue
+        angle = BY_NAME[name].angle if name in BY_NAME else None
+        if name in c.include or (name not in c.exclude and (angle is None or angle in c.angles)):
+            out.append(name)
+    return out
+
+
+def _forced_k(cfg: Config, brand: str, k: int | None) -> int | None:
+    if k is not None:
+        return k
+    if brand in cfg.clustering.k_by_brand:
+        return cfg.clustering.k_by_brand[brand]
+    return None if cfg.clustering.k == "auto" else int(cfg.clustering.k)
+
+
+def _brand_frames(frame: pl.DataFrame, brand_col: str | None) -> list[tuple[str, pl.DataFrame]]:
+    if brand_col is None:
+        return [(ALL_BRANDS, frame)]
+    brands = frame.get_column(brand_col).drop_nulls().unique().sort().to_list()
+    return [(str(b), frame.filter(pl.col(brand_col) == b)) for b in brands]
+
+
+def _order_segments(labels: np.ndarray, k: int) -> list[int]:
+    """Segments numbered by size, largest first (ties: the fit's label order)."""
+    sizes = np.bincount(labels, minlength=k)
+    return sorted(range(k), key=lambda c: (-sizes[c], c))
+
+
+def segment_table(
+    frame: pl.DataFrame,
+    cfg: Config,
+    id_col: str = "customer_id",
+    brand_col: str | None = "brand",
+    k: int | None = None,
+    seed: int | None = None,
+    skip_failed_brands: bool = False,
+    screening_report=None,
+    progress: Progress | None = None,
+) -> Segmentation:
+    """Screen, prepare, cluster and profile every brand of ``frame``.
+
+    Parameters: ``frame`` one row per customer; ``id_col`` its id; ``brand_col`` the
+    brand (None: the whole table is one brand); ``k`` forces k in every brand (else the
+    config: ``clustering.k``, ``clustering.k_by_brand``, or automatic); ``seed``
+    overrides ``clustering.seed``; ``skip_failed_brands`` reports a brand that cannot be
+    clustered instead of stopping; ``screening_report`` reuses a screening already done.
+    Raises SchemaError / DataError (exit 3) naming the brand and the reason.
+    """
+    from .screening import screen
+
+    say = progress or (lambda s: None)
+    seed = cfg.clustering.seed if seed is None else seed
+    if id_col not in frame.columns:
+        raise SchemaError(f"id column {id_col!r} not found (use --id); columns: {', '.join(frame.columns[:12])}")
+    if brand_col is not None and brand_col not in frame.columns:
+        raise SchemaError(f"brand column {brand_col!r} not found (use --brand, or --no-brand)")
+    frame = frame.sort(id_col)
+    if brand_col is not None and frame.get_column(brand_col).null_count():
+        raise DataError(f"brand column {brand_col!r} is empty in {frame.get_column(brand_col).null_count()} row(s)")
+    if screening_report is None:
+        say("screening indicators")
+        screening_report = screen(frame, cfg.screening, id_col, brand_col)
+    exclude = {id_col} | ({brand_col} if brand_col else set())
+    columns = cluster_columns(frame, screening_report.kept, cfg, exclude)
+    results: dict[str, BrandResult] = {}
+    failed: dict[str, str] = {}
+    brand_models: dict[str, dict] = {}
+    for i, (brand, part) in enumerate(_brand_frames(frame, brand_col)):
+        try:
+            if not columns:
+                raise ValueError("no usable clustering indicator is left after screening")
+            X = part.select(columns).cast(pl.Float64).to_numpy()
+            prep = Preparer(cfg.clustering.log_skew, cfg.clustering.winsor_low, cfg.clustering.winsor_high).fit(X, columns)
+            if not prep.variables_:
+                raise ValueError("no clustering indicator varies inside this brand")
+            Z = prep.transform(X, columns)
+            fit = clustering.fit_brand(Z, cfg.clustering, seed, i, _forced_k(cfg, brand, k),
+                                       progress=lambda s, b=brand: say(f"clustering {b}: {s}"))
+        except ValueError as e:
+            if not skip_failed_brands:
+                raise DataError(f"brand {brand}: {e}" + ("" if brand_col is None else
+                                " (use --skip-failed-brands to segment the other brands)")) from None
+            failed[brand] = str(e)
+            continue
+        order = _order_segments(fit.labels, fit.k)
+        relabel = np.empty(fit.k, dtype=np.int64)
+        relabel[order] = np.arange(1, fit.k + 1)
+        labels = relabel[fit.labels]
+        seg, mean, std = profiles.segment_means(part, labels, prep.names_)
+        names = profiles.names_for(profiles.differences(seg, mean, std), prep.names_, cfg.profiles.name_terms)
+        results[brand] = BrandResult(brand, part.height, fit, prep, order)
+        brand_models[brand] = _brand_model(fit, prep, order, names)
+    if not results:
+        raise DataError("no brand could be segmented: " + "; ".join(f"{b}: {r}" for b, r in failed.items()))
+    model = {
+        "kind": "segment-model",
+        "version": modelmod.MODEL_VERSION,
+        "id_column": id_col,
+        "brand_column": brand_col,
+        "method": cfg.clustering.method,
+        "seed": seed,
+        "brands": brand_models,
+    }
+    say("assigning segments")
+    assigned = modelmod.score(model, frame)
+    assignments = assigned
+    for brand, r in results.items():
+        say(f"profiling {brand}")
+        rows = assignments.filter(pl.col("brand") == brand) if brand_col else assignments
+        part = frame.join(rows.select(pl.col("customer_id").alias(id_col), "segment"), on=id_col, how="inner")
+        labels = part.get_column("segment").to_numpy().astype(np.int64)
+        stab = [float(r.fit.stability[c]) for c in r.order]
+        names = [s["name"] for s in brand_models[brand]["segments"]]
+        r.profile = profiles.brand_profile(part.drop("segment"), labels, names, stab, r.prep.names_,
+                                           cfg.profiles.key_indicators, cfg.clustering.unstable_below,
+                                           id_col, brand_col or "", "total_fee")
+    return Segmentation(screening_report, columns, results, failed, model, assignments, seed, id_col, brand_col)
+
+
+def _brand_model(fit: clustering.BrandFit, prep: Preparer, order: list[int], names: list[str]) -> dict:
+    segments = []
+    for s, c in enumerate(order):
+        seg = {"segment": s + 1, "name": names[s], "center": [float(x) for x in fit.centers[c]]}
+        if fit.gmm is not None:
+            w = float(fit.gmm["weights"][c])
+            var = [float(v) for v in fit.gmm["variances"][c]]
+            seg.update(weight=w, variances=var,
+                       log_det_weight=float(-2.0 * np.log(w) + np.sum(np.log(var))))
+        segments.append(seg)
+    return {"method": fit.method, "variables": [p.to_dict() for p in prep.variables_], "segments": segments}
