@@ -722,8 +722,7 @@ def screen(frame: pl.DataFrame, cfg: ScreeningConfig, id_col: str = "customer_id
         raise DataError(f"id column {id_col!r}: {int(dup.sum())} row(s) share an id, e.g. {', '.join(map(str, ex))}")
     exclude = {id_col} | ({brand_col} if brand_col and brand_col in frame.columns else set())
     candidates = frame.select([c for c in frame.columns if c not in exclude])
-    _, numeric, _, _ = to_matrix(candidates.head(0))
-    if not numeric:
+    if not any(_screenable(candidates.get_column(c)) for c in candidates.columns):
         raise DataError(f"no numeric indicator column to screen (columns: {', '.join(candidates.columns[:20]) or 'none'})")
     report = report_from(Screener.from_config(cfg, factors).fit(candidates))
     if by_brand:
@@ -732,6 +731,12 @@ def screen(frame: pl.DataFrame, cfg: ScreeningConfig, id_col: str = "customer_id
             part = candidates.filter(frame.get_column(brand_col) == b)
             report.brands[str(b)] = report_from(Screener.from_config(cfg, factors).fit(part))
     return report
+
+
+def _screenable(s: pl.Series) -> bool:
+    if s.dtype.is_numeric() or s.dtype in (pl.Boolean, pl.Null):
+        return True
+    return s.dtype in (pl.String, pl.Categorical, pl.Enum) and s.drop_nulls().n_unique() <= 2
 
 
 def read_table(path: Path) -> pl.DataFrame:
