@@ -130,6 +130,8 @@ def _factors(con, fa: dict) -> None:
     con.print(f"[bold]KMO[/] {fmt_num(fa['kmo'])}   [bold]Bartlett[/] chi2 {fmt_num(b['chi2'])}, df {b['df']}, "
               f"p {fmt_num(b['p_value'])}   [bold]factors[/] Kaiser {fa['n_factors']['kaiser']}, "
               f"parallel analysis {fa['n_factors']['parallel']}   ({fa['rows']} complete rows)")
+    if fa.get("note"):
+        con.print(f"[yellow]note:[/] {fa['note']}")
     t = Table(title="Varimax loadings (all factors in --format json)", title_justify="left")
     for col, just in (("indicator", "left"), ("KMO", "right"), ("dominant factor", "right"), ("loading", "right"),
                       ("communality", "right")):

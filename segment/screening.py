@@ -62,34 +62,33 @@ def to_matrix(frame: pl.DataFrame) -> tuple[np.ndarray, list[str], dict[str, str
     NaN for missing; ``not_screened`` name -> reason; ``encodings`` name -> {value: 0/1}.
     """
     names: list[str] = []
-    cols: list[np.ndarray] = []
+    exprs: list[pl.Expr] = []
     not_screened: dict[str, str] = {}
     encodings: dict[str, dict] = {}
     for name, dtype in frame.schema.items():
-        s = frame.get_column(name)
+        col = pl.col(name)
         if dtype.is_numeric() or dtype == pl.Boolean or dtype == pl.Null:
-            values = s.cast(pl.Float64).fill_nan(None).to_numpy()
+            expr = col.cast(pl.Float64).fill_nan(None)
         elif dtype in (pl.String, pl.Categorical, pl.Enum):
-            s = s.cast(pl.String)
-            levels = sorted(s.drop_nulls().unique().to_list())
+            levels = sorted(frame.get_column(name).cast(pl.String).drop_nulls().unique().to_list())
             if len(levels) > 2:
                 not_screened[name] = f"text with {len(levels)} distinct values"
                 continue
-            folded = {v.strip().lower() for v in levels}
-            if folded <= _YES | _NO:
+            if {v.strip().lower() for v in levels} <= _YES | _NO:
                 mapping = {v: (1 if v.strip().lower() in _YES else 0) for v in levels}
             else:
                 mapping = {v: k for k, v in enumerate(levels)}
             encodings[name] = mapping
-            values = s.replace_strict(mapping, default=None, return_dtype=pl.Float64).to_numpy()
+            expr = col.cast(pl.String).replace_strict(mapping, default=None, return_dtype=pl.Float64)
         else:
             not_screened[name] = f"not numeric ({dtype})"
             continue
         names.append(name)
-        cols.append(np.asarray(values, dtype=np.float64))
-    rows = frame.height
-    X = np.column_stack(cols) if cols else np.empty((rows, 0))
-    return np.asfortranarray(X), names, not_screened, encodings
+        exprs.append(expr)
+    if not exprs:
+        return np.empty((frame.height, 0)), names, not_screened, encodings
+    X = frame.select(exprs).to_numpy(order="fortran")
+    return np.asfortranarray(X, dtype=np.float64), names, not_screened, encodings
 
 
 # ---------------------------------------------------------------- availability pass
@@ -158,70 +157,95 @@ def average_ranks(x: np.ndarray) -> np.ndarray:
     idx = np.flatnonzero(~np.isnan(x))
     if len(idx) == 0:
         return out
-    order = np.argsort(x[idx], kind="stable")
-    s = x[idx][order]
+    v = x[idx]
+    order = np.argsort(v)  # the order within ties does not matter for average ranks
+    s = v[order]
     n = len(s)
     starts = np.concatenate(([0], np.flatnonzero(s[1:] != s[:-1]) + 1))
     ends = np.concatenate((starts[1:], [n]))
     avg = (starts + ends + 1) / 2.0  # mean of ranks start+1 .. end
-    ranks = np.repeat(avg, ends - starts)
-    out[idx[order]] = ranks
+    out[idx[order]] = np.repeat(avg, ends - starts)
     return out
 
 
-def pairwise_pearson(X: np.ndarray, min_rows: int = 3) -> tuple[np.ndarray, np.ndarray]:
-    """Pearson correlation of every pair of columns over the rows where both are present.
+def _standardized(Y: np.ndarray, M: np.ndarray, counts: np.ndarray, inplace: bool = False) -> np.ndarray:
+    """Columns centred and scaled by their own mean and std, 0 where missing (same r, better rounding)."""
+    if inplace:
+        Z = Y
+        Z[~M] = 0.0
+    else:
+        Z = np.where(M, Y, 0.0)
+    mu = Z.sum(axis=0) / np.maximum(counts, 1)
+    Z -= mu
+    Z[~M] = 0.0
+    sd = np.sqrt(np.einsum("ij,ij->j", Z, Z) / np.maximum(counts, 1))
+    Z /= np.where(sd > 0, sd, 1.0)
+    return Z
 
-    Computed as matrix products over the 0/1 presence mask M (no loop over rows):
-    n = MᵀM, per-pair sums (Z·M)ᵀM and sums of squares, cross products ZᵀZ, on columns
-    first centred and scaled by their own mean and std (same r, better rounding).
-    ``X``: (rows, p), NaN = missing. Returns ``(r, n)``, both (p, p); r is NaN where a
-    pair has fewer than ``min_rows`` common rows or a column is constant over them.
-    """
-    rows, p = X.shape
-    M = ~np.isnan(X)
+
+def _correlation(Z: np.ndarray, Mf: np.ndarray | None, n: np.ndarray, min_rows: int) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
-        counts = M.sum(axis=0)
-        mu = np.where(counts > 0, np.nansum(X, axis=0) / np.maximum(counts, 1), 0.0)
-        Z = np.where(M, X - mu, 0.0)
-        sd = np.sqrt((Z * Z).sum(axis=0) / np.maximum(counts, 1))
-        sd = np.where(sd > 0, sd, 1.0)
-        Z /= sd
-        if M.all():
-            n = np.full((p, p), float(rows))
-            P = Z.T @ Z
-            Q = np.diag(P)
-            r = P / np.sqrt(np.outer(Q, Q))
-            vi = np.broadcast_to(Q[:, None], (p, p))
+        P = Z.T @ Z
+        if Mf is None:  # no missing value: every pair uses every row
+            vi = np.broadcast_to(np.diag(P)[:, None], P.shape)
+            cov = P
         else:
-            Mf = M.astype(np.float64)
-            n = Mf.T @ Mf
-            S = Z.T @ Mf  # S[i, j]: sum of z_i over rows where i and j are present
-            Q = (Z * Z).T @ Mf
-            P = Z.T @ Z
+            S = Z.T @ Mf  # S[i, j]: sum of z_i over the rows where i and j are present
+            np.square(Z, out=Z)
+            Q = Z.T @ Mf  # the same for z_i²
             nn = np.maximum(n, 1)
             cov = P - S * S.T / nn
             vi = Q - S * S / nn
-            r = cov / np.sqrt(vi * vi.T)
+        r = cov / np.sqrt(vi * vi.T)
         # a column constant over the common rows has (numerically) zero variance there
         tiny = 1e-10 * np.maximum(n, 1)
         bad = (n < min_rows) | (vi <= tiny) | (vi.T <= tiny) | ~np.isfinite(r)
     r = np.clip(r, -1.0, 1.0)
     r[bad] = np.nan
+    return r
+
+
+def pairwise_correlations(X: np.ndarray, min_rows: int = 3, spearman: bool = True):
+    """Pearson (and Spearman) correlation of every pair of columns over the rows where both are present.
+
+    Computed as matrix products over the 0/1 presence mask M (no loop over rows):
+    n = MᵀM, per-pair sums (Z·M)ᵀM and sums of squares (Z²)ᵀM, cross products ZᵀZ, on
+    columns centred and scaled first. Spearman is the same on average ranks, computed
+    once per column over its non-missing values (the usual approximation for
+    pairwise-complete Spearman; exact for a pair without missing values).
+
+    ``X``: (rows, p), NaN = missing. Returns ``(pearson, spearman or None, n)``, each
+    (p, p); a correlation is NaN where the pair has fewer than ``min_rows`` common rows
+    or a column is constant over them.
+    """
+    rows, p = X.shape
+    M = ~np.isnan(X)
+    counts = M.sum(axis=0)
+    if M.all():
+        Mf, n = None, np.full((p, p), float(rows))
+    else:
+        Mf = M.astype(np.float64)
+        n = Mf.T @ Mf
+    pearson = _correlation(_standardized(X, M, counts), Mf, n, min_rows)
+    rho = None
+    if spearman:
+        R = np.empty_like(X, order="F")
+        for j in range(p):
+            R[:, j] = average_ranks(X[:, j])
+        rho = _correlation(_standardized(R, M, counts, inplace=True), Mf, n, min_rows)
+    return pearson, rho, n
+
+
+def pairwise_pearson(X: np.ndarray, min_rows: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    """Pairwise-complete Pearson matrix and pair counts (see :func:`pairwise_correlations`)."""
+    r, _, n = pairwise_correlations(X, min_rows, spearman=False)
     return r, n
 
 
 def pairwise_spearman(X: np.ndarray, min_rows: int = 3) -> tuple[np.ndarray, np.ndarray]:
-    """Spearman correlation: pairwise-complete Pearson on average ranks.
-
-    Ranks are computed once per column over its non-missing values (the usual
-    approximation for pairwise-complete Spearman; exact when the pair has no missing
-    values). Returns ``(rho, n)`` as :func:`pairwise_pearson`.
-    """
-    R = np.empty_like(X)
-    for j in range(X.shape[1]):
-        R[:, j] = average_ranks(X[:, j])
-    return pairwise_pearson(np.asfortranarray(R), min_rows)
+    """Spearman matrix (Pearson on per-column average ranks) and pair counts (see :func:`pairwise_correlations`)."""
+    _, rho, n = pairwise_correlations(X, min_rows, spearman=True)
+    return rho, n
 
 
 def link_matrix(pearson: np.ndarray, spearman: np.ndarray, method: str = "max") -> np.ndarray:
@@ -458,8 +482,11 @@ def factor_view(X: np.ndarray, names: Sequence[str], iterations: int = 100, quan
     L = varimax(vecs[:, :k] * np.sqrt(np.clip(vals[:k], 0, None)))
     L *= np.where(L.sum(axis=0) < 0, -1.0, 1.0)
     L = L[:, np.argsort(-(L ** 2).sum(axis=0), kind="stable")]
+    singular = stat is None
     return {
         "rows": n,
+        "note": ("the correlation matrix of these indicators is singular (an exact linear dependency, e.g. a total "
+                 "and its parts): Bartlett's test is undefined and KMO uses the pseudo-inverse") if singular else None,
         "kmo": overall,
         "kmo_per_variable": {nm: float(v) for nm, v in zip(names, per)},
         "bartlett": {"chi2": stat, "df": df, "p_value": pval},
@@ -524,6 +551,15 @@ class Screener:
         return cfg
 
     def fit(self, frame: pl.DataFrame) -> "Screener":
+        from threadpoolctl import threadpool_limits
+
+        # The products here are tall and thin (rows x ~100): one BLAS thread is faster
+        # than two, and OpenBLAS threads that spin on a busy shared machine made the
+        # same products 10-50x slower in the benchmark (bench/README.md).
+        with threadpool_limits(limits=1, user_api="blas"):
+            return self._fit(frame)
+
+    def _fit(self, frame: pl.DataFrame) -> "Screener":
         cfg = self._config()
         order = list(frame.columns)
         # Sorted by name so that nothing below depends on the input column order.
@@ -550,8 +586,8 @@ class Screener:
 
         snames = [names[j] for j in survivors]
         S = np.asfortranarray(X[:, survivors])
-        pr, _ = pairwise_pearson(S, cfg.min_pair_rows)
-        sr, _ = pairwise_spearman(S, cfg.min_pair_rows)
+        del X  # the survivors are all that is needed from here on
+        pr, sr, _ = pairwise_correlations(S, cfg.min_pair_rows)
         link = link_matrix(pr, sr, cfg.correlation)
         adjacent = link >= cfg.max_abs_r
         np.fill_diagonal(adjacent, False)
@@ -595,8 +631,8 @@ class Screener:
         self.factors_ = None
         if self.factors:
             kept_sorted = sorted(self.kept_)
-            cols = [names.index(n) for n in kept_sorted]
-            self.factors_ = factor_view(X[:, cols], kept_sorted, cfg.parallel_iterations, cfg.parallel_quantile,
+            cols = [snames.index(n) for n in kept_sorted]
+            self.factors_ = factor_view(S[:, cols], kept_sorted, cfg.parallel_iterations, cfg.parallel_quantile,
                                         cfg.seed)
         self.config_ = cfg
         return self

@@ -469,7 +469,7 @@ def _check_schema(d, top):
         assert set(g) == {"id", "members", "kept", "max_abs_r", "rsquare"} and set(g["kept"]) <= set(g["members"])
     assert set(d["thresholds"]) >= {"max_missing", "max_mode_share", "min_cv", "max_abs_r", "priority"}
     fa = d["factors"]
-    assert set(fa) >= {"rows", "kmo", "kmo_per_variable", "bartlett", "n_factors", "loadings", "eigenvalues"}
+    assert set(fa) >= {"rows", "note", "kmo", "kmo_per_variable", "bartlett", "n_factors", "loadings", "eigenvalues"}
     assert {row["name"] for row in fa["loadings"]} == {v["name"] for v in d["variables"] if v["status"] == "kept"}
 
 
