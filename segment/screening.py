@@ -607,7 +607,7 @@ class Screener:
                 "kept": [snames[i] for i in g["kept"]],
                 "max_abs_r": float(sub[~np.eye(len(members), dtype=bool)].max()),
                 "rsquare": [{"name": snames[i], "own": float(own[i]), "nearest": float(nearest[i]),
-                             "nearest_group_of": snames[clusters[nearest_c[i]][0]] if nearest_c[i] >= 0 else None,
+                             "nearest_cluster": snames[clusters[nearest_c[i]][0]] if nearest_c[i] >= 0 else None,
                              "ratio": float(ratio[i])} for i in g["members"]],
             })
         for i, name in enumerate(snames):
