@@ -80,9 +80,11 @@ def main(
 
 from . import features as _features  # noqa: E402  (commands register themselves on app)
 from . import sample as _sample  # noqa: E402
+from . import screen as _screen  # noqa: E402
 
 _features.register(app)
 _sample.register(app)
+_screen.register(app)
 
 
 def run() -> None:

@@ -102,12 +102,30 @@ class ProfileConfig:
 
 
 @dataclass(frozen=True)
+class ScreeningConfig:
+    # Availability pass (docs/screening.md): the first rule that fires drops the indicator.
+    max_missing: float = 0.5  # drop when the missing share is above this (`missing`)
+    max_mode_share: float = 0.95  # drop when the most frequent value has at least this share (`single_value`)
+    min_cv: float = 0.05  # drop a non-negative indicator whose std / mean is below this (`low_variation`)
+    # Correlation pass: indicators with |r| >= max_abs_r are grouped; one per group is kept.
+    max_abs_r: float = 0.85
+    correlation: str = "max"  # |r| compared: max (larger of Pearson and Spearman), pearson or spearman
+    min_pair_rows: int = 30  # pairs with fewer rows where both are present are not compared
+    priority: tuple[str, ...] = ()  # business priority: breaks ties between equally good representatives
+    # Factor-analysis view (--factors): parallel analysis on random data of the same shape.
+    parallel_iterations: int = 100
+    parallel_quantile: float = 0.95
+    seed: int = 0
+
+
+@dataclass(frozen=True)
 class Config:
     input: InputConfig = field(default_factory=InputConfig)
     features: FeatureConfig = field(default_factory=FeatureConfig)
     quality: QualityConfig = field(default_factory=QualityConfig)
     clustering: ClusteringConfig = field(default_factory=ClusteringConfig)
     profiles: ProfileConfig = field(default_factory=ProfileConfig)
+    screening: ScreeningConfig = field(default_factory=ScreeningConfig)
     # table -> canonical column -> the user's column name
     columns: dict[str, dict[str, str]] = field(default_factory=dict)
 
@@ -180,6 +198,7 @@ def validate(cfg: Config) -> None:
         raise ConfigError(f"features.pareto_share must be in (0, 1], got {f.pareto_share}")
     if f.long_call_s < 1:
         raise ConfigError(f"features.long_call_s must be at least 1, got {f.long_call_s}")
+    validate_screening(cfg.screening)
     if not 0 <= cfg.quality.max_unknown_customer_share <= 1:
         raise ConfigError("quality.max_unknown_customer_share must be in [0, 1]")
     _validate_clustering(cfg.clustering)
@@ -229,10 +248,23 @@ def _validate_clustering(c: ClusteringConfig) -> None:
         if not ok:
             raise ConfigError(f"clustering.{key}: value {getattr(c, key)!r} is out of range (see docs/segments.md)")
 
+def validate_screening(s: ScreeningConfig) -> None:
+    for key in ("max_missing", "max_mode_share", "max_abs_r", "parallel_quantile"):
+        if not 0 <= getattr(s, key) <= 1:
+            raise ConfigError(f"screening.{key} must be in [0, 1], got {getattr(s, key)}")
+    if s.min_cv < 0:
+        raise ConfigError(f"screening.min_cv must be at least 0, got {s.min_cv}")
+    if s.correlation not in ("max", "pearson", "spearman"):
+        raise ConfigError(f"screening.correlation must be 'max', 'pearson' or 'spearman', got {s.correlation!r}")
+    if s.min_pair_rows < 3:
+        raise ConfigError(f"screening.min_pair_rows must be at least 3, got {s.min_pair_rows}")
+    if not 1 <= s.parallel_iterations <= 10_000:
+        raise ConfigError(f"screening.parallel_iterations must be between 1 and 10000, got {s.parallel_iterations}")
+
 
 def from_dict(raw: dict[str, Any], where: str = "config") -> Config:
     sections = {"input": InputConfig, "features": FeatureConfig, "quality": QualityConfig,
-                "clustering": ClusteringConfig, "profiles": ProfileConfig}
+                "screening": ScreeningConfig, "clustering": ClusteringConfig, "profiles": ProfileConfig}
     values: dict[str, Any] = {}
     for key, value in raw.items():
         if key == "columns":
