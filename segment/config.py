@@ -88,7 +88,7 @@ class ChurnConfig:
     arrears_rising_months: int = 2  # alert: arrears rose in each of the last N months
     warning_usage_drop: float = 0.25  # warning: last month's events down by at least this share
     contacts_drop: float = 0.25  # warning: distinct contacts of the last month down by at least this share
-    complaints_min: int = 1  # warning: at least this many complaints last month, more than the earlier average
+    complaints_min: int = 2  # warning: at least this many complaints last month, more than the earlier average
 
 
 @dataclass(frozen=True)
