@@ -188,3 +188,20 @@ def test_input_order_does_not_change_results(rules_dir, tmp_path):
     a, b = run_all(rules_dir), run_all(rev)
     for x, y in zip(a, b):
         assert x.customers.equals(y.customers)
+
+
+def test_config_sections_load_and_validate(tmp_path):
+    from segment.errors import ConfigError
+
+    p = tmp_path / "s.toml"
+    p.write_text("[value]\ntier_a_above = 250\n[churn]\ninactive_days = 20\n[channels]\nmin_contacts = 5\n")
+    cfg = config.load(p)
+    assert (cfg.value.tier_a_above, cfg.value.tier_c_below) == (250.0, 120.0)
+    assert (cfg.churn.inactive_days, cfg.channels.min_contacts) == (20, 5)
+    for bad in ({"value": {"tier_c_below": 300.0}}, {"churn": {"alert_usage_drop": 1.5}},
+                {"churn": {"warning_usage_drop": 0.6}}, {"channels": {"min_contacts": 0}},
+                {"value": {"group_c": 200}}, {"value": {"weight_revenue": -1.0}}):
+        with pytest.raises(ConfigError):
+            config.from_dict(bad)
+    with pytest.raises(ConfigError, match="unknown setting"):
+        config.from_dict({"churn": {"inactive": 3}})
