@@ -148,7 +148,8 @@ final as (
             when r_usage_warning or r_contacts or r_complaints then 'warning'
             else 'healthy'
         end as stage,
-        concat_ws('; ',
+        -- reasons are separated by '; ' spelled chr(59) so that the file holds no statement separator
+        concat_ws(chr(59) || ' ',
             case when r_churn_date then 'churn_date ' || strftime(churn_date, '%Y-%m-%d') end,
             case when r_inactive then 'no event in the last ' || $inactive_days || ' days' end,
             case when r_hotline then hotline_calls || ' call(s) to a competitor hotline' end,
