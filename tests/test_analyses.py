@@ -205,3 +205,15 @@ def test_config_sections_load_and_validate(tmp_path):
             config.from_dict(bad)
     with pytest.raises(ConfigError, match="unknown setting"):
         config.from_dict({"churn": {"inactive": 3}})
+
+
+def test_docs_list_every_setting_and_output_column():
+    from dataclasses import fields
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "analyses.md").read_text()
+    for cls in (config.ValueConfig, config.ChurnConfig, config.ChannelConfig):
+        for f in fields(cls):
+            assert f"{f.name} = " in doc, f.name
+    for col in {*value.COLUMNS, *churn.COLUMNS, *channels.COLUMNS}:
+        assert col in doc, col
