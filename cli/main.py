@@ -81,10 +81,13 @@ def main(
 from . import features as _features  # noqa: E402  (commands register themselves on app)
 from . import sample as _sample  # noqa: E402
 from . import screen as _screen  # noqa: E402
+from . import value as _value, churn as _churn, channels as _channels  # noqa: E402
 
 _features.register(app)
 _sample.register(app)
 _screen.register(app)
+for _analysis in (_value, _churn, _channels):
+    _analysis.register(app)
 
 
 def run() -> None:

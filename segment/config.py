@@ -119,6 +119,44 @@ class ScreeningConfig:
 
 
 @dataclass(frozen=True)
+class ValueConfig:
+    # ARPU tiers on the window's monthly-average total_fee: A > tier_a_above,
+    # B from tier_c_below to tier_a_above (both included), C < tier_c_below.
+    tier_a_above: float = 200.0
+    tier_c_below: float = 120.0
+    # Card tiers (a second preset): the highest card whose threshold the ARPU reaches (>=).
+    card_diamond: float = 300.0
+    card_gold: float = 150.0
+    card_silver: float = 80.0
+    # Value score weights (renormalized over the components a customer has).
+    weight_revenue: float = 0.40
+    weight_tenure: float = 0.20
+    weight_credit: float = 0.25
+    weight_cost: float = 0.15
+    top_share: float = 0.2  # revenue concentration: share of revenue from this top share of customers
+    # Enterprise (group) account classes by lines per group_id: A >= group_a, B >= group_b, C >= group_c.
+    group_a: int = 500
+    group_b: int = 100
+    group_c: int = 10
+
+
+@dataclass(frozen=True)
+class ChurnConfig:
+    inactive_days: int = 30  # churned: no event in the window's last inactive_days days
+    hotline_calls: int = 1  # alert: at least this many calls to a competitor hotline ([features])
+    alert_usage_drop: float = 0.5  # alert: last month's events down by at least this share
+    arrears_rising_months: int = 2  # alert: arrears rose in each of the last N months
+    warning_usage_drop: float = 0.25  # warning: last month's events down by at least this share
+    contacts_drop: float = 0.25  # warning: distinct contacts of the last month down by at least this share
+    complaints_min: int = 2  # warning: at least this many complaints last month, more than the earlier average
+
+
+@dataclass(frozen=True)
+class ChannelConfig:
+    min_contacts: int = 3  # fewer contacts in the window than this: preferred_channel = 'none'
+
+
+@dataclass(frozen=True)
 class Config:
     input: InputConfig = field(default_factory=InputConfig)
     features: FeatureConfig = field(default_factory=FeatureConfig)
@@ -126,6 +164,9 @@ class Config:
     clustering: ClusteringConfig = field(default_factory=ClusteringConfig)
     profiles: ProfileConfig = field(default_factory=ProfileConfig)
     screening: ScreeningConfig = field(default_factory=ScreeningConfig)
+    value: ValueConfig = field(default_factory=ValueConfig)
+    churn: ChurnConfig = field(default_factory=ChurnConfig)
+    channels: ChannelConfig = field(default_factory=ChannelConfig)
     # table -> canonical column -> the user's column name
     columns: dict[str, dict[str, str]] = field(default_factory=dict)
 
@@ -208,6 +249,7 @@ def validate(cfg: Config) -> None:
         "x".encode(cfg.input.encoding)
     except LookupError:
         raise ConfigError(f"input.encoding: unknown encoding {cfg.input.encoding!r}") from None
+    _validate_analyses(cfg)
     if len(cfg.input.delimiter) != 1:
         raise ConfigError(f"input.delimiter must be one character, got {cfg.input.delimiter!r}")
     for table, mapping in cfg.columns.items():
@@ -262,9 +304,36 @@ def validate_screening(s: ScreeningConfig) -> None:
         raise ConfigError(f"screening.parallel_iterations must be between 1 and 10000, got {s.parallel_iterations}")
 
 
+def _validate_analyses(cfg: Config) -> None:
+    v, c = cfg.value, cfg.churn
+    if not 0 <= v.tier_c_below <= v.tier_a_above:
+        raise ConfigError(f"value: need 0 <= tier_c_below <= tier_a_above, got {v.tier_c_below} and {v.tier_a_above}")
+    if not 0 <= v.card_silver <= v.card_gold <= v.card_diamond:
+        raise ConfigError("value: need 0 <= card_silver <= card_gold <= card_diamond, got "
+                          f"{v.card_silver}, {v.card_gold}, {v.card_diamond}")
+    weights = (v.weight_revenue, v.weight_tenure, v.weight_credit, v.weight_cost)
+    if min(weights) < 0 or sum(weights) <= 0:
+        raise ConfigError(f"value: score weights must be >= 0 with a positive sum, got {weights}")
+    if not 0 < v.top_share < 1:
+        raise ConfigError(f"value.top_share must be in (0, 1), got {v.top_share}")
+    if not 1 <= v.group_c <= v.group_b <= v.group_a:
+        raise ConfigError(f"value: need 1 <= group_c <= group_b <= group_a, got {v.group_c}, {v.group_b}, {v.group_a}")
+    for key in ("alert_usage_drop", "warning_usage_drop", "contacts_drop"):
+        if not 0 < getattr(c, key) <= 1:
+            raise ConfigError(f"churn.{key} must be in (0, 1], got {getattr(c, key)}")
+    if c.warning_usage_drop > c.alert_usage_drop:
+        raise ConfigError("churn: warning_usage_drop must not exceed alert_usage_drop")
+    for key in ("inactive_days", "hotline_calls", "arrears_rising_months", "complaints_min"):
+        if getattr(c, key) < 1:
+            raise ConfigError(f"churn.{key} must be at least 1, got {getattr(c, key)}")
+    if cfg.channels.min_contacts < 1:
+        raise ConfigError(f"channels.min_contacts must be at least 1, got {cfg.channels.min_contacts}")
+
+
 def from_dict(raw: dict[str, Any], where: str = "config") -> Config:
     sections = {"input": InputConfig, "features": FeatureConfig, "quality": QualityConfig,
-                "screening": ScreeningConfig, "clustering": ClusteringConfig, "profiles": ProfileConfig}
+                "screening": ScreeningConfig, "clustering": ClusteringConfig, "profiles": ProfileConfig,
+                "value": ValueConfig, "churn": ChurnConfig, "channels": ChannelConfig}
     values: dict[str, Any] = {}
     for key, value in raw.items():
         if key == "columns":

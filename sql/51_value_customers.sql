@@ -1,0 +1,147 @@
+-- Value tiers, card tiers, value score and group class of every customer of the window
+-- (table window_customers, from 50_window_customers.sql).
+-- grain: one row per customer_id, ordered by customer_id.
+-- params: $end (DATE, day after the window: tenure is counted up to it);
+--   $tier_a_above, $tier_c_below (ARPU tiers: A > a, B from c to a inclusive, C < c);
+--   $card_diamond, $card_gold, $card_silver (card tiers: ARPU >= threshold);
+--   $weight_revenue, $weight_tenure, $weight_credit, $weight_cost (score weights);
+--   $group_a, $group_b, $group_c (lines per group_id for classes A, B, C).
+-- Tiers compare the exact DECIMAL window revenue with threshold x billed months, so
+-- an ARPU of exactly 120.00 or 200.00 is B. Each score component is a rank within the
+-- brand scaled to 0..1 (ties share their average rank; a brand's only value gets 0.5);
+-- the score renormalizes the weights over the components a customer has.
+with customers as (
+    select * from window_customers
+),
+
+measures as (
+    select
+        customer_id,
+        brand,
+        group_id,
+        bill_months,
+        revenue,
+        discount,
+        coalesce(cast(revenue as double) / nullif(bill_months, 0), 0.0) as arpu,
+        case
+            when bill_months > 0 and revenue > cast($tier_a_above as decimal(18, 2)) * bill_months then 'A'
+            when bill_months > 0 and revenue >= cast($tier_c_below as decimal(18, 2)) * bill_months then 'B'
+            else 'C'
+        end as arpu_tier,
+        case
+            when bill_months > 0 and revenue >= cast($card_diamond as decimal(18, 2)) * bill_months then 'diamond'
+            when bill_months > 0 and revenue >= cast($card_gold as decimal(18, 2)) * bill_months then 'gold'
+            when bill_months > 0 and revenue >= cast($card_silver as decimal(18, 2)) * bill_months then 'silver'
+            else 'none'
+        end as card_tier,
+        date_diff('day', activation_date, $end) as tenure_days,
+        cast(overdue_days as double) / nullif(bill_months, 0) as overdue_days,
+        cast(arrears as double) / nullif(bill_months, 0) as arrears,
+        credit_level,
+        cast(discount as double) / nullif(cast(revenue + discount as double), 0) as discount_rate,
+        case when group_id is not null then count(*) over (partition by group_id) end as group_lines
+    from customers
+),
+
+ranked as (
+    select
+        *,
+        case
+            when count(arpu) over (partition by brand) = 1 then 0.5
+            else (rank() over (partition by brand order by arpu asc nulls last) - 1
+                  + (count(*) over (partition by brand, arpu) - 1) / 2.0)
+                 / (count(arpu) over (partition by brand) - 1)
+        end as s_revenue,
+        case
+            when tenure_days is null then null
+            when count(tenure_days) over (partition by brand) = 1 then 0.5
+            else (rank() over (partition by brand order by tenure_days asc nulls last) - 1
+                  + (count(*) over (partition by brand, tenure_days) - 1) / 2.0)
+                 / (count(tenure_days) over (partition by brand) - 1)
+        end as r_tenure,
+        case
+            when overdue_days is null then null
+            when count(overdue_days) over (partition by brand) = 1 then 0.5
+            else (rank() over (partition by brand order by overdue_days asc nulls last) - 1
+                  + (count(*) over (partition by brand, overdue_days) - 1) / 2.0)
+                 / (count(overdue_days) over (partition by brand) - 1)
+        end as r_overdue,
+        case
+            when arrears is null then null
+            when count(arrears) over (partition by brand) = 1 then 0.5
+            else (rank() over (partition by brand order by arrears asc nulls last) - 1
+                  + (count(*) over (partition by brand, arrears) - 1) / 2.0)
+                 / (count(arrears) over (partition by brand) - 1)
+        end as r_arrears,
+        case
+            when credit_level is null then null
+            when count(credit_level) over (partition by brand) = 1 then 0.5
+            else (rank() over (partition by brand order by credit_level asc nulls last) - 1
+                  + (count(*) over (partition by brand, credit_level) - 1) / 2.0)
+                 / (count(credit_level) over (partition by brand) - 1)
+        end as r_credit_level,
+        case
+            when discount_rate is null then null
+            when count(discount_rate) over (partition by brand) = 1 then 0.5
+            else (rank() over (partition by brand order by discount_rate asc nulls last) - 1
+                  + (count(*) over (partition by brand, discount_rate) - 1) / 2.0)
+                 / (count(discount_rate) over (partition by brand) - 1)
+        end as r_discount_rate
+    from measures
+),
+
+components as (
+    select
+        *,
+        r_tenure as s_tenure,
+        -- credit risk: fewer overdue days, lower arrears and a better credit level score higher
+        (coalesce(1 - r_overdue, 0) + coalesce(1 - r_arrears, 0) + coalesce(r_credit_level, 0))
+            / nullif((r_overdue is not null)::int + (r_arrears is not null)::int + (r_credit_level is not null)::int, 0)
+            as s_credit,
+        1 - r_discount_rate as s_cost
+    from ranked
+),
+
+final as (
+    select
+        customer_id,
+        brand,
+        arpu,
+        arpu_tier,
+        card_tier,
+        round(100 * (
+            $weight_revenue * s_revenue
+            + coalesce($weight_tenure * s_tenure, 0)
+            + coalesce($weight_credit * s_credit, 0)
+            + coalesce($weight_cost * s_cost, 0)
+        ) / nullif(
+            $weight_revenue
+            + case when s_tenure is null then 0 else $weight_tenure end
+            + case when s_credit is null then 0 else $weight_credit end
+            + case when s_cost is null then 0 else $weight_cost end, 0), 2) as value_score,
+        group_id,
+        case
+            when group_lines is null then null
+            when group_lines >= $group_a then 'A'
+            when group_lines >= $group_b then 'B'
+            when group_lines >= $group_c then 'C'
+            else 'small'
+        end as group_class,
+        bill_months,
+        revenue,
+        discount,
+        tenure_days,
+        overdue_days,
+        arrears,
+        credit_level,
+        discount_rate,
+        group_lines,
+        s_revenue,
+        s_tenure,
+        s_credit,
+        s_cost
+    from components
+)
+
+select * from final
+order by customer_id

@@ -1,0 +1,187 @@
+-- Churn early warning: the measures and rules behind the stage of every customer of the
+-- window (table window_customers, from 50_window_customers.sql).
+-- grain: one row per customer_id, ordered by customer_id.
+-- params: $start, $end (DATE, window = [start, end)); $last_month (DATE, first day of the
+--   window's last month); $hotlines (competitor hotline numbers as text);
+--   $inactive_days; $hotline_calls; $alert_usage_drop, $warning_usage_drop, $contacts_drop
+--   (shares in (0, 1]); $arrears_rising_months; $complaints_min.
+-- "Earlier months" are the window's months before the last one, from the month the line
+-- was activated; usage and contact drops compare the last month with their monthly
+-- average, as exact integer products (last x months <= (1 - drop) x earlier total), so
+-- a drop of exactly the threshold fires.
+with customers as (
+    select
+        customer_id,
+        brand,
+        activation_date,
+        churn_date,
+        last_event,
+        greatest(date_diff(
+            'month', greatest($start, cast(date_trunc('month', activation_date) as date)), $last_month), 0)
+            as earlier_months
+    from window_customers
+),
+
+usage as (
+    select
+        customer_id,
+        sum(events) filter (where month = $last_month) as events_last,
+        sum(events) filter (where month < $last_month) as events_earlier
+    from cdr_month
+    where month >= $start and month < $end and service in ('voice', 'sms', 'data')
+    group by customer_id
+),
+
+-- distinct contacts per month: a two-level aggregate (customer x month x peer first)
+peers as (
+    select
+        customer_id,
+        cast(date_trunc('month', start_time) as date) as month,
+        peer_id
+    from stg_cdr
+    where
+        start_time >= $start
+        and start_time < $end
+        and service in ('voice', 'sms')
+        and peer_id is not null
+    group by all
+),
+
+contacts as (
+    select
+        customer_id,
+        count(*) filter (where month = $last_month) as contacts_last,
+        count(*) filter (where month < $last_month) as contacts_earlier
+    from peers
+    group by customer_id
+),
+
+hotline as (
+    select
+        customer_id,
+        sum(events) as hotline_calls
+    from cdr_peer
+    where service = 'voice' and list_contains($hotlines, cast(peer_id as varchar))
+    group by customer_id
+),
+
+bills as (
+    select
+        customer_id,
+        bill_month,
+        arrears,
+        lag(arrears) over (partition by customer_id order by bill_month) as prev_arrears,
+        lag(bill_month) over (partition by customer_id order by bill_month) as prev_month
+    from stg_billing
+    where bill_month >= $start and bill_month < $end
+),
+
+arrears as (
+    select
+        customer_id,
+        count(*) filter (
+            where arrears > prev_arrears and prev_month = cast(bill_month - interval 1 month as date)
+        ) as arrears_rises
+    from bills
+    where bill_month > cast($last_month - to_months($arrears_rising_months) as date)
+    group by customer_id
+),
+
+complaints as (
+    select
+        customer_id,
+        count(*) filter (where contact_time >= $last_month) as complaints_last,
+        count(*) filter (where contact_time < $last_month) as complaints_earlier
+    from stg_interactions
+    where purpose = 'complaint' and contact_time >= $start and contact_time < $end
+    group by customer_id
+),
+
+measures as (
+    select
+        c.customer_id,
+        c.brand,
+        c.churn_date,
+        c.last_event,
+        c.earlier_months,
+        coalesce(u.events_last, 0) as events_last,
+        coalesce(u.events_earlier, 0) as events_earlier,
+        coalesce(k.contacts_last, 0) as contacts_last,
+        coalesce(k.contacts_earlier, 0) as contacts_earlier,
+        coalesce(h.hotline_calls, 0) as hotline_calls,
+        coalesce(a.arrears_rises, 0) as arrears_rises,
+        coalesce(p.complaints_last, 0) as complaints_last,
+        coalesce(p.complaints_earlier, 0) as complaints_earlier
+    from customers as c
+    left join usage as u on u.customer_id = c.customer_id
+    left join contacts as k on k.customer_id = c.customer_id
+    left join hotline as h on h.customer_id = c.customer_id
+    left join arrears as a on a.customer_id = c.customer_id
+    left join complaints as p on p.customer_id = c.customer_id
+),
+
+rules as (
+    select
+        *,
+        coalesce(churn_date < $end, false) as r_churn_date,
+        last_event is null or last_event < cast($end as timestamp) - to_days($inactive_days) as r_inactive,
+        hotline_calls >= $hotline_calls as r_hotline,
+        earlier_months > 0 and events_earlier > 0
+            and events_last * earlier_months <= (1 - $alert_usage_drop) * events_earlier as r_usage_alert,
+        arrears_rises >= $arrears_rising_months as r_arrears,
+        earlier_months > 0 and events_earlier > 0
+            and events_last * earlier_months <= (1 - $warning_usage_drop) * events_earlier as r_usage_warning,
+        earlier_months > 0 and contacts_earlier > 0
+            and contacts_last * earlier_months <= (1 - $contacts_drop) * contacts_earlier as r_contacts,
+        earlier_months > 0 and complaints_last >= $complaints_min
+            and complaints_last * earlier_months > complaints_earlier as r_complaints
+    from measures
+),
+
+final as (
+    select
+        customer_id,
+        brand,
+        case
+            when r_churn_date or r_inactive then 'churned'
+            when r_hotline or r_usage_alert or r_arrears then 'alert'
+            when r_usage_warning or r_contacts or r_complaints then 'warning'
+            else 'healthy'
+        end as stage,
+        -- reasons are separated by '; ' spelled chr(59) so that the file holds no statement separator
+        concat_ws(chr(59) || ' ',
+            case when r_churn_date then 'churn_date ' || strftime(churn_date, '%Y-%m-%d') end,
+            case when r_inactive then 'no event in the last ' || $inactive_days || ' days' end,
+            case when r_hotline then hotline_calls || ' call(s) to a competitor hotline' end,
+            case when r_usage_warning then
+                'usage down ' || cast(round(100 - 100.0 * events_last * earlier_months / events_earlier) as bigint)
+                || '% (last month vs earlier average)' end,
+            case when r_arrears then 'arrears rising ' || $arrears_rising_months || ' month(s) running' end,
+            case when r_contacts then
+                'distinct contacts down '
+                || cast(round(100 - 100.0 * contacts_last * earlier_months / contacts_earlier) as bigint) || '%' end,
+            case when r_complaints then complaints_last || ' complaint(s) last month, more than before' end
+        ) as reasons,
+        r_churn_date,
+        r_inactive,
+        r_hotline,
+        r_usage_alert,
+        r_arrears,
+        r_usage_warning,
+        r_contacts,
+        r_complaints,
+        last_event,
+        earlier_months,
+        events_last,
+        events_earlier,
+        contacts_last,
+        contacts_earlier,
+        hotline_calls,
+        arrears_rises,
+        complaints_last,
+        complaints_earlier
+    from rules
+)
+
+select * from final
+order by customer_id

@@ -1,0 +1,145 @@
+"""`segment value|churn|channels` from the command line: exit code, stdout and stderr
+checked separately; --format json equals the library's result."""
+
+from __future__ import annotations
+
+import csv
+import io as stdio
+import json
+
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from analysis_tables import write_rule_tables
+from segment import channels, churn, config, io, value
+from segment.features import compute
+from segment_cli.main import app
+
+runner = CliRunner()
+COMMANDS = ("value", "churn", "channels")
+
+
+def invoke(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    return write_rule_tables(tmp_path_factory.mktemp("rules"))
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_help(command):
+    res = invoke(command, "--help")
+    assert res.exit_code == 0 and "Example" in res.stdout
+
+
+@pytest.mark.parametrize("command,module,fn", [
+    ("value", value, "analyse"), ("churn", churn, "assess"), ("channels", channels, "analyse")])
+def test_json_equals_the_library_and_out_is_one_row_per_customer(data, tmp_path, command, module, fn):
+    out = tmp_path / f"{command}.parquet"
+    res = invoke("-q", command, "--data", data, "--format", "json", "--out", out)
+    assert res.exit_code == 0, res.stderr
+    assert res.stderr == ""
+    got = json.loads(res.stdout)
+    cfg = config.Config()
+    with compute(io.find_inputs(data), cfg) as fs:
+        lib = getattr(module, fn)(fs, cfg)
+        expected = json.loads(json.dumps(lib.summary(), default=str))
+    assert got["out"] == str(out)
+    assert {k: v for k, v in got.items() if k not in ("out", "list")} == expected
+    written = pl.read_parquet(out)
+    assert written.equals(lib.customers)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_table_goes_to_stdout_progress_to_stderr(data, command):
+    res = invoke(command, "--data", data)
+    assert res.exit_code == 0, res.stderr
+    assert "Window" in res.stdout and "Traceback" not in res.stderr
+    assert f"segment {command}:" in res.stderr
+
+
+def test_value_table_draws_the_lorenz_curve(data):
+    res = invoke("-q", "value", "--data", data)
+    assert "Lorenz curve" in res.stdout and "share of customers" in res.stdout
+
+
+def test_csv_is_data_only(data):
+    res = invoke("-q", "churn", "--data", data, "--format", "csv")
+    assert res.exit_code == 0
+    rows = list(csv.reader(stdio.StringIO(res.stdout)))
+    assert rows[0] == ["key", "value"]
+    assert ["stages.churned", "2"] in rows
+
+
+def test_churn_list_writes_one_stage_by_value_score(data, tmp_path):
+    out = tmp_path / "alert.csv"
+    res = invoke("-q", "churn", "--data", data, "--list", "alert", "--out", out)
+    assert res.exit_code == 0, res.stderr
+    df = pl.read_csv(out, schema_overrides={"customer_id": pl.Utf8})
+    assert df.columns == churn.COLUMNS
+    assert df["stage"].unique().to_list() == ["alert"]
+    assert df["customer_id"].to_list() == ["10", "16", "17"]
+
+
+def test_bad_stage_is_a_usage_error(data):
+    res = invoke("churn", "--data", data, "--list", "gone")
+    assert res.exit_code == 2 and res.stdout == ""
+
+
+def test_refuses_to_overwrite_without_force(data, tmp_path):
+    out = tmp_path / "v.csv"
+    out.write_text("precious")
+    res = invoke("value", "--data", data, "--out", out)
+    assert res.exit_code == 2 and "already exists (use --force" in res.stderr
+    assert out.read_text() == "precious"
+    assert invoke("value", "--data", data, "--out", out, "--force").exit_code == 0
+    assert pl.read_csv(out).height == 18
+
+
+def test_bad_out_suffix(data, tmp_path):
+    res = invoke("channels", "--data", data, "--out", tmp_path / "c.xlsx")
+    assert res.exit_code == 2 and "must end in .parquet or .csv" in res.stderr
+
+
+def test_no_interactions_channels_exit_3_others_run(tmp_path):
+    d = write_rule_tables(tmp_path / "d", with_interactions=False)
+    res = invoke("channels", "--data", d)
+    assert res.exit_code == 3 and res.stdout == ""
+    lines = res.stderr.strip().splitlines()
+    assert lines[-1].startswith("error: channels: no interactions table") and "Traceback" not in res.stderr
+    res = invoke("-q", "churn", "--data", d, "--format", "json")
+    assert res.exit_code == 0
+    rule = next(r for r in json.loads(res.stdout)["rules"] if r["name"] == "more_complaints")
+    assert rule["available"] is False
+    assert invoke("-q", "value", "--data", d).exit_code == 0
+
+
+def test_empty_group_id_is_explained(tmp_path):
+    d = write_rule_tables(tmp_path / "d", with_groups=False)
+    res = invoke("-q", "value", "--data", d)
+    assert res.exit_code == 0 and "Group classes" in res.stdout and "skipped" in res.stdout
+
+
+def test_segments_file(data, tmp_path):
+    seg = tmp_path / "assignments.csv"
+    seg.write_text("customer_id,segment,brand\n1,0,GoTone\n2,1,GoTone\n")
+    res = invoke("-q", "channels", "--data", data, "--segments", seg, "--format", "json")
+    assert res.exit_code == 0, res.stderr
+    rows = json.loads(res.stdout)["preferred"]["by_segment"]
+    assert {(r["brand"], r["segment"]) for r in rows} == {("GoTone", "0"), ("GoTone", "1"),
+                                                          ("GoTone", "unassigned"), ("Easyown", "unassigned")}
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,cluster\n1,0\n")
+    res = invoke("value", "--data", data, "--segments", bad)
+    assert res.exit_code == 3 and "segments" in res.stderr and "customer_id" in res.stderr
+
+
+def test_outputs_are_byte_identical_across_threads(data, tmp_path):
+    for command in COMMANDS:
+        a, b = tmp_path / f"{command}1.parquet", tmp_path / f"{command}2.parquet"
+        assert invoke("-q", command, "--data", data, "--out", a, "--threads", 1).exit_code == 0
+        assert invoke("-q", command, "--data", data, "--out", b, "--threads", 2).exit_code == 0
+        assert a.read_bytes() == b.read_bytes(), command
