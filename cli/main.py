@@ -82,12 +82,13 @@ from . import features as _features  # noqa: E402  (commands register themselves
 from . import sample as _sample  # noqa: E402
 from . import screen as _screen  # noqa: E402
 from . import value as _value, churn as _churn, channels as _channels  # noqa: E402
+from . import run as _run, cluster as _cluster, profile as _profile, score as _score  # noqa: E402
 
 _features.register(app)
 _sample.register(app)
 _screen.register(app)
-for _analysis in (_value, _churn, _channels):
-    _analysis.register(app)
+for _command in (_run, _cluster, _profile, _score, _value, _churn, _channels):
+    _command.register(app)
 
 
 def run() -> None:

@@ -21,6 +21,7 @@ ANGLES = {
     "roaming": "roaming",
     "time_of_day": "time of day",
     "social": "social circle",
+    "network": "on-net / off-net mix (exposure to competitors)",
     "activity": "activity",
     "tenure": "tenure and profile",
     "payment": "payment and credit",
@@ -58,7 +59,7 @@ def _toolbox(service: str) -> list[Indicator]:
         _i(f"interactions_per_contact_mean_{s}", "social", "cdr.peer_id", f"{s} events with a peer / distinct peers"),
         _i(f"balance_of_contacts_mean_{s}", "social", "cdr.peer_id cdr.direction",
            f"mean over peers of out / (out + in) {s} events"),
-        _i(f"offnet_contact_share_{s}", "social", "cdr.peer_id cdr.peer_network", f"share of {s} peers on other networks"),
+        _i(f"offnet_contact_share_{s}", "network", "cdr.peer_id cdr.peer_network", f"share of {s} peers on other networks"),
         _i(f"percent_nocturnal_{s}", "time_of_day", "", f"share of {s} events outside 07:00:00 < t < 19:00:00"),
         _i(f"interevent_time_mean_{s}", "activity", "", f"mean seconds between consecutive {s} events"),
     ]
@@ -90,7 +91,7 @@ INDICATORS: tuple[Indicator, ...] = tuple(
         _i("call_duration_mean_voice", "voice", "cdr.duration_s", "mean call duration in seconds"),
         _i("call_duration_std_voice", "voice", "cdr.duration_s", "population std (ddof=0) of call duration in seconds"),
         _i("long_calls", "voice", "cdr.duration_s", "calls of at least long_call_s seconds (monthly average)"),
-        _i("onnet_call_share", "voice", "cdr.peer_network", "share of calls with on-net peers"),
+        _i("onnet_call_share", "network", "cdr.peer_network", "share of calls with on-net peers"),
     ]
     + _toolbox("sms")
     + [

@@ -8,7 +8,7 @@ halves ``ps_repeats`` times; each half is clustered; for every cluster of the te
 half, the share of its pairs of points that the training half's model also puts
 together; the prediction strength is the smallest such share, averaged over repeats.
 The chosen k is the **largest k whose prediction strength reaches ``ps_threshold``**
-(default 0.85, inside the 0.8-0.9 the authors recommend) and whose smallest segment
+(default 0.9, the top of the 0.8-0.9 the authors recommend) and whose smallest segment
 holds at least ``min_share`` of the brand. Silhouette is reported, not used: it
 prefers too few segments when segments overlap. When no k reaches the threshold, the
 k with the highest prediction strength is taken and the report says so.
@@ -31,6 +31,11 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
+# Imported here, not lazily: threadpoolctl can only limit the OpenMP runtime of a library
+# that is already loaded, and scikit-learn loads it with these modules.
+from sklearn.cluster import KMeans, MiniBatchKMeans
+from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silhouette_score
+from sklearn.mixture import GaussianMixture
 from threadpoolctl import threadpool_limits
 
 from .config import ClusteringConfig
@@ -79,16 +84,10 @@ class BrandFit:
 def make_model(method: str, k: int, seed: int, n_init: int, n_rows: int, minibatch_above: int):
     """A scikit-learn estimator for ``method`` ('kmeans' or 'gmm') with a fixed seed."""
     if method == "gmm":
-        from sklearn.mixture import GaussianMixture
-
         return GaussianMixture(k, covariance_type="diag", n_init=max(1, n_init // 5), random_state=seed,
                                reg_covar=1e-6)
     if n_rows > minibatch_above:
-        from sklearn.cluster import MiniBatchKMeans
-
         return MiniBatchKMeans(k, n_init=n_init, random_state=seed, batch_size=4096)
-    from sklearn.cluster import KMeans
-
     return KMeans(k, n_init=n_init, random_state=seed)
 
 
@@ -138,8 +137,6 @@ def _sample(rng: np.random.Generator, n: int, size: int) -> np.ndarray:
 
 def score_k(X: np.ndarray, k: int, cfg: ClusteringConfig, seed_seq: list[int]) -> KScore:
     """Fit k on the sweep matrix ``X`` and measure it (see the module docstring)."""
-    from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silhouette_score
-
     n = len(X)
     model = make_model(cfg.method, k, _seed(seed_seq, 0), cfg.n_init, n, cfg.minibatch_above).fit(X)
     labels = _labels(model, X)
@@ -158,8 +155,8 @@ def score_k(X: np.ndarray, k: int, cfg: ClusteringConfig, seed_seq: list[int]) -
         rng = np.random.default_rng(seed_seq + [2, r])
         order = rng.permutation(n)
         train, test = order[: n // 2], order[n // 2:]
-        m_train = make_model(cfg.method, k, _seed(seed_seq, 10 + r), cfg.n_init, len(train), cfg.minibatch_above)
-        m_test = make_model(cfg.method, k, _seed(seed_seq, 20 + r), cfg.n_init, len(test), cfg.minibatch_above)
+        m_train = make_model(cfg.method, k, _seed(seed_seq, 10 + r), cfg.n_init_resample, len(train), cfg.minibatch_above)
+        m_test = make_model(cfg.method, k, _seed(seed_seq, 20 + r), cfg.n_init_resample, len(test), cfg.minibatch_above)
         m_train.fit(X[train])
         m_test.fit(X[test])
         strengths.append(prediction_strength(_labels(m_test, X[test]), _labels(m_train, X[test]), k))
@@ -200,7 +197,7 @@ def stability(X: np.ndarray, labels: np.ndarray, k: int, cfg: ClusteringConfig, 
     for b in range(cfg.bootstrap):
         rng_b = np.random.default_rng(seed_seq + [4, b])
         idx = base[rng_b.integers(0, len(base), len(base))]
-        model = make_model(cfg.method, k, _seed(seed_seq, 100 + b), cfg.n_init, len(idx), cfg.minibatch_above)
+        model = make_model(cfg.method, k, _seed(seed_seq, 100 + b), cfg.n_init_resample, len(idx), cfg.minibatch_above)
         model.fit(X[idx])
         points = np.unique(idx)
         total += jaccard_best_match(labels[points], _labels(model, X[points]), k, k)

@@ -81,12 +81,13 @@ class ClusteringConfig:
     min_share: float = 0.02  # every segment holds at least this share of its brand
     min_customers_per_segment: int = 10  # caps k for small brands
     sweep_sample: int = 6000  # customers per brand on which each k is scored (fixed seed)
-    silhouette_sample: int = 5000
-    ps_threshold: float = 0.85  # prediction strength a k must reach
+    silhouette_sample: int = 3000  # silhouette costs O(n^2): it is reported, not used to choose k
+    ps_threshold: float = 0.9  # prediction strength a k must reach (Tibshirani & Walther: 0.8-0.9)
     ps_repeats: int = 3  # random half splits per k
     # the model
     method: str = "kmeans"  # kmeans or gmm (diagonal Gaussian mixture)
-    n_init: int = 10
+    n_init: int = 10  # starts of the final fit and of each k's fit on the sweep sample
+    n_init_resample: int = 3  # starts of the refits on halves (prediction strength) and bootstraps
     minibatch_above: int = 500_000  # MiniBatchKMeans for brands larger than this
     seed: int = 42
     # stability (bootstrap Jaccard, as fpc::clusterboot)
@@ -281,7 +282,7 @@ def _validate_clustering(c: ClusteringConfig) -> None:
         "min_share": 0 <= c.min_share < 0.5, "ps_threshold": 0 < c.ps_threshold <= 1,
         "unstable_below": 0 <= c.unstable_below <= 1, "log_skew": c.log_skew >= 0,
         "winsor_low": 0 <= c.winsor_low < c.winsor_high <= 1, "winsor_high": 0 <= c.winsor_low < c.winsor_high <= 1,
-        "n_init": c.n_init >= 1, "ps_repeats": c.ps_repeats >= 1, "bootstrap": c.bootstrap >= 0,
+        "n_init": c.n_init >= 1, "n_init_resample": c.n_init_resample >= 1, "ps_repeats": c.ps_repeats >= 1, "bootstrap": c.bootstrap >= 0,
         "sweep_sample": c.sweep_sample >= 100, "silhouette_sample": c.silhouette_sample >= 100,
         "bootstrap_sample": c.bootstrap_sample >= 100, "minibatch_above": c.minibatch_above >= 1,
         "min_customers_per_segment": c.min_customers_per_segment >= 2,

@@ -173,7 +173,7 @@ def score(model: dict, features: pl.DataFrame, label: str = "features") -> pl.Da
     try:
         con.execute("SET enable_progress_bar = false")
         con.register("features", features.select(sorted(set(needed), key=needed.index)).to_arrow())
-        out = con.execute(to_sql(model)).pl()
+        out = con.sql(to_sql(model)).pl()
     finally:
         con.close()
     return out.with_columns(pl.col("segment").cast(pl.Int32))

@@ -241,3 +241,59 @@ def _brand_model(fit: clustering.BrandFit, prep: Preparer, order: list[int], nam
                        log_det_weight=float(-2.0 * np.log(w) + np.sum(np.log(var))))
         segments.append(seg)
     return {"method": fit.method, "variables": [p.to_dict() for p in prep.variables_], "segments": segments}
+
+
+# ---------------------------------------------------------------- segment run
+
+@dataclass
+class RunResult:
+    """``segment run``: the features, the segmentation and the analyses around it."""
+
+    features: pl.DataFrame
+    segmentation: Segmentation
+    analyses: dict  # name -> result with .customers / .summary(), for value, churn, channels
+    skipped: dict[str, str]  # analyses that could not run, and why
+    warnings: list[str]
+    window: dict
+
+    def summary(self) -> dict:
+        """profiles.json plus the window and a summary of each analysis (``--format json``)."""
+        return {**self.segmentation.profiles(), "window": self.window,
+                "analyses": {n: r.summary() for n, r in self.analyses.items()},
+                "analyses_skipped": self.skipped}
+
+    def write(self, folder: Path) -> None:
+        """Every output file into ``folder`` (the caller makes the folder atomic)."""
+        self.segmentation.write(folder, self.features)
+        for name, result in self.analyses.items():
+            write_parquet(result.customers, Path(folder) / f"{name}.parquet")
+
+
+def run(sources, cfg: Config, engine=None, k: int | None = None, seed: int | None = None,
+        skip_failed_brands: bool = False, progress: Progress | None = None) -> RunResult:
+    """From extracts to segments: features -> screening -> clustering -> profiles, plus
+    value tiers, churn stages and channel preference of the same window.
+
+    Parameters as :func:`segment_table`; ``sources`` from :func:`segment.io.find_inputs`.
+    An analysis whose input is missing (e.g. no interactions table) is skipped with its
+    reason; the segmentation is never skipped.
+    """
+    from . import channels, churn, value
+    from .errors import InputError
+    from .features import compute
+
+    say = progress or (lambda s: None)
+    with compute(sources, cfg, engine, progress=say) as fs:
+        frame = fs.frame()
+        seg = segment_table(frame, cfg, k=k, seed=seed, skip_failed_brands=skip_failed_brands, progress=say)
+        segments = seg.assignments.select("customer_id", "brand", "segment")
+        analyses, skipped = {}, {}
+        say("value, churn and channels")
+        analyses["value"] = value.analyse(fs, cfg, segments)
+        analyses["churn"] = churn.assess(fs, cfg, segments, value=analyses["value"])
+        try:
+            analyses["channels"] = channels.analyse(fs, cfg, segments)
+        except InputError as e:
+            skipped["channels"] = str(e)
+        window = {"start": fs.window.months[0], "end": fs.window.months[-1], "months": len(fs.window.months)}
+        return RunResult(frame, seg, analyses, skipped, list(fs.warnings), window)

@@ -1,0 +1,87 @@
+"""``segment cluster``: screen, prepare and cluster every brand of a features table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from . import cluster_options as co
+from . import options as o
+from .inputs import InputArgs, with_inputs
+from .render import Reporter, write_json
+from .run import RunFormat
+
+FeaturesFile = Annotated[Optional[Path], typer.Option("--features", help="A wide table (CSV or Parquet: one row per customer) instead of --data.", show_default=False)]
+IdCol = Annotated[str, typer.Option("--id", help="Id column of the table.")]
+BrandCol = Annotated[Optional[str], typer.Option("--brand", help="Brand column; segments are formed within each brand.")]
+NoBrand = Annotated[bool, typer.Option("--no-brand", help="The table has no brand: segment it as one.")]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("cluster")(cluster)
+
+
+def load_table(inputs: InputArgs, features_file: Path | None, report):
+    """The features table: a user's file, or computed from the extracts."""
+    from segment.errors import UsageError
+
+    extracts = any(x is not None for x in (inputs.data, inputs.customers, inputs.cdr, inputs.billing))
+    if extracts == (features_file is not None):
+        raise UsageError("give either --data DIR (compute the features) or --features FILE (a wide table)")
+    cfg = inputs.load_config()
+    if features_file is not None:
+        from segment.screening import read_table
+
+        report(f"reading {features_file}")
+        return read_table(features_file), cfg
+    from segment.features import compute
+
+    with compute(inputs.sources(), cfg, inputs.engine(), progress=report) as fs:
+        return fs.frame(), cfg
+
+
+@with_inputs
+def cluster(
+    ctx: typer.Context,
+    inputs: InputArgs,
+    features_file: FeaturesFile = None,
+    id_col: IdCol = "customer_id",
+    brand_col: BrandCol = "brand",
+    no_brand: NoBrand = False,
+    k: co.K = "auto",
+    seed: co.Seed = None,
+    skip_failed_brands: co.SkipFailed = False,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Folder for screening.json, assignments.parquet, profiles.json, model.json, model.sql.")] = None,
+    fmt: Annotated[RunFormat, typer.Option("--format", "-f", help="table for people; json prints profiles.json.")] = RunFormat.table,
+    force: o.Force = False,
+) -> None:
+    """Segment each brand of a features table (screening, preparation, k choice, stability).
+
+    Example: [bold]segment cluster --features my_table.parquet --id msisdn --brand product --out seg/[/]
+    """
+    from segment.io import atomic_dir, check_writable
+    from segment.pipeline import segment_table
+
+    k_value = co.parse_k(k)
+    if out is not None:
+        check_writable(out, force)
+    report = Reporter(quiet=ctx.obj.quiet, name="segment cluster")
+    try:
+        frame, cfg = load_table(inputs, features_file, report)
+        seg = segment_table(frame, cfg, id_col, None if no_brand else brand_col, k_value, seed,
+                            skip_failed_brands, progress=report)
+        if out is not None:
+            with atomic_dir(out, force) as tmp:
+                seg.write(tmp)
+    finally:
+        report.stop()
+    report.done(f"{len(seg.brands)} brand(s) segmented" + (f" -> {out}" if out else ""))
+    profiles = seg.profiles()
+    if fmt == RunFormat.json:
+        write_json(profiles)
+        return
+    from .segview import show_segmentation
+
+    show_segmentation(profiles)

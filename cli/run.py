@@ -1,0 +1,82 @@
+"""``segment run``: the main job, from extracts to segments, profiles and the analyses around them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from . import cluster_options as co
+from . import options as o
+from .inputs import InputArgs, with_inputs
+from .render import Reporter, write_json
+
+
+def register(app: typer.Typer) -> None:
+    app.command("run")(run)
+
+
+class RunFormat(str, o.Enum):
+    table = "table"
+    json = "json"
+
+
+def _default_data() -> Path:
+    """The bundled sample: ./sample_data, else the one beside the source checkout."""
+    from segment.errors import InputError
+
+    for candidate in (Path("sample_data"), Path(__file__).resolve().parent.parent / "sample_data"):
+        if candidate.is_dir():
+            return candidate
+    raise InputError("no --data given and no sample_data/ folder here; use --data DIR")
+
+
+@with_inputs
+def run(
+    ctx: typer.Context,
+    inputs: InputArgs,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Folder for the outputs (features, screening, assignments, profiles, model, value, churn, channels).")] = None,
+    k: co.K = "auto",
+    seed: co.Seed = None,
+    skip_failed_brands: co.SkipFailed = False,
+    fmt: Annotated[RunFormat, typer.Option("--format", "-f", help="table for people; json prints profiles.json (with the analyses) for scripts.")] = RunFormat.table,
+    force: o.Force = False,
+) -> None:
+    """Segment every brand: features, screening, clustering, profiles, value, churn, channels.
+
+    Example: [bold]segment run --data extracts/ --out results/ --seed 7[/]
+    """
+    import dataclasses
+
+    from segment.io import atomic_dir, check_writable
+    from segment.pipeline import run as run_pipeline
+
+    k_value = co.parse_k(k)
+    if inputs.data is None and not any((inputs.customers, inputs.cdr, inputs.billing)):
+        inputs = dataclasses.replace(inputs, data=_default_data())
+    cfg = inputs.load_config()
+    if out is not None:
+        check_writable(out, force)
+    report = Reporter(quiet=ctx.obj.quiet, name="segment run")
+    try:
+        result = run_pipeline(inputs.sources(), cfg, inputs.engine(), k_value, seed, skip_failed_brands, report)
+        if out is not None:
+            report(f"writing {out}")
+            with atomic_dir(out, force) as tmp:
+                result.write(tmp)
+    finally:
+        report.stop()
+    for w in result.warnings:
+        report.warn(w)
+    for name, why in result.skipped.items():
+        report.warn(f"{name} skipped: {why}")
+    report.done(f"{len(result.segmentation.brands)} brand(s) segmented" + (f" -> {out}" if out else ""))
+    summary = result.summary()
+    if fmt == RunFormat.json:
+        write_json(summary)
+        return
+    from .segview import show_segmentation, show_analyses
+
+    show_segmentation(summary)
+    show_analyses(summary)

@@ -1,0 +1,97 @@
+"""Preparation, k choice, stability and profile maths, on inputs small enough to check by hand."""
+
+import numpy as np
+import pytest
+
+from segment import clustering, profiles
+from segment.config import ClusteringConfig
+from segment.prepare import Preparer, apply_variable, fit_variable, skewness
+
+
+def test_fit_variable_by_hand():
+    # median of the present values [1, 2, 3, 100] is 2.5; imputed -> [1, 2.5, 2, 3, 100];
+    # skewed and >= 0 -> ln(1 + x)
+    x = np.array([1.0, np.nan, 2.0, 3.0, 100.0])
+    p = fit_variable("x", x, log_skew=1.0, low_q=0.0, high_q=1.0)
+    v = np.log(1.0 + np.array([1.0, 2.5, 2.0, 3.0, 100.0]))
+    assert p.median == 2.5 and p.log and p.imputed == 1
+    assert p.low == v.min() and p.high == v.max()
+    assert p.mean == pytest.approx(v.mean()) and p.std == pytest.approx(v.std())
+    z = apply_variable(p, x)
+    assert z == pytest.approx((v - v.mean()) / v.std())
+
+
+def test_winsorizing_clips_at_the_percentiles_and_constant_columns_are_dropped():
+    x = np.arange(101, dtype=float)  # percentiles 1 and 99 are exactly 1 and 99
+    p = fit_variable("x", x, log_skew=10.0, low_q=0.01, high_q=0.99)
+    assert not p.log and (p.low, p.high) == (1.0, 99.0)
+    assert apply_variable(p, np.array([-5.0, 500.0])) == pytest.approx((np.array([1.0, 99.0]) - p.mean) / p.std)
+    prep = Preparer().fit(np.array([[1.0, 5.0], [2.0, 5.0], [3.0, 5.0]]), ["a", "flat"])
+    assert prep.names_ == ["a"] and prep.dropped_ == ["flat"]
+    assert skewness(np.array([1.0, 1.0])) == 0.0
+
+
+def test_prediction_strength_by_hand():
+    # test cluster 0 = 4 points of which the training model splits 3 + 1: 3*2 / (4*3) = 0.5;
+    # test cluster 1 = 2 points kept together: 1.0 -> the minimum is 0.5
+    test = np.array([0, 0, 0, 0, 1, 1])
+    predicted = np.array([0, 0, 0, 1, 1, 1])
+    assert clustering.prediction_strength(test, predicted, 2) == 0.5
+    assert clustering.prediction_strength(test, test, 2) == 1.0
+
+
+def test_jaccard_best_match_by_hand():
+    ref = np.array([0, 0, 0, 1, 1, 1])
+    other = np.array([1, 1, 0, 0, 0, 0])
+    # ref 0 = {0,1,2}: best is other 1 = {0,1}: 2/3; ref 1 = {3,4,5}: other 0 = {2,3,4,5}: 3/4
+    assert clustering.jaccard_best_match(ref, other, 2, 2) == pytest.approx([2 / 3, 3 / 4])
+
+
+def _score(k, ps, share=0.2):
+    return clustering.KScore(k, 0.0, 0.0, 0.0, ps, share)
+
+
+def test_choose_k_takes_the_largest_k_reaching_the_threshold():
+    cfg = ClusteringConfig(ps_threshold=0.9, min_share=0.02)
+    k, by, _ = clustering.choose_k([_score(2, 1.0), _score(3, 0.95), _score(4, 0.92), _score(5, 0.7)], cfg)
+    assert (k, by) == (4, "prediction_strength")
+    # a k whose smallest segment is below min_share cannot be chosen
+    k, _, _ = clustering.choose_k([_score(2, 1.0), _score(3, 0.95), _score(4, 0.99, share=0.01)], cfg)
+    assert k == 3
+    k, by, why = clustering.choose_k([_score(2, 0.6), _score(3, 0.8), _score(4, 0.7)], cfg)
+    assert (k, by) == (3, "best_prediction_strength") and "no k reaches" in why
+
+
+def test_fit_brand_finds_well_separated_blobs_and_is_deterministic():
+    rng = np.random.default_rng(0)
+    centers = np.array([[0, 0], [6, 0], [0, 6]], dtype=float)
+    X = np.vstack([c + rng.normal(size=(200, 2)) for c in centers])
+    cfg = ClusteringConfig(k_max=6, bootstrap=5, ps_repeats=2)
+    a = clustering.fit_brand(X, cfg, seed=1, brand_index=0)
+    b = clustering.fit_brand(X.copy(), cfg, seed=1, brand_index=0)
+    assert a.k == 3 and a.chosen_by == "prediction_strength"
+    assert np.array_equal(a.labels, b.labels) and np.array_equal(a.centers, b.centers)
+    assert (a.stability > 0.95).all()
+
+
+def test_small_brand_is_refused_with_the_reason():
+    X = np.random.default_rng(0).normal(size=(15, 3))
+    with pytest.raises(ValueError, match="too few"):
+        clustering.fit_brand(X, ClusteringConfig(), seed=1, brand_index=0)
+    with pytest.raises(ValueError, match="k=4"):
+        clustering.fit_brand(X, ClusteringConfig(), seed=1, brand_index=0, k=4)
+
+
+def test_names_use_the_most_distinctive_columns_and_are_distinct():
+    diff = np.array([[2.0, -0.1, 0.5], [-1.5, 1.2, 0.0], [-1.5, 1.2, 0.1]])
+    names = profiles.names_for(diff, ["data_mb", "night_share", "weird_col"], terms=2)
+    assert names[0] == "heavy data, high weird col"
+    assert names[1] == "light data, night-heavy"
+    assert names[2] != names[1] and names[2].startswith("light data, night-heavy")
+
+
+def test_index_and_difference():
+    seg = np.array([[150.0, 0.0]])
+    brand = np.array([100.0, 0.0])
+    assert profiles.indexes(seg, brand)[0, 0] == 150.0 and np.isnan(profiles.indexes(seg, brand)[0, 1])
+    assert profiles.differences(seg, brand, np.array([25.0, 0.0])).tolist() == [[2.0, 0.0]]
