@@ -115,7 +115,9 @@ def cluster_columns(frame: pl.DataFrame, kept: list[str], cfg: Config, exclude: 
         angle = BY_NAME[name].angle if name in BY_NAME else None
         if name in c.include or (name not in c.exclude and (angle is None or angle in c.angles)):
             out.append(name)
-    return out
+    # catalogue order, then by name: the result must not depend on the table's column order
+    position = {n: i for i, n in enumerate(BY_NAME)}
+    return sorted(out, key=lambda n: (position.get(n, len(position)), n))
 
 
 def _forced_k(cfg: Config, brand: str, k: int | None) -> int | None:
