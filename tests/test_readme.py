@@ -35,10 +35,12 @@ def test_readme_first_command_runs_on_the_bundled_sample(tmp_path):
     (tmp_path / "sample_data").symlink_to(ROOT / "sample_data")
     res = subprocess.run(args, cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert res.returncode == 0, res.stderr
-    assert "Window" in res.stdout and "Indicators" in res.stdout
-    out = pl.read_parquet(tmp_path / "features.parquet")
+    assert "choosing k" in res.stdout and "segments of" in res.stdout
+    out = pl.read_parquet(tmp_path / "results" / "features.parquet")
     assert out.height > 1000 and out.columns[:2] == ["customer_id", "brand"]
-    assert set(out["brand"].unique()) == {"GoTone", "M-Zone", "Easyown"}
+    assigned = pl.read_parquet(tmp_path / "results" / "assignments.parquet")
+    assert set(assigned["brand"].unique()) == {"GoTone", "M-Zone", "Easyown"}
+    assert assigned["customer_id"].to_list() == out["customer_id"].to_list()
 
 
 def test_docs_list_every_indicator():
