@@ -191,3 +191,24 @@ def test_cli_run_writes_every_output(data, tmp_path):
 def test_help(command):
     res = runner.invoke(app, [command, "--help"])
     assert res.exit_code == 0 and "Example" in res.stdout
+
+
+def test_gaussian_mixture_model_sql_matches_scikit_learn(data):
+    from sklearn.mixture import GaussianMixture
+
+    frame = data[1].filter(pl.col("customer_id") <= 2500)
+    seg = segment_table(frame, _cfg(method="gmm", bootstrap=0), k=3, seed=2)
+    for brand, b in seg.model["brands"].items():
+        part = frame.filter(pl.col("brand") == brand)
+        prep = Preparer()
+        prep.variables_ = [VariablePrep.from_dict(v) for v in b["variables"]]
+        names = [v["name"] for v in b["variables"]]
+        Z = prep.transform(part.select(names).cast(pl.Float64).to_numpy(), names)
+        gm = GaussianMixture(len(b["segments"]), covariance_type="diag")
+        gm.weights_ = np.array([s["weight"] for s in b["segments"]])
+        gm.means_ = np.array([s["center"] for s in b["segments"]])
+        gm.covariances_ = np.array([s["variances"] for s in b["segments"]])
+        gm.precisions_cholesky_ = 1 / np.sqrt(gm.covariances_)
+        want = gm.predict(Z) + 1
+        got = seg.assignments.filter(pl.col("brand") == brand)["segment"].to_numpy()
+        assert (want == got).mean() == 1.0
