@@ -1,7 +1,9 @@
--- Usage per customer, month and service, over every CDR row (inside the window or not,
--- so rows outside it can be counted and reported).
+-- Usage per customer, month and service, over the CDR rows of the window only (rows
+-- outside it, undated rows and negative durations are counted by 22_cdr_summary.sql
+-- straight from stg_cdr, which Parquet min/max and null statistics make almost free).
 -- grain: one row per customer_id x month x service.
--- params: $night_start, $night_end (TIME as text: an event is nocturnal unless
+-- params: $start, $end (DATE: the window is start <= start_time < end);
+--   $night_start, $night_end (TIME as text: an event is nocturnal unless
 --   night_start < time of day < night_end), $long_call_s (seconds).
 -- Sums are over integers and DECIMAL, so they are exact and do not depend on the
 -- order in which threads merge partial results.
@@ -20,6 +22,7 @@ with events as (
         start_time,
         cast(start_time as time) as time_of_day
     from stg_cdr
+    where start_time >= $start and start_time < $end
 ),
 
 final as (
@@ -38,7 +41,6 @@ final as (
         count(*) filter (where roaming = 'domestic') as events_roaming_domestic,
         count(*) filter (where roaming = 'international') as events_roaming_international,
         count(*) filter (where duration_s >= $long_call_s) as calls_long,
-        count(*) filter (where duration_s < 0) as negative_durations,
         count(duration_s) as durations,
         sum(duration_s) as duration_sum,
         sum(duration_s * duration_s) as duration_sq_sum,
