@@ -14,7 +14,8 @@ create or replace temp table cdr_month as
 with events as (
     select
         customer_id,
-        cast(date_trunc('month', start_time) as date) as month,
+        cast(date_trunc('month', cast(start_time as date)) as date) as month,
+        cast(start_time as date) as event_date,
         service,
         direction,
         peer_network,
@@ -39,7 +40,7 @@ final as (
         cast(coalesce(sum(cast(
             not (time_of_day > cast($night_start as time) and time_of_day < cast($night_end as time))
             as integer)), 0) as bigint) as events_night,
-        cast(coalesce(sum(cast(isodow(start_time) >= 6 as integer)), 0) as bigint) as events_weekend,
+        cast(coalesce(sum(cast(isodow(event_date) >= 6 as integer)), 0) as bigint) as events_weekend,
         cast(coalesce(sum(cast(peer_network = 'onnet' as integer)), 0) as bigint) as events_onnet,
         cast(coalesce(sum(cast(roaming = 'domestic' as integer)), 0) as bigint) as events_roaming_domestic,
         cast(coalesce(sum(cast(roaming = 'international' as integer)), 0) as bigint) as events_roaming_international,
@@ -53,7 +54,7 @@ final as (
         sum(charge) as charge,
         min(start_time) as first_event,
         max(start_time) as last_event,
-        bit_or(cast(1 as bigint) << (day(start_time) - 1)) as day_mask
+        bit_or(cast(1 as bigint) << (day(event_date) - 1)) as day_mask
     from events
     group by customer_id, month, service
 )
