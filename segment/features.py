@@ -234,7 +234,7 @@ def _run_stages(con, sources, cfg, say, workdir, staged, label) -> FeatureSet:
     bounds = {"start": window.start, "end": window.end}
 
     say("aggregating call-detail records by month")
-    sql.run(con, "20_cdr_month", night_start=f.night_start, night_end=f.night_end, long_call_s=f.long_call_s)
+    sql.run(con, "20_cdr_month", **bounds, night_start=f.night_start, night_end=f.night_end, long_call_s=f.long_call_s)
     cur = sql.run(con, "22_cdr_summary", **bounds)
     acc = dict(zip([d[0] for d in cur.description], cur.fetchone()))
     warnings: list[str] = []

@@ -38,7 +38,9 @@ CDR = [
 
 def test_cdr_month_counts_night_weekend_days_and_exact_sums():
     con = _con_with_cdr(CDR)
-    sql.run(con, "20_cdr_month", night_start="07:00:00", night_end="19:00:00", long_call_s=600)
+    # a window from May, so that the May row (a Sunday, at night) is described too
+    sql.run(con, "20_cdr_month", start=date(2026, 5, 1), end=date(2026, 9, 1),
+            night_start="07:00:00", night_end="19:00:00", long_call_s=600)
     got = con.sql("""
         select customer_id, month, service, events, events_out, events_in, events_night, events_weekend,
                events_onnet, events_roaming_domestic, events_roaming_international, calls_long,
@@ -73,6 +75,14 @@ def test_cdr_month_counts_night_weekend_days_and_exact_sums():
     assert_frame_equal(got, expected, check_dtypes=False)
 
 
+def test_cdr_month_keeps_only_the_window():
+    con = _con_with_cdr(CDR)
+    sql.run(con, "20_cdr_month", **WINDOW, night_start="07:00:00", night_end="19:00:00", long_call_s=600)
+    got = con.execute("select customer_id, month, service, events from cdr_month order by all").fetchall()
+    # the May call of customer 1 is outside the window
+    assert got == [(1, date(2026, 6, 1), "voice", 3), (2, date(2026, 6, 1), "data", 2)]
+
+
 def test_cdr_peer_is_windowed_and_per_peer():
     con = _con_with_cdr(CDR)
     sql.run(con, "21_cdr_peer", **WINDOW)
@@ -104,3 +114,33 @@ def test_population_stable_needs_every_month_all_needs_any():
     sql.run(con, "30_population", **params, population="all")
     # 3 has a bill in the window (its June event is outside); 4 has nothing
     assert con.execute("select customer_id from population order by 1").fetchall() == [(1,), (2,), (3,)]
+
+
+def test_cdr_summary_counts_every_row_in_or_out_of_the_window(tmp_path):
+    # Parquet, as in production: the whole-file counts may come from its statistics.
+    rows = CDR + [
+        (3, None, "sms", "out", "c", "onnet", None, None, 0, "none", 1),  # undated
+        (1, _ts("2026-05-02 10:00:00"), "voice", "out", "b", "offnet", -7, None, 0, "none", 1),  # outside, negative
+        (9, _ts("2026-06-02 10:00:00"), "voice", "out", "b", "offnet", 3, None, 0, "none", 1),  # unknown customer
+        (2, _ts("2026-06-02 10:00:00"), "video", None, None, None, None, None, 0, "none", 1),  # unknown service
+    ]
+    con = _con_with_cdr(rows)
+    con.execute(f"copy stg_cdr to '{tmp_path / 'cdr.parquet'}'")
+    con.execute("drop table stg_cdr")
+    con.execute(f"create view stg_cdr as select * from read_parquet('{tmp_path / 'cdr.parquet'}')")
+    con.execute("create temp table stg_customers as select * from (values (1), (2), (3)) t(customer_id)")
+    sql.run(con, "20_cdr_month", **WINDOW, night_start="07:00:00", night_end="19:00:00", long_call_s=600)
+    cur = sql.run(con, "22_cdr_summary", **WINDOW)
+    got = dict(zip([d[0] for d in cur.description], cur.fetchone()))
+    assert got == {
+        "rows_total": 10,
+        "rows_no_time": 1,
+        "rows_outside_window": 2,  # the two May rows
+        "rows_unknown_service": 1,
+        "rows_no_customer_id": 0,
+        "rows_unknown_customer": 1,
+        "unknown_customers": 1,
+        "unknown_examples": [9],
+        "rows_used": 5,  # 3 voice of customer 1 and 2 data of customer 2 in June
+        "negative_durations": 1,  # outside the window, still found
+    }
