@@ -71,7 +71,7 @@ def cluster(
     try:
         frame, cfg = load_table(inputs, features_file, report)
         seg = segment_table(frame, cfg, id_col, None if no_brand else brand_col, k_value, seed,
-                            skip_failed_brands, progress=report)
+                            skip_failed_brands, progress=report, threads=inputs.threads)
         if out is not None:
             with atomic_dir(out, force) as tmp:
                 seg.write(tmp)

@@ -151,6 +151,7 @@ def segment_table(
     skip_failed_brands: bool = False,
     screening_report=None,
     progress: Progress | None = None,
+    threads: int | None = None,
 ) -> Segmentation:
     """Screen, prepare, cluster and profile every brand of ``frame``.
 
@@ -158,7 +159,9 @@ def segment_table(
     brand (None: the whole table is one brand); ``k`` forces k in every brand (else the
     config: ``clustering.k``, ``clustering.k_by_brand``, or automatic); ``seed``
     overrides ``clustering.seed``; ``skip_failed_brands`` reports a brand that cannot be
-    clustered instead of stopping; ``screening_report`` reuses a screening already done.
+    clustered instead of stopping; ``screening_report`` reuses a screening already done;
+    ``threads`` fits side by side in the k sweep and the bootstrap (None: every core;
+    the result does not depend on it).
     Raises SchemaError / DataError (exit 3) naming the brand and the reason.
     """
     from .screening import screen
@@ -190,7 +193,7 @@ def segment_table(
                 raise ValueError("no clustering indicator varies inside this brand")
             Z = prep.transform(X, columns)
             fit = clustering.fit_brand(Z, cfg.clustering, seed, i, _forced_k(cfg, brand, k),
-                                       progress=lambda s, b=brand: say(f"clustering {b}: {s}"))
+                                       progress=lambda s, b=brand: say(f"clustering {b}: {s}"), n_jobs=threads)
         except ValueError as e:
             if not skip_failed_brands:
                 raise DataError(f"brand {brand}: {e}" + ("" if brand_col is None else
@@ -287,7 +290,8 @@ def run(sources, cfg: Config, engine=None, k: int | None = None, seed: int | Non
     say = progress or (lambda s: None)
     with compute(sources, cfg, engine, progress=say) as fs:
         frame = fs.frame()
-        seg = segment_table(frame, cfg, k=k, seed=seed, skip_failed_brands=skip_failed_brands, progress=say)
+        seg = segment_table(frame, cfg, k=k, seed=seed, skip_failed_brands=skip_failed_brands, progress=say,
+                            threads=engine.threads if engine else None)
         segments = seg.assignments.select("customer_id", "brand", "segment")
         analyses, skipped = {}, {}
         say("value, churn and channels")
