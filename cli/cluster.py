@@ -24,7 +24,8 @@ def register(app: typer.Typer) -> None:
 
 
 def load_table(inputs: InputArgs, features_file: Path | None, report):
-    """The features table: a user's file, or computed from the extracts."""
+    """The features table (a user's file, or computed from the extracts), the config,
+    the extracts' sources and the window (None for a user's file)."""
     from segment.errors import UsageError
 
     extracts = any(x is not None for x in (inputs.data, inputs.customers, inputs.cdr, inputs.billing))
@@ -35,11 +36,13 @@ def load_table(inputs: InputArgs, features_file: Path | None, report):
         from segment.screening import read_table
 
         report(f"reading {features_file}")
-        return read_table(features_file), cfg
+        return read_table(features_file), cfg, None, None
     from segment.features import compute
+    from segment.tabulate import window_info
 
-    with compute(inputs.sources(), cfg, inputs.engine(), progress=report) as fs:
-        return fs.frame(), cfg
+    sources = inputs.sources()
+    with compute(sources, cfg, inputs.engine(), progress=report) as fs:
+        return fs.frame(), cfg, sources, window_info(fs)
 
 
 @with_inputs
@@ -69,12 +72,18 @@ def cluster(
         check_writable(out, force)
     report = Reporter(quiet=ctx.obj.quiet, name="segment cluster")
     try:
-        frame, cfg = load_table(inputs, features_file, report)
+        frame, cfg, sources, window = load_table(inputs, features_file, report)
         seg = segment_table(frame, cfg, id_col, None if no_brand else brand_col, k_value, seed,
                             skip_failed_brands, progress=report, threads=inputs.threads)
         if out is not None:
+            record = inputs.record("cluster", cfg, sources, window, cfg.features.population, seg.seed,
+                                   files={"features": features_file}, options={
+                                       "features": features_file, "id": id_col, "brand": brand_col,
+                                       "no_brand": no_brand, "k": k, "seed": seg.seed,
+                                       "skip_failed_brands": skip_failed_brands})
             with atomic_dir(out, force) as tmp:
                 seg.write(tmp)
+                record.write_into(tmp, out.name)
     finally:
         report.stop()
     report.done(f"{len(seg.brands)} brand(s) segmented" + (f" -> {out}" if out else ""))

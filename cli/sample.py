@@ -38,14 +38,18 @@ def sample(
     from segment.errors import UsageError
     from segment.generate import generate
     from segment.io import atomic_dir
+    from segment.manifest import Record
 
     report = Reporter(quiet=ctx.obj.quiet, name="segment sample")
+    record = Record("sample", {"customers": customers, "months": months, "seed": seed, "end_month": end_month,
+                               "format": fmt.value}, seed=seed)
     with atomic_dir(out, force) as tmp:
         try:
             summary = generate(tmp, customers=customers, months=months, seed=seed, end_month=end_month,
                                fmt=fmt.value, progress=lambda done, total: report(f"chunk {done}/{total}"))
         except ValueError as e:
             raise UsageError(str(e)) from None
+        record.write_into(tmp, out.name)
     report.done(f"wrote {out}")
     con = out_console()
     for table, n in summary.rows.items():

@@ -44,30 +44,24 @@ def screen(
         check_writable(out, force)
     report = Reporter(quiet=ctx.obj.quiet, name="segment screen")
     try:
-        frame = _load(inputs, cfg, features_file, report)
+        from .cluster import load_table
+
+        frame, cfg, sources, window = load_table(inputs, features_file, report)
         report(f"screening {frame.width} columns x {frame.height} rows")
         from segment.screening import screen as run_screen
 
         result = run_screen(frame, cfg.screening, id_col, brand_col, by_brand, factors)
         if out is not None:
             _write_report(result.to_dict(), out, force)
+            inputs.record("screen", cfg, sources, window, cfg.features.population, cfg.screening.seed,
+                          files={"features": features_file}, options={
+                              "features": features_file, "id": id_col, "brand": brand_col,
+                              "by_brand": by_brand, "factors": factors}).write_beside(out)
     finally:
         report.stop()
     s = result.summary()
     report.done(f"{s['indicators']} indicators, {s['kept']} kept" + (f" -> {out}" if out else ""))
     _render(result, fmt)
-
-
-def _load(inputs: InputArgs, cfg, features_file: Path | None, report):
-    if features_file is not None:
-        from segment.screening import read_table
-
-        report(f"reading {features_file}")
-        return read_table(features_file)
-    from segment.features import compute
-
-    with compute(inputs.sources(), cfg, inputs.engine(), progress=report) as fs:
-        return fs.frame()
 
 
 def _write_report(obj: dict, out: Path, force: bool) -> None:
