@@ -19,7 +19,7 @@ import polars as pl
 from . import clustering, model as modelmod, profiles
 from .catalogue import BY_NAME
 from .config import Config
-from .errors import DataError, SchemaError
+from .errors import DataError, SchemaError, UsageError
 from .prepare import Preparer
 
 SCHEMA_VERSION = 1
@@ -168,6 +168,8 @@ def segment_table(
 
     say = progress or (lambda s: None)
     seed = cfg.clustering.seed if seed is None else seed
+    if threads is not None and threads < 1:
+        raise UsageError(f"--threads must be at least 1, got {threads}")
     if id_col not in frame.columns:
         raise SchemaError(f"id column {id_col!r} not found (use --id); columns: {', '.join(frame.columns[:12])}")
     if brand_col is not None and brand_col not in frame.columns:
