@@ -211,7 +211,8 @@ class Record:
         """Write ``FILE.manifest.json`` beside the output ``file`` (atomically)."""
         file = Path(file)
         target = sidecar(file)
-        # The old manifest goes first: a manifest beside a file never describes another one.
+        # The old manifest goes before the inputs are hashed (which takes a while): a run
+        # killed meanwhile leaves the new file without a manifest, not with the old one.
         target.unlink(missing_ok=True)
         obj = self.manifest(file.parent, [file], {"kind": "file", "name": file.name})
         with atomic_path(target, force=True) as tmp:
@@ -233,11 +234,6 @@ def input_files(sources: dict | None = None, **files: str | Path | None) -> tupl
         pairs += [(table, absolute(p)) for p in source.paths]
     pairs += [(role, absolute(p)) for role, p in files.items() if p is not None]
     return tuple(sorted(pairs))
-
-
-def window_of(start: str, end: str, months: int, population: str) -> dict:
-    """The window of a manifest: first and last month (YYYY-MM), months, population."""
-    return {"start": start, "end": end, "months": months, "population": population}
 
 
 def _dump(obj: dict, path: Path) -> None:
