@@ -588,9 +588,14 @@ def verify(path: Path, progress: Progress | None = None, runner: Callable = _run
     return report
 
 
+_BOX = "".join(chr(c) for c in range(0x2500, 0x2580))
+
+
 def _rerun_error(recorded: dict, done) -> SegmentError:
     """The error of a failed re-run, with its exit code, naming the inputs that changed."""
-    lines = [ln for ln in (done.stderr or "").strip().splitlines() if ln.strip()]
+    # the last line that says something (Typer draws usage errors in a box)
+    lines = [ln.strip(_BOX + " ") for ln in (done.stderr or "").splitlines()]
+    lines = [ln for ln in lines if ln and not ln.startswith("Error ")]
     last = lines[-1] if lines else "no message"
     last = last[len("error: "):] if last.startswith("error: ") else last
     changed = []

@@ -335,3 +335,26 @@ def test_verify_ok_on_an_unchanged_run(runs):
     assert res.exit_code == 0, res.stderr
     assert res.stdout.startswith("OK: 9 outputs byte-identical (segment run; 6 inputs unchanged;")
     assert len(res.stdout.splitlines()) == 1
+
+
+def test_a_rerun_usage_error_keeps_its_exit_code_and_message(tiny, tmp_path):
+    import subprocess
+
+    from segment.errors import UsageError
+
+    out = tmp_path / "f.parquet"
+    assert invoke("-q", "features", "--data", tiny, "--out", out).exit_code == 0
+    seen = []
+
+    def runner(args):  # what an older or newer tool answers to an option it does not know
+        seen.append(args)
+        return subprocess.CompletedProcess(args, 2, "", "Usage: segment features [OPTIONS]\n"
+                                           "\u256d\u2500 Error \u2500\u256e\n"
+                                           "\u2502 No such option: --foo \u2502\n\u2570\u2500\u2500\u256f\n")
+
+    with pytest.raises(UsageError, match=r"^re-running segment features failed \(exit 2\): No such option: --foo$"):
+        mf.verify(Path(f"{out}.manifest.json"), runner=runner)
+    args = seen[0]
+    assert args[0] == "features" and f"--data={tiny}" in args and args[-1].startswith("--out=")
+    assert Path(args[-1][len("--out="):]).name == "f.parquet"
+    assert not Path(args[-1][len("--out="):]).parent.exists()  # the temporary folder is gone
