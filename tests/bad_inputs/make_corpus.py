@@ -33,7 +33,7 @@ sys.path.insert(0, str(HERE.parent))
 
 from tables import BILLING_HEADER, CDR_HEADER, tiny_tables  # noqa: E402
 
-FEATURES = ["features", "--data", "{case}/data"]
+FEATURES = ["features", "--data", "{case}/data", "--out", "{out}"]
 
 
 def _csv_text(header, rows, delimiter=",") -> str:
@@ -63,7 +63,8 @@ class Case:
     def __init__(self, name: str, about: str, args: list[str], exit_code: int, stderr: str,
                  out: str | None = None, setup: str | None = None):
         self.name, self.about, self.args, self.exit_code = name, about, args, exit_code
-        self.stderr, self.out, self.setup = stderr, out, setup
+        self.stderr, self.setup = stderr, setup
+        self.out = out or ("features.parquet" if "{out}" in args else None)
         self.files: dict[str, bytes] = {}
 
     def data(self, edit=None, encoding: str = "utf-8", delimiter: dict | None = None) -> "Case":
@@ -138,7 +139,7 @@ def cases() -> list[Case]:
              "error: cdr: not found in {case}/data (looked for cdr.csv, cdr.parquet or cdr/)")
         .data(lambda t: t.__setitem__("cdr", (CDR_HEADER, None))),
         Case("missing_data_folder", "--data names a folder that does not exist",
-             ["features", "--data", "{case}/no_such_folder"], 3,
+             ["features", "--data", "{case}/no_such_folder", "--out", "{out}"], 3,
              "error: data folder not found: {case}/no_such_folder").data(),
         Case("empty_file", "cdr.csv is 0 bytes",
              FEATURES, 3, "error: cdr: {case}/data/cdr.csv is empty (0 bytes)")
@@ -233,11 +234,11 @@ def cases() -> list[Case]:
         .data(lambda t: t.__setitem__("cdr", (CDR_HEADER, None)))
         .file("data/cdr.parquet", _overwrite_middle(_parquet_bytes(tiny["cdr"]))),
         Case("out_exists", "--out names a file that exists, without --force",
-             [*FEATURES, "--out", "{out}"], 2,
+             FEATURES, 2,
              "error: {out} already exists (use --force to overwrite)", out="features.parquet", setup="out_exists")
         .data(),
         Case("out_read_only", "--out is inside a read-only folder",
-             [*FEATURES, "--out", "{out}"], 2,
+             FEATURES, 2,
              "error: cannot write {out}: folder {out_dir} is not writable", out="features.parquet",
              setup="out_read_only")
         .data(),
@@ -255,6 +256,8 @@ One case per folder: its inputs, and `case.toml` with the command line, the exit
 the exact stderr expected (see `make_corpus.py` for the format and the placeholders).
 `tests/test_bad_inputs.py` runs every case through `segment --quiet …` and checks that
 nothing is left at the output path. Regenerate with `python tests/bad_inputs/make_corpus.py`.
+The read-only cases use `chmod 0555`, or `chattr +i` when the tests run as root (root
+ignores permission bits); they are skipped, saying why, where neither works.
 
 | case | what is wrong | exit |
 |---|---|---|
