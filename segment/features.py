@@ -12,7 +12,6 @@ Usage from Python::
 from __future__ import annotations
 
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -26,7 +25,7 @@ from .catalogue import INDICATORS, missing_requirements
 from .config import Config
 from .engine import EngineOptions, connect
 from .errors import DataError, EmptyPopulationError, InputError
-from .io import Source, atomic_path, explain_read_error, stage
+from .io import Source, atomic_path, explain_read_error, private_workdir, stage
 
 Progress = Callable[[str], None]
 
@@ -204,7 +203,7 @@ def compute(
     Raises SchemaError / DataError / EmptyPopulationError (exit 3) for bad inputs.
     """
     say = progress or (lambda stage: None)
-    workdir = Path(tempfile.mkdtemp(prefix="segment-"))
+    workdir = private_workdir()
     con = connect(engine)
     try:
         return _compute(con, sources, cfg, say, workdir)

@@ -338,6 +338,15 @@ def remove_stale_temporaries(path: Path) -> list[Path]:
     return done
 
 
+def private_workdir() -> Path:
+    """A new private folder in the system's temporary folder (TMPDIR) for one run's
+    scratch files (transcoded CSVs); those of dead processes are removed first, since
+    after a SIGKILL they may hold a copy of a large extract. The caller removes it."""
+    base = Path(tempfile.gettempdir()) / "segment-work"
+    remove_stale_temporaries(base)
+    return Path(tempfile.mkdtemp(prefix=_temp_prefix(base), suffix=".tmp", dir=base.parent))
+
+
 def _temp_prefix(path: Path) -> str:
     return f".{path.name}.{_HOST}.{os.getpid()}."
 

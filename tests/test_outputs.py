@@ -89,3 +89,13 @@ def test_atomic_path_refuses_to_replace_a_folder(tmp_path):
     with pytest.raises(OutputError, match="it is a folder"):
         with io.atomic_path(tmp_path / "f.csv", force=True):
             pass
+
+
+def test_private_workdirs_of_dead_processes_are_removed(tmp_path, monkeypatch):
+    monkeypatch.setattr(io.tempfile, "tempdir", str(tmp_path))
+    stale = tmp_path / f".segment-work.{io._HOST}.{_dead_pid()}.abc123.tmp"
+    stale.mkdir()
+    (stale / "0_cdr.csv").write_text("a transcoded copy")
+    work = io.private_workdir()
+    assert work.parent == tmp_path and work.name.startswith(f".segment-work.{io._HOST}.{os.getpid()}.")
+    assert [p.name for p in tmp_path.iterdir()] == [work.name]

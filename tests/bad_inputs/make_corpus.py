@@ -141,6 +141,10 @@ def cases() -> list[Case]:
         Case("missing_data_folder", "--data names a folder that does not exist",
              ["features", "--data", "{case}/no_such_folder", "--out", "{out}"], 3,
              "error: data folder not found: {case}/no_such_folder").data(),
+        Case("unknown_format", "--cdr names a spreadsheet (.xlsx)",
+             [*FEATURES, "--cdr", "{case}/cdr.xlsx"], 3,
+             "error: cdr: {case}/cdr.xlsx: unknown format (expected .csv or .parquet)")
+        .data().file("cdr.xlsx", b"PK\x03\x04 not really a spreadsheet"),
         Case("empty_file", "cdr.csv is 0 bytes",
              FEATURES, 3, "error: cdr: {case}/data/cdr.csv is empty (0 bytes)")
         .data(lambda t: t.__setitem__("cdr", (CDR_HEADER, None))).file("data/cdr.csv", b""),
