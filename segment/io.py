@@ -305,6 +305,8 @@ def check_writable(path: Path, force: bool) -> None:
 
 
 def _alive(pid: int) -> bool:
+    if os.name != "posix":  # os.kill(pid, 0) is not a harmless probe on Windows
+        return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -330,10 +332,8 @@ def remove_stale_temporaries(path: Path) -> list[Path]:
             continue
         if p.name.endswith("-old.tmp") and not path.exists():
             os.replace(p, path)
-        elif p.is_dir() and not p.is_symlink():
-            shutil.rmtree(p, ignore_errors=True)
         else:
-            p.unlink(missing_ok=True)
+            _remove(p)
         done.append(p)
     return done
 
@@ -392,7 +392,7 @@ def _exchange(a: Path, b: Path) -> bool:
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         renameat2 = libc.renameat2
-    except (OSError, AttributeError):
+    except (OSError, AttributeError, TypeError):
         return False
     renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
     at_fdcwd, rename_exchange = -100, 2
@@ -423,20 +423,26 @@ def atomic_dir(path: Path, force: bool = False) -> Iterator[Path]:
     umask = os.umask(0)
     os.umask(umask)
     os.chmod(tmp, 0o777 & ~umask)
+    old = tmp.with_name(tmp.name[: -len(".tmp")] + "-old.tmp")
     try:
         yield tmp
         if path.exists() and _exchange(tmp, path):
-            shutil.rmtree(tmp, ignore_errors=True)  # tmp now holds the old output
+            _remove(tmp)  # tmp now holds the old output
         elif path.exists():
-            old = tmp.with_name(tmp.name[: -len(".tmp")] + "-old.tmp")
             os.replace(path, old)
             os.replace(tmp, path)
-            if old.is_dir() and not old.is_symlink():
-                shutil.rmtree(old, ignore_errors=True)
-            else:
-                old.unlink(missing_ok=True)
+            _remove(old)
         else:
             os.replace(tmp, path)
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        _remove(tmp)
+        if old.exists() and not path.exists():  # stopped between the two renames
+            os.replace(old, path)
         raise
+
+
+def _remove(p: Path) -> None:
+    if p.is_dir() and not p.is_symlink():
+        shutil.rmtree(p, ignore_errors=True)
+    else:
+        p.unlink(missing_ok=True)

@@ -99,3 +99,45 @@ def test_private_workdirs_of_dead_processes_are_removed(tmp_path, monkeypatch):
     work = io.private_workdir()
     assert work.parent == tmp_path and work.name.startswith(f".segment-work.{io._HOST}.{os.getpid()}.")
     assert [p.name for p in tmp_path.iterdir()] == [work.name]
+
+
+def test_atomic_dir_force_over_a_file_leaves_nothing_beside_it(tmp_path):
+    out = tmp_path / "results"
+    out.write_text("a file where the folder goes")
+    with io.atomic_dir(out, force=True) as tmp:
+        (tmp / "model.json").write_text("{}")
+    assert [p.name for p in out.iterdir()] == ["model.json"]
+    assert [p.name for p in tmp_path.iterdir()] == ["results"]
+
+
+def test_two_step_swap_without_exchange(tmp_path, monkeypatch):
+    monkeypatch.setattr(io, "_exchange", lambda a, b: False)
+    out = tmp_path / "results"
+    out.mkdir()
+    (out / "old.txt").write_text("old")
+    with io.atomic_dir(out, force=True) as tmp:
+        (tmp / "new.txt").write_text("new")
+    assert [p.name for p in out.iterdir()] == ["new.txt"]
+    assert [p.name for p in tmp_path.iterdir()] == ["results"]
+
+
+def test_interrupted_between_the_two_renames_puts_the_old_folder_back(tmp_path, monkeypatch):
+    monkeypatch.setattr(io, "_exchange", lambda a, b: False)
+    real, calls = os.replace, []
+
+    def replace(a, b):
+        calls.append((a, b))
+        if len(calls) == 2:  # the old folder is aside, the new one not yet in place
+            raise KeyboardInterrupt
+        real(a, b)
+
+    out = tmp_path / "results"
+    out.mkdir()
+    (out / "old.txt").write_text("old")
+    with pytest.raises(KeyboardInterrupt):
+        with io.atomic_dir(out, force=True) as tmp:
+            (tmp / "new.txt").write_text("new")
+            monkeypatch.setattr(os, "replace", replace)
+    monkeypatch.setattr(os, "replace", real)
+    assert [p.name for p in out.iterdir()] == ["old.txt"]
+    assert [p.name for p in tmp_path.iterdir()] == ["results"]
