@@ -1,7 +1,8 @@
 """The ``segment`` command: global options, the one error handler, and the sub-commands.
 
 Exit codes (the same for every command): 0 ok; 1 internal error (a bug); 2 usage
-error; 3 input or data error; 4 a check found a difference.
+error; 3 input or data error; 4 a check found a difference; 128 + N stopped by
+signal N (130 SIGINT, 143 SIGTERM, 129 SIGHUP) after removing temporary outputs.
 """
 
 from __future__ import annotations
@@ -25,18 +26,46 @@ class Settings:
     debug: bool = False
 
 
+# The signal that stopped the run, if any (set by _on_signal, read by the handler below).
+_stopped_by: int | None = None
+
+
+def _on_signal(signum, frame) -> None:
+    """SIGINT, SIGTERM, SIGHUP: unwind like Ctrl-C, so that every temporary output is removed.
+
+    Raises once; a second signal during the clean-up is not allowed to cut it short.
+    """
+    global _stopped_by
+    if _stopped_by is None:
+        _stopped_by = signum
+        raise KeyboardInterrupt
+
+
 class SegmentGroup(TyperGroup):
-    """Turns a SegmentError from any command into one line on stderr and its exit code."""
+    """Turns a SegmentError from any command into one line on stderr and its exit code;
+    an interruption by a signal into exit 128 + the signal number (130 SIGINT, 143 SIGTERM)."""
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except SegmentError as e:
+            if _stopped_by is not None:
+                _interrupted(_stopped_by)
             settings = ctx.obj if isinstance(ctx.obj, Settings) else Settings()
             if settings.debug:
                 traceback.print_exc()
             print(f"error: {e}", file=sys.stderr)
             raise typer.Exit(e.exit_code) from None
+        except (KeyboardInterrupt, RuntimeError) as e:
+            # DuckDB turns an interruption into RuntimeError('Query interrupted')
+            if _stopped_by is None and not isinstance(e, KeyboardInterrupt):
+                raise
+            _interrupted(_stopped_by or signal.SIGINT)
+
+
+def _interrupted(signum: int):
+    print(f"error: interrupted by {signal.Signals(signum).name}; no partial output was left", file=sys.stderr)
+    raise typer.Exit(128 + signum) from None
 
 
 app = typer.Typer(
@@ -97,6 +126,11 @@ def run() -> None:
     if hasattr(signal, "SIGPIPE"):
         # `segment ... | head` ends quietly instead of raising BrokenPipeError.
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        signum = getattr(signal, name, None)
+        # a signal the caller ignores (nohup, a background job) stays ignored
+        if signum is not None and signal.getsignal(signum) is not signal.SIG_IGN:
+            signal.signal(signum, _on_signal)
     app()
 
 

@@ -245,6 +245,17 @@ def stability(X: np.ndarray, labels: np.ndarray, k: int, cfg: ClusteringConfig, 
     return total / cfg.bootstrap
 
 
+def check_size(n: int, cfg: ClusteringConfig, k: int | None = None) -> None:
+    """Raise ValueError when ``n`` customers cannot give ``k`` segments (None: the k range)
+    of at least ``min_customers_per_segment`` each."""
+    per = cfg.min_customers_per_segment
+    if k is not None and n < per * k:
+        raise ValueError(f"{n} customer(s) are too few for k={k} (at least {per} per segment: {per * k})")
+    if k is None and n < per * cfg.k_min:
+        raise ValueError(f"{n} customer(s) are too few for the k range {cfg.k_min}..{cfg.k_max} "
+                         f"(at least {per * cfg.k_min} needed: {per} per segment)")
+
+
 def fit_brand(
     X: np.ndarray,
     cfg: ClusteringConfig,
@@ -266,17 +277,13 @@ def fit_brand(
     n = len(X)
     per = cfg.min_customers_per_segment
     notes: list[str] = []
+    check_size(n, cfg, k)
     with threadpool_limits(1):
         if k is not None:
-            if n < per * k:
-                raise ValueError(f"{n} customers are too few for k={k} (at least {per} per segment: {per * k})")
             scores: list[KScore] = []
             chosen_by, reason = "forced", f"k={k} was set"
         else:
             k_max = min(cfg.k_max, n // per)
-            if k_max < cfg.k_min:
-                raise ValueError(f"{n} customers are too few for the k range {cfg.k_min}..{cfg.k_max} "
-                                 f"(at least {per * cfg.k_min} needed: {per} per segment)")
             if k_max < cfg.k_max:
                 notes.append(f"k range cut to {cfg.k_min}..{k_max}: {n} customers, at least {per} per segment")
             rng = np.random.default_rng([seed, brand_index, 0])

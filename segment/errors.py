@@ -2,7 +2,7 @@
 
 Exit-code contract (the same for every command, listed in the README):
 0 success; 1 unexpected internal error (a bug); 2 usage error (bad option or
-option value, output exists without --force); 3 input or data error (missing
+option value, output exists without --force or cannot be written); 3 input or data error (missing
 file or column, bad type, empty population, failed data-quality gate); 4 a
 check found a difference.
 """
@@ -24,6 +24,10 @@ class UsageError(SegmentError):
 
 class OutputExistsError(UsageError):
     """The output already exists and --force was not given."""
+
+
+class OutputError(UsageError):
+    """The output cannot be written: its folder is missing or read-only, or the write failed."""
 
 
 class ConfigError(SegmentError):

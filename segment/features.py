@@ -12,9 +12,8 @@ Usage from Python::
 from __future__ import annotations
 
 import shutil
-import tempfile
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Callable
 
@@ -26,7 +25,7 @@ from .catalogue import INDICATORS, missing_requirements
 from .config import Config
 from .engine import EngineOptions, connect
 from .errors import DataError, EmptyPopulationError, InputError
-from .io import Source, atomic_path, explain_read_error, stage
+from .io import Source, atomic_path, explain_read_error, private_workdir, stage
 
 Progress = Callable[[str], None]
 
@@ -171,8 +170,22 @@ def _audit(con, name: str, message: Callable[[list[tuple]], str]) -> None:
         raise DataError(message(rows))
 
 
-def _examples(rows: list[tuple], k: int = 3) -> str:
-    return "; ".join(", ".join(str(v) for v in r) for r in rows[:k])
+def check_future(con, cfg: Config, label: dict[str, str], today: date) -> None:
+    """Raise DataError when a date lies in the future: a time stamp after tomorrow (one day
+    of slack for time zones) or a bill month after the current month. Such values come
+    from a wrong clock or a misread date format, and would silently shift the window."""
+    tomorrow = today + timedelta(days=1)
+    this_month = today.replace(day=1)
+    rows = sql.run(con, "audit_future_dates", tomorrow=tomorrow, this_month=this_month).fetchall()
+    if not rows:
+        return
+    table, column, n, first = rows[0]
+    if column == "bill_month":
+        after, example = f"the current month {this_month:%Y-%m}", f"{first:%Y-%m}"
+    else:
+        after, example = f"{tomorrow}", f"{first:%Y-%m-%d}" if column.endswith("_date") else str(first)
+    raise DataError(f"{table} ({label[table]}): column {cfg.source_column(table, column)!r}: {n} value(s) after "
+                    f"{after} (in the future), e.g. {example}; is a clock or the date format wrong?")
 
 
 def compute(
@@ -190,7 +203,7 @@ def compute(
     Raises SchemaError / DataError / EmptyPopulationError (exit 3) for bad inputs.
     """
     say = progress or (lambda stage: None)
-    workdir = Path(tempfile.mkdtemp(prefix="segment-"))
+    workdir = private_workdir()
     con = connect(engine)
     try:
         return _compute(con, sources, cfg, say, workdir)
@@ -224,10 +237,14 @@ def _run_stages(con, sources, cfg, say, workdir, staged, label) -> FeatureSet:
            f"{len(r)} id(s) appear more than once, e.g. {', '.join(str(x[0]) for x in r[:3])}")
     _audit(con, "audit_billing_required", lambda r: f"billing ({label['billing']}): empty or unreadable required values: "
            + ", ".join(f"{c} in {n} row(s)" for c, n in r))
-    _audit(con, "audit_billing_duplicate_month", lambda r: f"billing ({label['billing']}): {len(r)} customer-month(s) "
-           f"billed more than once (customer_id, bill_month, bills), e.g. {_examples(r)}")
-    _audit(con, "audit_billing_negative_fee", lambda r: f"billing ({label['billing']}): {len(r)} bill(s) with a negative "
-           f"amount, e.g. customer {r[0][0]} month {r[0][1]:%Y-%m}")
+    col = cfg.source_column
+    _audit(con, "audit_billing_duplicate_month", lambda r: f"billing ({label['billing']}): column "
+           f"{col('billing', 'bill_month')!r}: {len(r)} customer-month(s) billed more than once, "
+           f"e.g. customer {r[0][0]} month {r[0][1]:%Y-%m} ({r[0][2]} bills)")
+    _audit(con, "audit_billing_negative_fee", lambda r: f"billing ({label['billing']}): " + "; ".join(
+           f"column {col('billing', c)!r}: {n} bill(s) with a negative amount, e.g. customer {cid} month {m:%Y-%m} ({v})"
+           for c, n, cid, m, v in r))
+    check_future(con, cfg, label, date.today())
 
     months = [r[0] for r in sql.run(con, "10_bill_months").fetchall()]
     window = choose_window(months, f.months, f.end_month)

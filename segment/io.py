@@ -7,9 +7,13 @@ Inputs are never modified: CSV files in an encoding DuckDB cannot read natively
 from __future__ import annotations
 
 import codecs
+import ctypes
+import errno
 import glob as globmod
 import os
+import re
 import shutil
+import socket
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,7 +23,7 @@ from typing import Iterator
 import duckdb
 
 from .config import Config
-from .errors import InputError, OutputExistsError, SchemaError
+from .errors import InputError, OutputError, OutputExistsError, SchemaError
 from .schema import ID, TABLES
 from .sql import quote_ident
 
@@ -170,9 +174,17 @@ def register(con: duckdb.DuckDBPyConnection, source: Source, cfg: Config, workdi
 
 
 def explain_read_error(e: Exception, cfg: Config) -> str:
-    msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-    if "not utf-8 encoded" in str(e) or "Invalid unicode" in str(e):
-        return f"the file is not valid UTF-8 (if it is GBK, pass --encoding gbk); {msg}"
+    """DuckDB's reading error as one line, with what to do for the common cases."""
+    text = str(e)
+    msg = text.strip().splitlines()[0] if text.strip() else type(e).__name__
+    if "not utf-8 encoded" in text or "Invalid unicode" in text:
+        line = re.search(r"CSV Error on Line: (\d+)", text)
+        near = f" near line {line.group(1)}" if line else ""
+        return f"the file is not valid UTF-8{near} (if it is GBK, pass --encoding gbk)"
+    if "No magic bytes found at end of file" in text:
+        return "not a Parquet file, or a truncated one (no PAR1 marker at its end)"
+    if "TProtocolException" in text:
+        return f"corrupt Parquet file ({msg})"
     return msg
 
 
@@ -268,26 +280,100 @@ def _check_casts(con, table: str, source: Source, checks: list[tuple[str, str, s
 
 
 # ---------------------------------------------------------------- outputs
+#
+# An output X is written under a hidden temporary name beside it,
+# ``.X.<host>.<pid>.<random>.tmp``, and renamed into place only when complete, so X is
+# either absent, the old complete X or the new complete X, whatever happens. Errors and
+# signals the CLI turns into exceptions (SIGINT, SIGTERM) remove the temporary output;
+# SIGKILL cannot be caught, so the next write of X removes the temporaries of processes
+# of this host that no longer run (the host and pid in the name say whose they are).
+
+_HOST = re.sub(r"[^A-Za-z0-9-]", "-", socket.gethostname())[:32] or "host"
+_TEMP = re.compile(r"\.(?P<host>[A-Za-z0-9-]+)\.(?P<pid>\d+)\.[^.]+\.tmp")
+
 
 def check_writable(path: Path, force: bool) -> None:
-    """Refuse to overwrite an existing output unless ``force``; the parent must exist."""
+    """Refuse to overwrite an existing output unless ``force``; its folder must exist and be writable."""
     path = Path(path)
     if path.exists() and not force:
         raise OutputExistsError(f"{path} already exists (use --force to overwrite)")
-    if not path.parent.exists():
-        raise OutputExistsError(f"{path.parent} does not exist")
+    folder = path.parent
+    if not folder.is_dir():
+        raise OutputError(f"cannot write {path}: folder {folder} does not exist")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputError(f"cannot write {path}: folder {folder} is not writable")
+
+
+def _alive(pid: int) -> bool:
+    if os.name != "posix":  # os.kill(pid, 0) is not a harmless probe on Windows
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def remove_stale_temporaries(path: Path) -> list[Path]:
+    """Remove the temporary outputs of ``path`` left by dead processes of this host.
+
+    A leftover of the old-output side of a two-step swap (``...-old.tmp``) is put back
+    as ``path`` when ``path`` is missing, since it is then the only complete copy.
+    Returns the temporaries removed or restored.
+    """
+    path = Path(path)
+    prefix = f".{path.name}"
+    done = []
+    for p in sorted(path.parent.glob(globmod.escape(prefix) + ".*.tmp")):
+        m = _TEMP.fullmatch(p.name[len(prefix):])
+        if not m or m["host"] != _HOST or _alive(int(m["pid"])):
+            continue
+        if p.name.endswith("-old.tmp") and not path.exists():
+            os.replace(p, path)
+        else:
+            _remove(p)
+        done.append(p)
+    return done
+
+
+def private_workdir() -> Path:
+    """A new private folder in the system's temporary folder (TMPDIR) for one run's
+    scratch files (transcoded CSVs); those of dead processes are removed first, since
+    after a SIGKILL they may hold a copy of a large extract. The caller removes it."""
+    base = Path(tempfile.gettempdir()) / "segment-work"
+    remove_stale_temporaries(base)
+    return Path(tempfile.mkdtemp(prefix=_temp_prefix(base), suffix=".tmp", dir=base.parent))
+
+
+def _temp_prefix(path: Path) -> str:
+    return f".{path.name}.{_HOST}.{os.getpid()}."
+
+
+def _output_error(path: Path, e: OSError) -> OutputError:
+    if e.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return OutputError(f"cannot write {path}: folder {path.parent} is not writable")
+    return OutputError(f"cannot write {path}: {e.strerror or e}")
 
 
 @contextmanager
 def atomic_path(path: Path, force: bool = False) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; rename it into place on success.
 
-    On any failure the temporary file is removed, so a half-written output never
-    appears under the final name.
+    On any failure (also KeyboardInterrupt) the temporary file is removed, so a
+    half-written output never appears under the final name.
+    Raises OutputExistsError / OutputError (exit 2) when ``path`` cannot be written.
     """
     path = Path(path)
     check_writable(path, force)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    if path.is_dir():
+        raise OutputError(f"cannot write {path}: it is a folder")
+    remove_stale_temporaries(path)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=".tmp", dir=path.parent)
+    except OSError as e:
+        raise _output_error(path, e) from None
     os.close(fd)
     tmp_path = Path(tmp)
     try:
@@ -298,26 +384,65 @@ def atomic_path(path: Path, force: bool = False) -> Iterator[Path]:
         raise
 
 
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two existing paths in one step (Linux renameat2 RENAME_EXCHANGE).
+
+    Returns False where the system or the file system cannot do it.
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError, TypeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
 @contextmanager
 def atomic_dir(path: Path, force: bool = False) -> Iterator[Path]:
-    """Like :func:`atomic_path` for a folder of outputs."""
+    """Like :func:`atomic_path` for a folder of outputs.
+
+    With ``force`` over an existing ``path``, the complete new folder and the old one
+    are swapped in one step where the system allows it (Linux), so ``path`` always
+    exists; elsewhere the old one is moved aside first.
+    """
     path = Path(path)
     check_writable(path, force)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    remove_stale_temporaries(path)
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=_temp_prefix(path), suffix=".tmp", dir=path.parent))
+    except OSError as e:
+        raise _output_error(path, e) from None
     # mkdtemp makes the folder private (0700); the output should get the usual umask mode.
     umask = os.umask(0)
     os.umask(umask)
     os.chmod(tmp, 0o777 & ~umask)
+    old = tmp.with_name(tmp.name[: -len(".tmp")] + "-old.tmp")
     try:
         yield tmp
-        if path.exists():
-            old = path.with_name(f".{path.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
+        if path.exists() and _exchange(tmp, path):
+            _remove(tmp)  # tmp now holds the old output
+        elif path.exists():
             os.replace(path, old)
             os.replace(tmp, path)
-            shutil.rmtree(old, ignore_errors=True)
+            _remove(old)
         else:
             os.replace(tmp, path)
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        _remove(tmp)
+        if old.exists() and not path.exists():  # stopped between the two renames
+            os.replace(old, path)
         raise
+
+
+def _remove(p: Path) -> None:
+    if p.is_dir() and not p.is_symlink():
+        shutil.rmtree(p, ignore_errors=True)
+    else:
+        p.unlink(missing_ok=True)

@@ -187,6 +187,8 @@ def segment_table(
     brand_models: dict[str, dict] = {}
     for i, (brand, part) in enumerate(_brand_frames(frame, brand_col)):
         try:
+            # a brand too small for k is named as such, whatever else is wrong with it
+            clustering.check_size(part.height, cfg.clustering, _forced_k(cfg, brand, k))
             if not columns:
                 raise ValueError("no usable clustering indicator is left after screening")
             X = part.select(columns).cast(pl.Float64).to_numpy()

@@ -8,35 +8,7 @@
 -- of the window. Sums of money and counts are exact (DECIMAL / integers); the entropy and
 -- balance sums go through fixed point (1e-15) so that they do not depend on the
 -- order in which threads combine partial sums.
-with usage as (
-    select
-        customer_id,
-        service,
-        sum(events) as events,
-        sum(events_out) as events_out,
-        sum(events_in) as events_in,
-        sum(events_night) as events_night,
-        sum(events_weekend) as events_weekend,
-        sum(events_onnet) as events_onnet,
-        sum(events_roaming_domestic) as events_roaming_domestic,
-        sum(events_roaming_international) as events_roaming_international,
-        sum(calls_long) as calls_long,
-        sum(durations) as durations,
-        sum(duration_sum) as duration_sum,
-        sum(duration_sq_sum) as duration_sq_sum,
-        sum(duration_out) as duration_out,
-        sum(duration_in) as duration_in,
-        sum(volume_kb) as volume_kb,
-        sum(charge) as charge,
-        min(first_event) as first_event,
-        max(last_event) as last_event,
-        sum(events) filter (where month = $last_month) as events_last_month
-    from cdr_month
-    where month >= $start and month < $end and service in ('voice', 'sms', 'data')
-    group by customer_id, service
-),
-
-days as (
+with days as (
     select
         customer_id,
         sum(bit_count(mask_all)) as active_days,
@@ -67,6 +39,7 @@ contacts as (
         count(*) filter (where offnet) as offnet_contacts,
         sum(events) filter (where list_contains($hotlines, cast(peer_id as varchar))) as hotline_events
     from cdr_peer
+    where service in ('voice', 'sms')
     group by customer_id, service
 ),
 
@@ -79,6 +52,7 @@ levels as (
         events as level_events,
         count(*) as level_contacts
     from cdr_peer
+    where service in ('voice', 'sms')
     group by customer_id, service, events
 ),
 
@@ -113,6 +87,7 @@ social as (
     left join pareto as p on p.customer_id = c.customer_id and p.service = c.service
 ),
 
+-- usage per customer, one column per service (straight from the monthly rows)
 per_customer as (
     select
         customer_id,
@@ -122,30 +97,33 @@ per_customer as (
         sum(events_roaming_domestic) as roaming_domestic_all,
         sum(events_roaming_international) as roaming_international_all,
         sum(charge) as charge_all,
-        sum(events_last_month) as events_last_month_all,
-        max(events) filter (where service = 'voice') as v_events,
-        max(events_out) filter (where service = 'voice') as v_out,
-        max(events_in) filter (where service = 'voice') as v_in,
-        max(events_night) filter (where service = 'voice') as v_night,
-        max(events_onnet) filter (where service = 'voice') as v_onnet,
-        max(calls_long) filter (where service = 'voice') as v_long,
-        max(durations) filter (where service = 'voice') as v_durations,
-        max(duration_sum) filter (where service = 'voice') as v_duration_sum,
-        max(duration_sq_sum) filter (where service = 'voice') as v_duration_sq_sum,
-        max(duration_out) filter (where service = 'voice') as v_duration_out,
-        max(duration_in) filter (where service = 'voice') as v_duration_in,
-        max(first_event) filter (where service = 'voice') as v_first,
+        sum(events) filter (where month = $last_month) as events_last_month_all,
+        -- mean events of the window's months before the last one (null for a 1-month window)
+        sum(events) filter (where month < $last_month) / nullif($months - 1, 0) as events_earlier_mean,
+        sum(events) filter (where service = 'voice') as v_events,
+        sum(events_out) filter (where service = 'voice') as v_out,
+        sum(events_in) filter (where service = 'voice') as v_in,
+        sum(events_night) filter (where service = 'voice') as v_night,
+        sum(events_onnet) filter (where service = 'voice') as v_onnet,
+        sum(calls_long) filter (where service = 'voice') as v_long,
+        sum(durations) filter (where service = 'voice') as v_durations,
+        sum(duration_sum) filter (where service = 'voice') as v_duration_sum,
+        sum(duration_sq_sum) filter (where service = 'voice') as v_duration_sq_sum,
+        sum(duration_out) filter (where service = 'voice') as v_duration_out,
+        sum(duration_in) filter (where service = 'voice') as v_duration_in,
+        min(first_event) filter (where service = 'voice') as v_first,
         max(last_event) filter (where service = 'voice') as v_last,
-        max(events) filter (where service = 'sms') as s_events,
-        max(events_out) filter (where service = 'sms') as s_out,
-        max(events_in) filter (where service = 'sms') as s_in,
-        max(events_night) filter (where service = 'sms') as s_night,
-        max(first_event) filter (where service = 'sms') as s_first,
+        sum(events) filter (where service = 'sms') as s_events,
+        sum(events_out) filter (where service = 'sms') as s_out,
+        sum(events_in) filter (where service = 'sms') as s_in,
+        sum(events_night) filter (where service = 'sms') as s_night,
+        min(first_event) filter (where service = 'sms') as s_first,
         max(last_event) filter (where service = 'sms') as s_last,
-        max(events) filter (where service = 'data') as d_events,
-        max(events_night) filter (where service = 'data') as d_night,
-        max(volume_kb) filter (where service = 'data') as d_volume_kb
-    from usage
+        sum(events) filter (where service = 'data') as d_events,
+        sum(events_night) filter (where service = 'data') as d_night,
+        sum(volume_kb) filter (where service = 'data') as d_volume_kb
+    from cdr_month
+    where month >= $start and month < $end and service in ('voice', 'sms', 'data')
     group by customer_id
 ),
 
@@ -168,16 +146,6 @@ social_wide as (
         max(pareto_contacts) filter (where service = 'sms') as s_pareto_contacts,
         coalesce(sum(hotline_events), 0) as hotline_events
     from social
-    group by customer_id
-),
-
-earlier_months as (
-    -- mean events of the window's months before the last one (null for a 1-month window)
-    select
-        customer_id,
-        sum(events) / nullif($months - 1, 0) as events_earlier_mean
-    from cdr_month
-    where month >= $start and month < $last_month and service in ('voice', 'sms', 'data')
     group by customer_id
 ),
 
@@ -332,13 +300,12 @@ final as (
         cast(t.amount as double) / nullif(t.recharges, 0) as recharge_amount_mean,
         -- churn signals
         coalesce(s.hotline_events, 0) / $months as competitor_hotline_calls,
-        coalesce(u.events_last_month_all, 0) / nullif(e.events_earlier_mean, 0) as last_month_usage_ratio
+        coalesce(u.events_last_month_all, 0) / nullif(u.events_earlier_mean, 0) as last_month_usage_ratio
     from population as pop
     inner join stg_customers as c on c.customer_id = pop.customer_id
     left join per_customer as u on u.customer_id = pop.customer_id
     left join social_wide as s on s.customer_id = pop.customer_id
     left join days as d on d.customer_id = pop.customer_id
-    left join earlier_months as e on e.customer_id = pop.customer_id
     left join bills as b on b.customer_id = pop.customer_id
     left join service_contacts as sc on sc.customer_id = pop.customer_id
     left join topups as t on t.customer_id = pop.customer_id

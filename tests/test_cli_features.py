@@ -124,12 +124,12 @@ def test_duplicate_customer_id(tmp_path):
 
 def test_duplicated_bill_month(tmp_path):
     res = invoke("features", "--data", broken(tmp_path, lambda t: t["billing"][1].append(list(t["billing"][1][0]))))
-    assert_input_error(res, "billing", "billed more than once", "1, 2026-06-01")
+    assert_input_error(res, "billing", "billed more than once", "customer 1 month 2026-06 (2 bills)")
 
 
 def test_negative_fee(tmp_path):
     res = invoke("features", "--data", broken(tmp_path, lambda t: t["billing"][1][2].__setitem__(2, -1)))
-    assert_input_error(res, "billing", "negative amount", "customer 1 month 2026-08")
+    assert_input_error(res, "billing", "column 'total_fee': 1 bill(s) with a negative amount", "customer 1 month 2026-08 (-1.00)")
 
 
 def test_end_month_outside_the_data(tiny):

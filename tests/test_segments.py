@@ -120,7 +120,7 @@ def test_brand_too_small_names_the_brand_and_can_be_skipped(data):
     frame = data[1].filter(pl.col("customer_id") <= 3000)
     tiny = frame.filter(pl.col("brand") == "GoTone").head(12).with_columns(pl.lit("Tiny").alias("brand"))
     frame = pl.concat([frame.filter(~pl.col("customer_id").is_in(tiny["customer_id"].implode())), tiny])
-    with pytest.raises(DataError, match="brand Tiny: 12 customers are too few"):
+    with pytest.raises(DataError, match=r"brand Tiny: 12 customer\(s\) are too few"):
         segment_table(frame, _cfg(), seed=1)
     seg = segment_table(frame, _cfg(), seed=1, skip_failed_brands=True)
     assert "Tiny" in seg.failed and set(seg.brands) == {"GoTone", "M-Zone", "Easyown"}
