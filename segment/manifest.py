@@ -327,10 +327,25 @@ def rerun_args(manifest: dict, out: Path, config_file: Path | None) -> list[str]
 
 
 def _run_cli(args: list[str]) -> subprocess.CompletedProcess:
-    """Run ``segment ARGS`` in a fresh process of this interpreter."""
-    env = {**os.environ, "NO_COLOR": "1"}
-    return subprocess.run([sys.executable, "-m", "segment_cli.main", "--quiet", *args],
-                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
+    """Run ``segment ARGS`` in a fresh process of this interpreter.
+
+    If verify itself is interrupted, the re-run is stopped (SIGTERM: it removes its own
+    temporary outputs) before the temporary folder is removed.
+    """
+    cmd = [sys.executable, "-m", "segment_cli.main", "--quiet", *args]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "NO_COLOR": "1"})
+    try:
+        _, err = proc.communicate()
+    except BaseException:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        raise
+    return subprocess.CompletedProcess(cmd, proc.returncode, None, err)
 
 
 # ---------------------------------------------------------------- comparing

@@ -358,3 +358,27 @@ def test_a_rerun_usage_error_keeps_its_exit_code_and_message(tiny, tmp_path):
     assert args[0] == "features" and f"--data={tiny}" in args and args[-1].startswith("--out=")
     assert Path(args[-1][len("--out="):]).name == "f.parquet"
     assert not Path(args[-1][len("--out="):]).parent.exists()  # the temporary folder is gone
+
+
+def test_verify_stopped_by_sigterm_stops_the_rerun_and_removes_its_folder(runs, tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    proc = subprocess.Popen([sys.executable, "-m", "segment_cli.main", "-q", "verify", str(runs[0])],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "TMPDIR": str(temp)})
+    deadline = time.monotonic() + 60
+    while not list(temp.glob("segment-verify-*/run")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert list(temp.glob("segment-verify-*/run")), "verify never started its re-run"
+    time.sleep(0.5)  # the re-run is under way
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 143, err
+    assert out == "" and "interrupted by SIGTERM" in err
+    time.sleep(0.5)
+    assert list(temp.iterdir()) == []  # the re-run stopped too: nothing reappears
