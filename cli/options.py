@@ -32,4 +32,4 @@ OutputFormat = Annotated[Format, typer.Option("--format", "-f", help="table for 
 Force = Annotated[bool, typer.Option("--force", help="Overwrite an existing output.")]
 Threads = Annotated[Optional[int], typer.Option(help="DuckDB threads (default: all cores).", rich_help_panel="Engine")]
 MemoryLimit = Annotated[Optional[str], typer.Option(help="DuckDB memory limit, e.g. 4GB; beyond it DuckDB spills to --temp-dir.", rich_help_panel="Engine")]
-TempDir = Annotated[Optional[Path], typer.Option(help="Folder where DuckDB spills when over the memory limit.", rich_help_panel="Engine")]
+TempDir = Annotated[Optional[Path], typer.Option(help="Folder where DuckDB spills when over the memory limit (default: a private folder under TMPDIR, removed after the run).", rich_help_panel="Engine")]
