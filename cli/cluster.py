@@ -10,8 +10,7 @@ import typer
 from . import cluster_options as co
 from . import options as o
 from .inputs import InputArgs, with_inputs
-from .render import Reporter, write_json
-from .run import RunFormat
+from .render import Reporter, write_json, write_segments_csv
 
 FeaturesFile = Annotated[Optional[Path], typer.Option("--features", help="A wide table (CSV or Parquet: one row per customer) instead of --data.", show_default=False)]
 IdCol = Annotated[str, typer.Option("--id", help="Id column of the table.")]
@@ -54,7 +53,7 @@ def cluster(
     seed: co.Seed = None,
     skip_failed_brands: co.SkipFailed = False,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Folder for screening.json, assignments.parquet, profiles.json, model.json, model.sql.")] = None,
-    fmt: Annotated[RunFormat, typer.Option("--format", "-f", help="table for people; json prints profiles.json.")] = RunFormat.table,
+    fmt: o.OutputFormat = o.Format.table,
     force: o.Force = False,
 ) -> None:
     """Segment each brand of a features table (screening, preparation, k choice, stability).
@@ -79,8 +78,11 @@ def cluster(
         report.stop()
     report.done(f"{len(seg.brands)} brand(s) segmented" + (f" -> {out}" if out else ""))
     profiles = seg.profiles()
-    if fmt == RunFormat.json:
+    if fmt == o.Format.json:
         write_json(profiles)
+        return
+    if fmt == o.Format.csv:
+        write_segments_csv(profiles)
         return
     from .segview import show_segmentation
 
