@@ -44,6 +44,7 @@ def run(
     """
     import dataclasses
 
+    from segment import quality
     from segment.io import atomic_dir, check_writable
     from segment.pipeline import run as run_pipeline
 
@@ -51,11 +52,13 @@ def run(
     if inputs.data is None and not any((inputs.customers, inputs.cdr, inputs.billing)):
         inputs = dataclasses.replace(inputs, data=_default_data())
     cfg = inputs.load_config()
+    gates = inputs.gates(cfg, quality.RUN_GATES)
     if out is not None:
         check_writable(out, force)
     report = Reporter(quiet=ctx.obj.quiet, name="segment run")
     try:
         result = run_pipeline(inputs.sources(), cfg, inputs.engine(), k_value, seed, skip_failed_brands, report)
+        quality.check(gates, quality.measure_run(result))
         if out is not None:
             report(f"writing {out}")
             with atomic_dir(out, force) as tmp:
