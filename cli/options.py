@@ -36,6 +36,6 @@ FailOn = Annotated[Optional[list[str]], typer.Option(
     "--fail-on", metavar="GATE[=LIMIT]", rich_help_panel="Quality",
     help="Exit 3 (and write nothing) when a data-quality warning passes LIMIT: unknown-customers[=SHARE], "
          "unknown-service[=SHARE], outside-window[=SHARE], skipped-indicators[=N], dropped-missing[=N], "
-         "skipped-brands[=N], skipped-analyses[=N], or any. Repeatable; adds to [quality] fail_on.",
+         "skipped-brands[=N], skipped-analyses[=N], or any. Repeatable; adds to the config's quality.fail_on (docs/quality.md).",
     show_default=False)]
 TempDir = Annotated[Optional[Path], typer.Option(help="Folder where DuckDB spills when over the memory limit.", rich_help_panel="Engine")]
