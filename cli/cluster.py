@@ -10,8 +10,7 @@ import typer
 from . import cluster_options as co
 from . import options as o
 from .inputs import InputArgs, with_inputs
-from .render import Reporter, write_json
-from .run import RunFormat
+from .render import Reporter, write_json, write_segments_csv
 
 FeaturesFile = Annotated[Optional[Path], typer.Option("--features", help="A wide table (CSV or Parquet: one row per customer) instead of --data.", show_default=False)]
 IdCol = Annotated[str, typer.Option("--id", help="Id column of the table.")]
@@ -23,23 +22,18 @@ def register(app: typer.Typer) -> None:
     app.command("cluster")(cluster)
 
 
-def load_table(inputs: InputArgs, features_file: Path | None, report):
-    """The features table: a user's file, or computed from the extracts."""
-    from segment.errors import UsageError
-
-    extracts = any(x is not None for x in (inputs.data, inputs.customers, inputs.cdr, inputs.billing))
-    if extracts == (features_file is not None):
-        raise UsageError("give either --data DIR (compute the features) or --features FILE (a wide table)")
-    cfg = inputs.load_config()
+def load_table(inputs: InputArgs, cfg, features_file: Path | None, report):
+    """The features table (a user's file, or computed from the extracts) and its quality measures."""
     if features_file is not None:
         from segment.screening import read_table
 
         report(f"reading {features_file}")
-        return read_table(features_file), cfg
+        return read_table(features_file), {}
     from segment.features import compute
+    from segment.quality import measure_features
 
     with compute(inputs.sources(), cfg, inputs.engine(), progress=report) as fs:
-        return fs.frame(), cfg
+        return fs.frame(), measure_features(fs)
 
 
 @with_inputs
@@ -54,24 +48,32 @@ def cluster(
     seed: co.Seed = None,
     skip_failed_brands: co.SkipFailed = False,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Folder for screening.json, assignments.parquet, profiles.json, model.json, model.sql.")] = None,
-    fmt: Annotated[RunFormat, typer.Option("--format", "-f", help="table for people; json prints profiles.json.")] = RunFormat.table,
+    fmt: o.OutputFormat = o.Format.table,
     force: o.Force = False,
 ) -> None:
     """Segment each brand of a features table (screening, preparation, k choice, stability).
 
     Example: [bold]segment cluster --features my_table.parquet --id msisdn --brand product --out seg/[/]
     """
+    from segment import quality
+    from segment.errors import UsageError
     from segment.io import atomic_dir, check_writable
     from segment.pipeline import segment_table
 
     k_value = co.parse_k(k)
+    extracts = any(x is not None for x in (inputs.data, inputs.customers, inputs.cdr, inputs.billing))
+    if extracts == (features_file is not None):
+        raise UsageError("give either --data DIR (compute the features) or --features FILE (a wide table)")
+    cfg = inputs.load_config()
+    gates = inputs.gates(cfg, quality.SEGMENT_GATES | (quality.FEATURE_GATES if extracts else set()))
     if out is not None:
         check_writable(out, force)
     report = Reporter(quiet=ctx.obj.quiet, name="segment cluster")
     try:
-        frame, cfg = load_table(inputs, features_file, report)
+        frame, measures = load_table(inputs, cfg, features_file, report)
         seg = segment_table(frame, cfg, id_col, None if no_brand else brand_col, k_value, seed,
                             skip_failed_brands, progress=report)
+        quality.check(gates, {**measures, **quality.measure_segmentation(seg)})
         if out is not None:
             with atomic_dir(out, force) as tmp:
                 seg.write(tmp)
@@ -79,8 +81,11 @@ def cluster(
         report.stop()
     report.done(f"{len(seg.brands)} brand(s) segmented" + (f" -> {out}" if out else ""))
     profiles = seg.profiles()
-    if fmt == RunFormat.json:
+    if fmt == o.Format.json:
         write_json(profiles)
+        return
+    if fmt == o.Format.csv:
+        write_segments_csv(profiles)
         return
     from .segview import show_segmentation
 

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from . import options as o
-from .render import out_console, write_csv, write_json
+from .render import SCHEMA_VERSION, out_console, write_csv, write_json
 
 
 def register(app: typer.Typer) -> None:
@@ -43,7 +43,7 @@ def score(
         (write_parquet(assigned, tmp) if out.suffix.lower() == ".parquet" else assigned.write_csv(tmp))
     counts = assigned.group_by("brand", "segment", "segment_name").len("customers").sort("brand", "segment")
     if fmt == o.Format.json:
-        write_json({"version": 1, "out": str(out), "customers": assigned.height, "segments": counts.to_dicts()})
+        write_json({"version": SCHEMA_VERSION, "out": str(out), "customers": assigned.height, "segments": counts.to_dicts()})
     elif fmt == o.Format.csv:
         write_csv(counts.columns, counts.rows())
     else:

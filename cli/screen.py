@@ -39,16 +39,20 @@ def screen(
     extracts = any(x is not None for x in (inputs.data, inputs.customers, inputs.cdr, inputs.billing))
     if extracts == (features_file is not None):
         raise UsageError("give either --data DIR (compute the features) or --features FILE (a wide table)")
+    from segment import quality
+
     cfg = inputs.load_config()
+    gates = inputs.gates(cfg, quality.SCREEN_GATES | (quality.FEATURE_GATES if features_file is None else set()))
     if out is not None:
         check_writable(out, force)
     report = Reporter(quiet=ctx.obj.quiet, name="segment screen")
     try:
-        frame = _load(inputs, cfg, features_file, report)
+        frame, measures = _load(inputs, cfg, features_file, report)
         report(f"screening {frame.width} columns x {frame.height} rows")
         from segment.screening import screen as run_screen
 
         result = run_screen(frame, cfg.screening, id_col, brand_col, by_brand, factors)
+        quality.check(gates, {**measures, **quality.measure_screening(result)})
         if out is not None:
             _write_report(result.to_dict(), out, force)
     finally:
@@ -59,15 +63,17 @@ def screen(
 
 
 def _load(inputs: InputArgs, cfg, features_file: Path | None, report):
+    """The table to screen and the data-quality measures of computing it (none for a file)."""
     if features_file is not None:
         from segment.screening import read_table
 
         report(f"reading {features_file}")
-        return read_table(features_file)
+        return read_table(features_file), {}
     from segment.features import compute
+    from segment.quality import measure_features
 
     with compute(inputs.sources(), cfg, inputs.engine(), progress=report) as fs:
-        return fs.frame()
+        return fs.frame(), measure_features(fs)
 
 
 def _write_report(obj: dict, out: Path, force: bool) -> None:
