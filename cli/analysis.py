@@ -23,10 +23,11 @@ def run(ctx: typer.Context, inputs: InputArgs, name: str, analyse: Callable, out
 
     ``write(result, path, force)`` replaces ``result.write(path, force)`` when given.
     """
-    from segment import tabulate
+    from segment import quality, tabulate
     from segment.features import compute
 
     cfg = inputs.load_config()
+    gates = inputs.gates(cfg, quality.FEATURE_GATES)
     tabulate.check_out(out, force)
     segs = tabulate.read_segments(segments) if segments else None
     sources = inputs.sources()
@@ -35,6 +36,7 @@ def run(ctx: typer.Context, inputs: InputArgs, name: str, analyse: Callable, out
         with compute(sources, cfg, inputs.engine(), progress=report) as fs:
             report(f"{name} analysis")
             result = analyse(fs, cfg, segs)
+            quality.check(gates, quality.measure_features(fs))
             if out is not None:
                 report(f"writing {out}")
                 if write:

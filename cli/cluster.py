@@ -10,8 +10,7 @@ import typer
 from . import cluster_options as co
 from . import options as o
 from .inputs import InputArgs, with_inputs
-from .render import Reporter, write_json
-from .run import RunFormat
+from .render import Reporter, write_json, write_segments_csv
 
 FeaturesFile = Annotated[Optional[Path], typer.Option("--features", help="A wide table (CSV or Parquet: one row per customer) instead of --data.", show_default=False)]
 IdCol = Annotated[str, typer.Option("--id", help="Id column of the table.")]
@@ -23,26 +22,21 @@ def register(app: typer.Typer) -> None:
     app.command("cluster")(cluster)
 
 
-def load_table(inputs: InputArgs, features_file: Path | None, report):
-    """The features table (a user's file, or computed from the extracts), the config,
-    the extracts' sources and the window (None for a user's file)."""
-    from segment.errors import UsageError
-
-    extracts = any(x is not None for x in (inputs.data, inputs.customers, inputs.cdr, inputs.billing))
-    if extracts == (features_file is not None):
-        raise UsageError("give either --data DIR (compute the features) or --features FILE (a wide table)")
-    cfg = inputs.load_config()
+def load_table(inputs: InputArgs, cfg, features_file: Path | None, report):
+    """The features table (a user's file, or computed from the extracts), its quality
+    measures, the extracts' sources and the window (None and None for a user's file)."""
     if features_file is not None:
         from segment.screening import read_table
 
         report(f"reading {features_file}")
-        return read_table(features_file), cfg, None, None
+        return read_table(features_file), {}, None, None
     from segment.features import compute
+    from segment.quality import measure_features
     from segment.tabulate import window_info
 
     sources = inputs.sources()
     with compute(sources, cfg, inputs.engine(), progress=report) as fs:
-        return fs.frame(), cfg, sources, window_info(fs)
+        return fs.frame(), measure_features(fs), sources, window_info(fs)
 
 
 @with_inputs
@@ -57,24 +51,32 @@ def cluster(
     seed: co.Seed = None,
     skip_failed_brands: co.SkipFailed = False,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Folder for screening.json, assignments.parquet, profiles.json, model.json, model.sql.")] = None,
-    fmt: Annotated[RunFormat, typer.Option("--format", "-f", help="table for people; json prints profiles.json.")] = RunFormat.table,
+    fmt: o.OutputFormat = o.Format.table,
     force: o.Force = False,
 ) -> None:
     """Segment each brand of a features table (screening, preparation, k choice, stability).
 
     Example: [bold]segment cluster --features my_table.parquet --id msisdn --brand product --out seg/[/]
     """
+    from segment import quality
+    from segment.errors import UsageError
     from segment.io import atomic_dir, check_writable
     from segment.pipeline import segment_table
 
     k_value = co.parse_k(k)
+    extracts = any(x is not None for x in (inputs.data, inputs.customers, inputs.cdr, inputs.billing))
+    if extracts == (features_file is not None):
+        raise UsageError("give either --data DIR (compute the features) or --features FILE (a wide table)")
+    cfg = inputs.load_config()
+    gates = inputs.gates(cfg, quality.SEGMENT_GATES | (quality.FEATURE_GATES if extracts else set()))
     if out is not None:
         check_writable(out, force)
     report = Reporter(quiet=ctx.obj.quiet, name="segment cluster")
     try:
-        frame, cfg, sources, window = load_table(inputs, features_file, report)
+        frame, measures, sources, window = load_table(inputs, cfg, features_file, report)
         seg = segment_table(frame, cfg, id_col, None if no_brand else brand_col, k_value, seed,
                             skip_failed_brands, progress=report, threads=inputs.threads)
+        quality.check(gates, {**measures, **quality.measure_segmentation(seg)})
         if out is not None:
             record = inputs.record("cluster", cfg, sources, window, cfg.features.population, seg.seed,
                                    files={"features": features_file}, options={
@@ -88,8 +90,11 @@ def cluster(
         report.stop()
     report.done(f"{len(seg.brands)} brand(s) segmented" + (f" -> {out}" if out else ""))
     profiles = seg.profiles()
-    if fmt == RunFormat.json:
+    if fmt == o.Format.json:
         write_json(profiles)
+        return
+    if fmt == o.Format.csv:
+        write_segments_csv(profiles)
         return
     from .segview import show_segmentation
 

@@ -32,11 +32,13 @@ def features(
     if list_:
         _print_catalogue(fmt)
         return
+    from segment import quality
     from segment.errors import UsageError
     from segment.features import compute
     from segment.io import check_writable
 
     cfg = inputs.load_config()
+    gates = inputs.gates(cfg, quality.FEATURE_GATES)
     if out is not None:
         if out.suffix.lower() not in (".parquet", ".csv"):
             raise UsageError(f"--out {out}: the name must end in .parquet or .csv")
@@ -45,6 +47,7 @@ def features(
     report = Reporter(quiet=ctx.obj.quiet, name="segment features")
     try:
         with compute(sources, cfg, inputs.engine(), progress=report) as fs:
+            quality.check(gates, quality.measure_features(fs))
             if out is not None:
                 report("writing " + str(out))
                 (fs.write_parquet if out.suffix.lower() == ".parquet" else fs.write_csv)(out, force)

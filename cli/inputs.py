@@ -1,7 +1,7 @@
 """The input options every extract-reading command shares, declared once.
 
 ``@with_inputs`` appends the options below (--data, the per-table overrides, --config,
---encoding, the window, the engine settings) to a command's signature and hands the
+--encoding, the window, the engine settings, --fail-on) to a command's signature and hands the
 command one frozen :class:`InputArgs` instead of fourteen parameters.
 """
 
@@ -32,6 +32,7 @@ _PARAMS = [
     ("threads", o.Threads),
     ("memory_limit", o.MemoryLimit),
     ("temp_dir", o.TempDir),
+    ("fail_on", o.FailOn),
 ]
 
 
@@ -53,6 +54,7 @@ class InputArgs:
     threads: int | None = None
     memory_limit: str | None = None
     temp_dir: Path | None = None
+    fail_on: list[str] | None = None
 
     def load_config(self, **sections):
         """The config file with the command-line overrides applied (and ``sections`` on top)."""
@@ -70,6 +72,12 @@ class InputArgs:
 
         return find_inputs(self.data, {"customers": self.customers, "cdr": self.cdr, "billing": self.billing,
                                        "interactions": self.interactions, "recharges": self.recharges})
+
+    def gates(self, cfg, measured):
+        """The data-quality gates to check: the config's ``quality.fail_on`` and ``--fail-on``."""
+        from segment.quality import resolve
+
+        return resolve(self.fail_on or (), cfg.quality.fail_on, measured, str(self.config or "config"))
 
     def options(self) -> dict:
         """Every input option by name, paths absolute, None when not given (for manifests)."""

@@ -70,7 +70,6 @@ def _interrupted(signum: int):
 
 app = typer.Typer(
     cls=SegmentGroup,
-    help="Telecom customer segmentation from call-detail and billing extracts.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -102,8 +101,17 @@ def main(
 ) -> None:
     """Telecom customer segmentation from call-detail and billing extracts.
 
-    Exit codes: 0 ok, 1 internal error, 2 usage error, 3 input or data error, 4 check failed.
+    Exit codes: 0 ok, 1 internal error, 2 usage error, 3 input or data error (or a failed --fail-on gate), 4 check failed.
+
+    stdout carries the data (--format json|csv for scripts); stderr progress, warnings and errors.
+
+    Example: [bold]segment run --data extracts/ --out results/ --format json > summary.json[/]
     """
+    if quiet:
+        # --quiet means nothing on stderr but errors, library warnings (numpy, scikit-learn) included.
+        import warnings
+
+        warnings.simplefilter("ignore")
     ctx.obj = Settings(quiet=quiet, debug=debug)
 
 

@@ -32,4 +32,10 @@ OutputFormat = Annotated[Format, typer.Option("--format", "-f", help="table for 
 Force = Annotated[bool, typer.Option("--force", help="Overwrite an existing output.")]
 Threads = Annotated[Optional[int], typer.Option(help="Threads for DuckDB and for the clustering fits run side by side (default: all cores); outputs do not depend on it.", rich_help_panel="Engine")]
 MemoryLimit = Annotated[Optional[str], typer.Option(help="DuckDB memory limit, e.g. 4GB; beyond it DuckDB spills to --temp-dir.", rich_help_panel="Engine")]
-TempDir = Annotated[Optional[Path], typer.Option(help="Folder where DuckDB spills when over the memory limit.", rich_help_panel="Engine")]
+FailOn = Annotated[Optional[list[str]], typer.Option(
+    "--fail-on", metavar="GATE[=LIMIT]", rich_help_panel="Quality",
+    help="Exit 3 (and write nothing) when a data-quality warning passes LIMIT: unknown-customers[=SHARE], "
+         "unknown-service[=SHARE], outside-window[=SHARE], skipped-indicators[=N], dropped-missing[=N], "
+         "skipped-brands[=N], skipped-analyses[=N], or any. Repeatable; adds to the config's quality.fail_on (docs/quality.md).",
+    show_default=False)]
+TempDir = Annotated[Optional[Path], typer.Option(help="Folder where DuckDB spills when over the memory limit (default: a private folder under TMPDIR, removed after the run).", rich_help_panel="Engine")]

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from . import options as o
-from .render import write_csv, write_json
+from .render import write_csv, write_json, write_segments_csv
 
 
 def register(app: typer.Typer) -> None:
@@ -60,8 +60,7 @@ def profile(
     if fmt == o.Format.json:
         write_json({**profiles, "brands": chosen})
     elif fmt == o.Format.csv:
-        cols = ["brand", "segment", "name", "size", "share", "arpu", "stability", "unstable"]
-        write_csv(cols, [[b, *(s[c] for c in cols[1:])] for b, v in chosen.items() for s in v["segments"]])
+        write_segments_csv({"brands": chosen})
     else:
         from .segview import show_segmentation
 

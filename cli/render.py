@@ -37,6 +37,15 @@ def write_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     sys.stdout.flush()
 
 
+SEGMENT_COLUMNS = ("brand", "segment", "name", "size", "share", "arpu", "stability", "unstable")
+
+
+def write_segments_csv(profiles: dict) -> None:
+    """The CSV form of profiles.json (run, cluster, profile): one row per segment of every brand."""
+    write_csv(SEGMENT_COLUMNS, [[b, *(s[c] for c in SEGMENT_COLUMNS[1:])]
+                                for b, v in profiles["brands"].items() for s in v["segments"]])
+
+
 def fmt_num(x: Any, digits: int = 4) -> str:
     if x is None:
         return "–"

@@ -10,16 +10,11 @@ import typer
 from . import cluster_options as co
 from . import options as o
 from .inputs import InputArgs, with_inputs
-from .render import Reporter, write_json
+from .render import Reporter, write_json, write_segments_csv
 
 
 def register(app: typer.Typer) -> None:
     app.command("run")(run)
-
-
-class RunFormat(str, o.Enum):
-    table = "table"
-    json = "json"
 
 
 def _default_data() -> Path:
@@ -40,7 +35,7 @@ def run(
     k: co.K = "auto",
     seed: co.Seed = None,
     skip_failed_brands: co.SkipFailed = False,
-    fmt: Annotated[RunFormat, typer.Option("--format", "-f", help="table for people; json prints profiles.json (with the analyses) for scripts.")] = RunFormat.table,
+    fmt: o.OutputFormat = o.Format.table,
     force: o.Force = False,
 ) -> None:
     """Segment every brand: features, screening, clustering, profiles, value, churn, channels.
@@ -49,6 +44,7 @@ def run(
     """
     import dataclasses
 
+    from segment import quality
     from segment.io import atomic_dir, check_writable
     from segment.pipeline import run as run_pipeline
 
@@ -56,12 +52,14 @@ def run(
     if inputs.data is None and not any((inputs.customers, inputs.cdr, inputs.billing)):
         inputs = dataclasses.replace(inputs, data=_default_data())
     cfg = inputs.load_config()
+    gates = inputs.gates(cfg, quality.RUN_GATES)
     if out is not None:
         check_writable(out, force)
     report = Reporter(quiet=ctx.obj.quiet, name="segment run")
     try:
         sources = inputs.sources()
         result = run_pipeline(sources, cfg, inputs.engine(), k_value, seed, skip_failed_brands, report)
+        quality.check(gates, quality.measure_run(result))
         if out is not None:
             report(f"writing {out}")
             seed = result.segmentation.seed
@@ -78,8 +76,11 @@ def run(
         report.warn(f"{name} skipped: {why}")
     report.done(f"{len(result.segmentation.brands)} brand(s) segmented" + (f" -> {out}" if out else ""))
     summary = result.summary()
-    if fmt == RunFormat.json:
+    if fmt == o.Format.json:
         write_json(summary)
+        return
+    if fmt == o.Format.csv:
+        write_segments_csv(summary)
         return
     from .segview import show_segmentation, show_analyses
 

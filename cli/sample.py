@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from . import options as o
-from .render import Reporter, out_console
+from .render import SCHEMA_VERSION, Reporter, out_console, write_csv, write_json
 
 
 class FileFormat(str, Enum):
@@ -28,7 +28,8 @@ def sample(
     months: Annotated[int, typer.Option(help="Calendar months of history.")] = 4,
     seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same bytes.")] = 42,
     end_month: Annotated[str, typer.Option(help="Last month generated, YYYY-MM.")] = "2026-08",
-    fmt: Annotated[FileFormat, typer.Option("--format", "-f", help="File format of the extracts.")] = FileFormat.parquet,
+    file_format: Annotated[FileFormat, typer.Option("--file-format", help="File format of the extracts.")] = FileFormat.parquet,
+    fmt: o.OutputFormat = o.Format.table,
     force: o.Force = False,
 ) -> None:
     """Generate customers, cdr, billing, interactions and recharges extracts (plus truth).
@@ -42,16 +43,25 @@ def sample(
 
     report = Reporter(quiet=ctx.obj.quiet, name="segment sample")
     record = Record("sample", {"customers": customers, "months": months, "seed": seed, "end_month": end_month,
-                               "format": fmt.value}, seed=seed)
+                               "file_format": file_format.value}, seed=seed)
     with atomic_dir(out, force) as tmp:
         try:
-            summary = generate(tmp, customers=customers, months=months, seed=seed, end_month=end_month,
-                               fmt=fmt.value, progress=lambda done, total: report(f"chunk {done}/{total}"))
+            result = generate(tmp, customers=customers, months=months, seed=seed, end_month=end_month,
+                              fmt=file_format.value, progress=lambda done, total: report(f"chunk {done}/{total}"))
         except ValueError as e:
             raise UsageError(str(e)) from None
+        # paths relative to the output folder (they were written into its temporary twin)
+        files = {t: [p.relative_to(tmp).as_posix() for p in ps] for t, ps in result.files.items()}
         record.write_into(tmp, out.name)
     report.done(f"wrote {out}")
-    con = out_console()
-    for table, n in summary.rows.items():
-        files = summary.files[table]
-        con.print(f"{table:<13} {n:>12,} rows  {len(files)} file(s)")
+    summary = {"version": SCHEMA_VERSION, "out": str(out), "customers": customers, "months": result.months,
+               "seed": seed, "file_format": file_format.value,
+               "tables": {t: {"rows": n, "files": files[t]} for t, n in result.rows.items()}}
+    if fmt == o.Format.json:
+        write_json(summary)
+    elif fmt == o.Format.csv:
+        write_csv(["table", "rows", "files"], [(t, v["rows"], len(v["files"])) for t, v in summary["tables"].items()])
+    else:
+        con = out_console()
+        for table, v in summary["tables"].items():
+            con.print(f"{table:<13} {v['rows']:>12,} rows  {len(v['files'])} file(s)")

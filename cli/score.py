@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from . import options as o
-from .render import out_console, write_csv, write_json
+from .render import SCHEMA_VERSION, out_console, write_csv, write_json
 
 
 def register(app: typer.Typer) -> None:
@@ -47,7 +47,7 @@ def score(
            input_files(model=model_file, features=features_file)).write_beside(out)
     counts = assigned.group_by("brand", "segment", "segment_name").len("customers").sort("brand", "segment")
     if fmt == o.Format.json:
-        write_json({"version": 1, "out": str(out), "customers": assigned.height, "segments": counts.to_dicts()})
+        write_json({"version": SCHEMA_VERSION, "out": str(out), "customers": assigned.height, "segments": counts.to_dicts()})
     elif fmt == o.Format.csv:
         write_csv(counts.columns, counts.rows())
     else:

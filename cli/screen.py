@@ -39,18 +39,22 @@ def screen(
     extracts = any(x is not None for x in (inputs.data, inputs.customers, inputs.cdr, inputs.billing))
     if extracts == (features_file is not None):
         raise UsageError("give either --data DIR (compute the features) or --features FILE (a wide table)")
+    from segment import quality
+
     cfg = inputs.load_config()
+    gates = inputs.gates(cfg, quality.SCREEN_GATES | (quality.FEATURE_GATES if features_file is None else set()))
     if out is not None:
         check_writable(out, force)
     report = Reporter(quiet=ctx.obj.quiet, name="segment screen")
     try:
         from .cluster import load_table
 
-        frame, cfg, sources, window = load_table(inputs, features_file, report)
+        frame, measures, sources, window = load_table(inputs, cfg, features_file, report)
         report(f"screening {frame.width} columns x {frame.height} rows")
         from segment.screening import screen as run_screen
 
         result = run_screen(frame, cfg.screening, id_col, brand_col, by_brand, factors)
+        quality.check(gates, {**measures, **quality.measure_screening(result)})
         if out is not None:
             _write_report(result.to_dict(), out, force)
             inputs.record("screen", cfg, sources, window, cfg.features.population, cfg.screening.seed,

@@ -56,6 +56,9 @@ class QualityConfig:
     # Share of CDR rows in the window whose customer is not in customers above which
     # the run stops (exit 3) instead of reporting and excluding them.
     max_unknown_customer_share: float = 0.05
+    # Data-quality gates that turn warnings into exit 3, e.g. ["unknown-customers=0.01",
+    # "dropped-missing"]; --fail-on adds to them (segment/quality.py, docs/quality.md).
+    fail_on: tuple[str, ...] = ()
 
 
 USAGE_ANGLES = ("voice", "sms", "data", "roaming", "time_of_day", "social", "activity")
@@ -243,6 +246,7 @@ def validate(cfg: Config) -> None:
     validate_screening(cfg.screening)
     if not 0 <= cfg.quality.max_unknown_customer_share <= 1:
         raise ConfigError("quality.max_unknown_customer_share must be in [0, 1]")
+    _validate_gates(cfg.quality.fail_on)
     _validate_clustering(cfg.clustering)
     if cfg.profiles.key_indicators < 1 or not 1 <= cfg.profiles.name_terms <= 5:
         raise ConfigError("profiles.key_indicators must be >= 1 and profiles.name_terms in 1..5")
@@ -262,6 +266,16 @@ def validate(cfg: Config) -> None:
                 raise ConfigError(f"columns.{table}.{key}: unknown column (known: {', '.join(sorted(canon))})")
             if not isinstance(value, str) or not value or "\x00" in value:
                 raise ConfigError(f"columns.{table}.{key}: expected a column name, got {value!r}")
+
+
+def _validate_gates(specs: tuple[str, ...]) -> None:
+    from .quality import parse
+
+    for spec in specs:
+        try:
+            parse(spec)
+        except ValueError as e:
+            raise ConfigError(f"quality.fail_on: {e}") from None
 
 
 def _validate_clustering(c: ClusteringConfig) -> None:

@@ -17,8 +17,13 @@ class EngineOptions:
     temp_directory: Path | None = None  # where DuckDB spills when over the memory limit
 
 
-def connect(opts: EngineOptions | None = None) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB connection: no progress bar, optional limits and spill folder."""
+def connect(opts: EngineOptions | None = None, spill_dir: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection: no progress bar, optional limits and spill folder.
+
+    ``spill_dir`` is where DuckDB spills when ``opts`` names no folder: the run's private
+    work folder, removed with it, rather than DuckDB's own default (``.tmp`` in the
+    current folder, left behind if the process is killed).
+    """
     opts = opts or EngineOptions()
     con = duckdb.connect(":memory:")
     con.execute("SET enable_progress_bar = false")
@@ -29,8 +34,9 @@ def connect(opts: EngineOptions | None = None) -> duckdb.DuckDBPyConnection:
             con.execute("SET threads = $n", {"n": opts.threads})
         if opts.memory_limit:
             con.execute("SET memory_limit = $m", {"m": opts.memory_limit})
-        if opts.temp_directory:
-            con.execute("SET temp_directory = $t", {"t": str(opts.temp_directory)})
+        temp = opts.temp_directory or spill_dir
+        if temp:
+            con.execute("SET temp_directory = $t", {"t": str(temp)})
     except duckdb.Error as e:
         con.close()
         raise UsageError(f"engine setting rejected: {str(e).splitlines()[0]}") from None

@@ -54,6 +54,10 @@ class EmptyPopulationError(DataError):
     """No customer is left after the window and population filters."""
 
 
+class QualityGateError(DataError):
+    """A data-quality gate (--fail-on, quality.fail_on) failed: the data is usable but not clean enough."""
+
+
 class CheckFailed(SegmentError):
     """A verification found a difference."""
 

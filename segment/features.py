@@ -204,7 +204,7 @@ def compute(
     """
     say = progress or (lambda stage: None)
     workdir = private_workdir()
-    con = connect(engine)
+    con = connect(engine, spill_dir=workdir / "spill")
     try:
         return _compute(con, sources, cfg, say, workdir)
     except BaseException:

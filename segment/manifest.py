@@ -35,13 +35,26 @@ from .errors import CheckFailed, InputError, SegmentError, UsageError
 from .io import CSV_SUFFIXES, PARQUET_SUFFIXES, atomic_path
 
 MANIFEST_VERSION = 1
-REPORT_VERSION = 1
+REPORT_VERSION = 1  # of verify's JSON report; = cli/render.py SCHEMA_VERSION (checked by the schema test)
 MANIFEST_NAME = "manifest.json"
 SIDECAR_SUFFIX = ".manifest.json"
 PACKAGES = ("segment", "duckdb", "polars", "scikit-learn", "numpy", "pyarrow")
 _CHUNK = 1 << 22  # bytes read at a time when hashing
 
 Progress = Callable[[str], None]
+
+# The values of the verify report (docs/reproducibility.md; docs/schemas/verify.schema.json).
+ROLES = ("customers", "cdr", "billing", "interactions", "recharges", "config", "features", "segments", "model")
+INPUT_STATUS = ("same", "changed", "added", "removed")
+CHANGE_STATUS = ("same", "changed")  # versions and settings
+SETTINGS = ("config", "seed", "window")
+OUTPUT_STATUS = ("identical", "differs")
+_ON_DISK = {"same": "on disk as recorded", "modified": "modified on disk since the manifest",
+            "missing": "missing on disk", "not_recorded": "not in the manifest"}
+_RERUN = {"same": "re-run identical to the record", "differs": "re-run differs from the record",
+          "not_produced": "not written by the re-run", "extra": "written by the re-run"}
+ON_DISK_STATUS = tuple(_ON_DISK)
+RERUN_STATUS = tuple(_RERUN)
 
 
 # ---------------------------------------------------------------- facts about files and versions
@@ -305,7 +318,7 @@ def rerun_args(manifest: dict, out: Path, config_file: Path | None) -> list[str]
     """The command line (after ``segment``) that re-runs a manifest's command into ``out``.
 
     Options come from the manifest (``None`` and ``False`` left out, ``True`` as a
-    flag); ``--config`` points at ``config_file`` (the recorded config), not at the
+    flag, a list as the option repeated); ``--config`` points at ``config_file`` (the recorded config), not at the
     original file, so the re-run uses exactly the recorded settings.
     """
     cmd = manifest["command"]
@@ -318,6 +331,8 @@ def rerun_args(manifest: dict, out: Path, config_file: Path | None) -> list[str]
             continue
         if v is True:
             args.append(flag)
+        elif isinstance(v, list):  # a repeatable option (--fail-on)
+            args += [f"{flag}={x}" for x in v]
         else:
             args.append(f"{flag}={v}")  # one token: a value such as -1 is never taken for an option
     if config_file is not None:
@@ -460,12 +475,6 @@ class VerifyReport:
         return rows
 
 
-_ON_DISK = {"same": "on disk as recorded", "modified": "modified on disk since the manifest",
-            "missing": "missing on disk", "not_recorded": "not in the manifest"}
-_RERUN = {"same": "re-run identical to the record", "differs": "re-run differs from the record",
-          "not_produced": "not written by the re-run", "extra": "written by the re-run"}
-
-
 def _output_detail(o: dict) -> str:
     parts = [_ON_DISK[o["on_disk"]], _RERUN[o["rerun"]]]
     if o.get("moved"):
@@ -552,7 +561,7 @@ def compare_outputs(recorded: list[dict], recorded_root: Path, rerun: list[dict]
 def compare_settings(recorded: dict, rerun: dict) -> list[dict]:
     return [{"name": k, "recorded": recorded.get(k), "current": rerun.get(k),
              "status": "same" if recorded.get(k) == rerun.get(k) else "changed"}
-            for k in ("config", "seed", "window")]
+            for k in SETTINGS]
 
 
 def verify(path: Path, progress: Progress | None = None, runner: Callable = _run_cli) -> VerifyReport:

@@ -264,6 +264,7 @@ class RunResult:
     skipped: dict[str, str]  # analyses that could not run, and why
     warnings: list[str]
     window: dict
+    measures: dict = field(default_factory=dict)  # data-quality measures of the features (segment.quality)
 
     def summary(self) -> dict:
         """profiles.json plus the window and a summary of each analysis (``--format json``)."""
@@ -287,7 +288,7 @@ def run(sources, cfg: Config, engine=None, k: int | None = None, seed: int | Non
     An analysis whose input is missing (e.g. no interactions table) is skipped with its
     reason; the segmentation is never skipped.
     """
-    from . import channels, churn, value
+    from . import channels, churn, quality, value
     from .errors import InputError
     from .features import compute
 
@@ -306,4 +307,4 @@ def run(sources, cfg: Config, engine=None, k: int | None = None, seed: int | Non
         except InputError as e:
             skipped["channels"] = str(e)
         window = {"start": fs.window.months[0], "end": fs.window.months[-1], "months": len(fs.window.months)}
-        return RunResult(frame, seg, analyses, skipped, list(fs.warnings), window)
+        return RunResult(frame, seg, analyses, skipped, list(fs.warnings), window, quality.measure_features(fs))

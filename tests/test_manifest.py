@@ -123,13 +123,13 @@ def test_run_manifest_lists_every_file_of_the_folder(gen, runs):
 
 def test_sample_writes_its_manifest_inside_the_folder(tmp_path):
     out = tmp_path / "s"
-    res = invoke("-q", "sample", "--customers", 200, "--months", 2, "--seed", 4, "--out", out, "--format", "csv")
+    res = invoke("-q", "sample", "--customers", 200, "--months", 2, "--seed", 4, "--out", out, "--file-format", "csv")
     assert res.exit_code == 0, res.stderr
     m = json.loads((out / "manifest.json").read_text())
     want = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and p.name != "manifest.json")
     assert [o["path"] for o in m["outputs"]] == want and "cdr/part-00000.csv" in want
     assert m["command"]["options"] == {"customers": 200, "months": 2, "seed": 4, "end_month": "2026-08",
-                                       "format": "csv"}
+                                       "file_format": "csv"}
     assert m["inputs"] == [] and m["seed"] == 4 and m["config"] is None
 
 
@@ -166,10 +166,10 @@ def test_config_toml_reads_back_into_the_same_config():
 def test_rerun_args_rebuild_the_call_with_another_out():
     m = {"command": {"name": "cluster", "options": {
         "features": "/d/f.parquet", "k": "auto", "seed": -1, "no_brand": True, "skip_failed_brands": False,
-        "config": "/d/old.toml", "end_month": None, "threads": 2}}}
+        "config": "/d/old.toml", "end_month": None, "threads": 2, "fail_on": ["unknown_customers=0.01", "dropped"]}}}
     assert mf.rerun_args(m, Path("/tmp/o"), Path("/tmp/c.toml")) == [
-        "cluster", "--features=/d/f.parquet", "--k=auto", "--no-brand", "--seed=-1", "--threads=2",
-        "--config=/tmp/c.toml", "--out=/tmp/o"]
+        "cluster", "--fail-on=unknown_customers=0.01", "--fail-on=dropped", "--features=/d/f.parquet", "--k=auto",
+        "--no-brand", "--seed=-1", "--threads=2", "--config=/tmp/c.toml", "--out=/tmp/o"]
 
 
 # ---------------------------------------------------------------- verify
