@@ -17,8 +17,9 @@ Out = Annotated[Optional[Path], typer.Option("--out", "-o", help="Write one row 
 
 
 def run(ctx: typer.Context, inputs: InputArgs, name: str, analyse: Callable, out: Path | None, force: bool,
-        segments: Path | None, write: Callable | None = None):
-    """Compute the features once, run ``analyse(fs, cfg, segments)``, write --out; return the result.
+        segments: Path | None, write: Callable | None = None, options: dict | None = None):
+    """Compute the features once, run ``analyse(fs, cfg, segments)``, write --out and its
+    manifest (``options``: the command's own options); return the result.
 
     ``write(result, path, force)`` replaces ``result.write(path, force)`` when given.
     """
@@ -42,6 +43,10 @@ def run(ctx: typer.Context, inputs: InputArgs, name: str, analyse: Callable, out
                     write(result, out, force)
                 else:
                     result.write(out, force)
+        if out is not None:
+            # the analyses describe every customer of the window: the 'all' population
+            inputs.record(name, cfg, sources, result.window, "all", files={"segments": segments},
+                          options={"segments": segments, **(options or {})}).write_beside(out)
     finally:
         report.stop()
     for w in fs.warnings:

@@ -36,7 +36,7 @@ def churn(ctx: typer.Context, inputs: InputArgs, out: a.Out = None, segments: a.
 
     stage = list_.value if list_ else None
     result = a.run(ctx, inputs, "churn", assess, out, force, segments,
-                   write=lambda r, path, f: r.write(path, f, stage))
+                   write=lambda r, path, f: r.write(path, f, stage), options={"list": stage})
     summary = {**result.summary(), "list": stage, "out": str(out) if out else None}
     if stage:
         summary["listed"] = result.listing(stage).height

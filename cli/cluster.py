@@ -23,17 +23,20 @@ def register(app: typer.Typer) -> None:
 
 
 def load_table(inputs: InputArgs, cfg, features_file: Path | None, report):
-    """The features table (a user's file, or computed from the extracts) and its quality measures."""
+    """The features table (a user's file, or computed from the extracts), its quality
+    measures, the extracts' sources and the window (None and None for a user's file)."""
     if features_file is not None:
         from segment.screening import read_table
 
         report(f"reading {features_file}")
-        return read_table(features_file), {}
+        return read_table(features_file), {}, None, None
     from segment.features import compute
     from segment.quality import measure_features
+    from segment.tabulate import window_info
 
-    with compute(inputs.sources(), cfg, inputs.engine(), progress=report) as fs:
-        return fs.frame(), measure_features(fs)
+    sources = inputs.sources()
+    with compute(sources, cfg, inputs.engine(), progress=report) as fs:
+        return fs.frame(), measure_features(fs), sources, window_info(fs)
 
 
 @with_inputs
@@ -70,13 +73,19 @@ def cluster(
         check_writable(out, force)
     report = Reporter(quiet=ctx.obj.quiet, name="segment cluster")
     try:
-        frame, measures = load_table(inputs, cfg, features_file, report)
+        frame, measures, sources, window = load_table(inputs, cfg, features_file, report)
         seg = segment_table(frame, cfg, id_col, None if no_brand else brand_col, k_value, seed,
-                            skip_failed_brands, progress=report)
+                            skip_failed_brands, progress=report, threads=inputs.threads)
         quality.check(gates, {**measures, **quality.measure_segmentation(seg)})
         if out is not None:
+            record = inputs.record("cluster", cfg, sources, window, cfg.features.population, seg.seed,
+                                   files={"features": features_file}, options={
+                                       "features": features_file, "id": id_col, "brand": brand_col,
+                                       "no_brand": no_brand, "k": k, "seed": seg.seed,
+                                       "skip_failed_brands": skip_failed_brands})
             with atomic_dir(out, force) as tmp:
                 seg.write(tmp)
+                record.write_into(tmp, out.name)
     finally:
         report.stop()
     report.done(f"{len(seg.brands)} brand(s) segmented" + (f" -> {out}" if out else ""))

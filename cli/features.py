@@ -52,6 +52,9 @@ def features(
                 report("writing " + str(out))
                 (fs.write_parquet if out.suffix.lower() == ".parquet" else fs.write_csv)(out, force)
             summary = fs.summary()
+        if out is not None:
+            report("writing the manifest")
+            inputs.record("features", cfg, sources, summary["window"], summary["population"]).write_beside(out)
     finally:
         report.stop()
     for w in summary["warnings"]:

@@ -79,10 +79,39 @@ class InputArgs:
 
         return resolve(self.fail_on or (), cfg.quality.fail_on, measured, str(self.config or "config"))
 
+    def options(self) -> dict:
+        """Every input option by name, paths absolute, None when not given (for manifests)."""
+        from segment.manifest import absolute
+
+        paths = {"data", "config", "customers", "cdr", "billing", "interactions", "recharges", "temp_dir"}
+        return {f.name: absolute(getattr(self, f.name)) if f.name in paths else absolute_if_path(getattr(self, f.name))
+                for f in fields(self)}
+
+    def record(self, command: str, cfg, sources=None, window: dict | None = None, population: str | None = None,
+               seed: int | None = None, files: dict | None = None, options: dict | None = None):
+        """The manifest record of ``command``: these options plus ``options``, the input
+        files (``sources``, the config, ``files`` by role), the resolved config, the seed,
+        and the window (start, end, months) with its ``population``."""
+        from segment.manifest import Record, input_files
+
+        opts = {**self.options(), **{k: absolute_if_path(v) for k, v in (options or {}).items()}}
+        win = None if window is None else {**window, "population": population}
+        return Record(command, opts, input_files(sources, config=self.config, **(files or {})),
+                      cfg.to_dict() if cfg is not None else None, seed, win)
+
     def engine(self):
         from segment.engine import EngineOptions
 
         return EngineOptions(self.threads, self.memory_limit, self.temp_dir)
+
+
+def absolute_if_path(v):
+    """Option values for a manifest: paths absolute, enums by value."""
+    from segment.manifest import absolute
+
+    if isinstance(v, Path):
+        return absolute(v)
+    return v.value if isinstance(v, o.Enum) else v
 
 
 assert [f.name for f in fields(InputArgs)] == [name for name, _ in _PARAMS]

@@ -120,11 +120,12 @@ from . import sample as _sample  # noqa: E402
 from . import screen as _screen  # noqa: E402
 from . import value as _value, churn as _churn, channels as _channels  # noqa: E402
 from . import run as _run, cluster as _cluster, profile as _profile, score as _score  # noqa: E402
+from . import verify as _verify  # noqa: E402
 
 _features.register(app)
 _sample.register(app)
 _screen.register(app)
-for _command in (_run, _cluster, _profile, _score, _value, _churn, _channels):
+for _command in (_run, _cluster, _profile, _score, _value, _churn, _channels, _verify):
     _command.register(app)
 
 

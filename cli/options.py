@@ -30,7 +30,7 @@ ConfigFile = Annotated[Optional[Path], typer.Option("--config", "-c", help="TOML
 Encoding = Annotated[Optional[str], typer.Option(help="Encoding of CSV inputs (utf-8, gbk, ...); overrides the config.", rich_help_panel="Inputs")]
 OutputFormat = Annotated[Format, typer.Option("--format", "-f", help="table for people; json or csv for scripts (data only on stdout).")]
 Force = Annotated[bool, typer.Option("--force", help="Overwrite an existing output.")]
-Threads = Annotated[Optional[int], typer.Option(help="DuckDB threads (default: all cores).", rich_help_panel="Engine")]
+Threads = Annotated[Optional[int], typer.Option(help="Threads for DuckDB and for the clustering fits run side by side (default: all cores); outputs do not depend on it.", rich_help_panel="Engine")]
 MemoryLimit = Annotated[Optional[str], typer.Option(help="DuckDB memory limit, e.g. 4GB; beyond it DuckDB spills to --temp-dir.", rich_help_panel="Engine")]
 FailOn = Annotated[Optional[list[str]], typer.Option(
     "--fail-on", metavar="GATE[=LIMIT]", rich_help_panel="Quality",

@@ -57,12 +57,17 @@ def run(
         check_writable(out, force)
     report = Reporter(quiet=ctx.obj.quiet, name="segment run")
     try:
-        result = run_pipeline(inputs.sources(), cfg, inputs.engine(), k_value, seed, skip_failed_brands, report)
+        sources = inputs.sources()
+        result = run_pipeline(sources, cfg, inputs.engine(), k_value, seed, skip_failed_brands, report)
         quality.check(gates, quality.measure_run(result))
         if out is not None:
             report(f"writing {out}")
+            seed = result.segmentation.seed
+            record = inputs.record("run", cfg, sources, result.window, cfg.features.population, seed,
+                                   options={"k": k, "seed": seed, "skip_failed_brands": skip_failed_brands})
             with atomic_dir(out, force) as tmp:
                 result.write(tmp)
+                record.write_into(tmp, out.name)
     finally:
         report.stop()
     for w in result.warnings:

@@ -39,8 +39,11 @@ def sample(
     from segment.errors import UsageError
     from segment.generate import generate
     from segment.io import atomic_dir
+    from segment.manifest import Record
 
     report = Reporter(quiet=ctx.obj.quiet, name="segment sample")
+    record = Record("sample", {"customers": customers, "months": months, "seed": seed, "end_month": end_month,
+                               "file_format": file_format.value}, seed=seed)
     with atomic_dir(out, force) as tmp:
         try:
             result = generate(tmp, customers=customers, months=months, seed=seed, end_month=end_month,
@@ -49,6 +52,7 @@ def sample(
             raise UsageError(str(e)) from None
         # paths relative to the output folder (they were written into its temporary twin)
         files = {t: [p.relative_to(tmp).as_posix() for p in ps] for t, ps in result.files.items()}
+        record.write_into(tmp, out.name)
     report.done(f"wrote {out}")
     summary = {"version": SCHEMA_VERSION, "out": str(out), "customers": customers, "months": result.months,
                "seed": seed, "file_format": file_format.value,

@@ -31,6 +31,7 @@ def score(
     from segment import model as modelmod
     from segment.errors import UsageError
     from segment.io import atomic_path, check_writable
+    from segment.manifest import Record, absolute, input_files
     from segment.pipeline import write_parquet
     from segment.screening import read_table
 
@@ -41,6 +42,9 @@ def score(
     assigned = modelmod.score(model, read_table(features_file), str(features_file))
     with atomic_path(out, force) as tmp:
         (write_parquet(assigned, tmp) if out.suffix.lower() == ".parquet" else assigned.write_csv(tmp))
+    model_file = model_path / "model.json" if model_path.is_dir() else model_path
+    Record("score", {"model": absolute(model_path), "features": absolute(features_file)},
+           input_files(model=model_file, features=features_file)).write_beside(out)
     counts = assigned.group_by("brand", "segment", "segment_name").len("customers").sort("brand", "segment")
     if fmt == o.Format.json:
         write_json({"version": SCHEMA_VERSION, "out": str(out), "customers": assigned.height, "segments": counts.to_dicts()})

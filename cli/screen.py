@@ -47,7 +47,9 @@ def screen(
         check_writable(out, force)
     report = Reporter(quiet=ctx.obj.quiet, name="segment screen")
     try:
-        frame, measures = _load(inputs, cfg, features_file, report)
+        from .cluster import load_table
+
+        frame, measures, sources, window = load_table(inputs, cfg, features_file, report)
         report(f"screening {frame.width} columns x {frame.height} rows")
         from segment.screening import screen as run_screen
 
@@ -55,25 +57,15 @@ def screen(
         quality.check(gates, {**measures, **quality.measure_screening(result)})
         if out is not None:
             _write_report(result.to_dict(), out, force)
+            inputs.record("screen", cfg, sources, window, cfg.features.population, cfg.screening.seed,
+                          files={"features": features_file}, options={
+                              "features": features_file, "id": id_col, "brand": brand_col,
+                              "by_brand": by_brand, "factors": factors}).write_beside(out)
     finally:
         report.stop()
     s = result.summary()
     report.done(f"{s['indicators']} indicators, {s['kept']} kept" + (f" -> {out}" if out else ""))
     _render(result, fmt)
-
-
-def _load(inputs: InputArgs, cfg, features_file: Path | None, report):
-    """The table to screen and the data-quality measures of computing it (none for a file)."""
-    if features_file is not None:
-        from segment.screening import read_table
-
-        report(f"reading {features_file}")
-        return read_table(features_file), {}
-    from segment.features import compute
-    from segment.quality import measure_features
-
-    with compute(inputs.sources(), cfg, inputs.engine(), progress=report) as fs:
-        return fs.frame(), measure_features(fs)
 
 
 def _write_report(obj: dict, out: Path, force: bool) -> None:

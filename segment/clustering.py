@@ -21,14 +21,19 @@ resamples (as R's fpc::clusterboot), on a fixed-seed sample of at most
 ``bootstrap_sample`` customers; segments below ``unstable_below`` are flagged.
 
 Every random step draws from a generator seeded by (seed, brand position, step), and
-scikit-learn runs single-threaded here: its multi-threaded KMeans adds partial sums
-in thread-completion order, which changes the last bits of the centroids.
+every scikit-learn fit runs single-threaded: its multi-threaded KMeans adds partial sums
+in thread-completion order, which changes the last bits of the centroids. ``n_jobs``
+(``--threads``) instead runs independent fits side by side: the k of the sweep and the
+bootstrap refits, each on one thread and collected in a fixed order, so the result is
+the same bytes whatever the number of threads.
 """
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Iterable
 
 import numpy as np
 # Imported here, not lazily: threadpoolctl can only limit the OpenMP runtime of a library
@@ -181,26 +186,62 @@ def choose_k(scores: list[KScore], cfg: ClusteringConfig) -> tuple[int, str, str
         f"({best.prediction_strength:.3f}) with every segment >= {cfg.min_share:.0%} of the brand")
 
 
+def _one_thread(fn: Callable, *args):
+    """Call ``fn`` with scikit-learn's OpenMP limited to one thread in *this* thread.
+
+    The OpenMP thread count is per calling thread (a worker starts with the default,
+    all cores), while the BLAS limit set by :func:`fit_brand` is process-wide.
+    """
+    with threadpool_limits(1, user_api="openmp"):
+        return fn(*args)
+
+
+def _parallel_map(fn: Callable, items: Iterable, n_jobs: int) -> list:
+    """``[fn(x) for x in items]``, on up to ``n_jobs`` threads, results in the items' order."""
+    items = list(items)
+    if n_jobs <= 1 or len(items) <= 1:
+        return [_one_thread(fn, x) for x in items]
+    with ThreadPoolExecutor(min(n_jobs, len(items))) as pool:
+        return list(pool.map(lambda x: _one_thread(fn, x), items))
+
+
+def effective_jobs(n_jobs: int | None) -> int:
+    """Threads for independent fits: ``n_jobs``, or every core when None."""
+    if n_jobs is None:
+        return os.cpu_count() or 1
+    if n_jobs < 1:
+        raise ValueError(f"n_jobs must be at least 1, got {n_jobs}")
+    return n_jobs
+
+
 def _seed(seed_seq: list[int], step: int) -> int:
     """A 32-bit seed for scikit-learn derived from the sequence and a step number."""
     return int(np.random.default_rng(seed_seq + [step]).integers(0, 2**31 - 1))
 
 
-def stability(X: np.ndarray, labels: np.ndarray, k: int, cfg: ClusteringConfig, seed_seq: list[int]) -> np.ndarray:
-    """Mean best-match Jaccard per segment over bootstrap refits (clusterboot)."""
+def stability(X: np.ndarray, labels: np.ndarray, k: int, cfg: ClusteringConfig, seed_seq: list[int],
+              n_jobs: int = 1) -> np.ndarray:
+    """Mean best-match Jaccard per segment over bootstrap refits (clusterboot).
+
+    The refits run on up to ``n_jobs`` threads; their results are added in refit order.
+    """
     n = len(X)
     if cfg.bootstrap == 0:
         return np.full(k, np.nan)
     rng = np.random.default_rng(seed_seq + [3])
     base = _sample(rng, n, cfg.bootstrap_sample)
-    total = np.zeros(k)
-    for b in range(cfg.bootstrap):
+
+    def refit(b: int) -> np.ndarray:
         rng_b = np.random.default_rng(seed_seq + [4, b])
         idx = base[rng_b.integers(0, len(base), len(base))]
         model = make_model(cfg.method, k, _seed(seed_seq, 100 + b), cfg.n_init_resample, len(idx), cfg.minibatch_above)
         model.fit(X[idx])
         points = np.unique(idx)
-        total += jaccard_best_match(labels[points], _labels(model, X[points]), k, k)
+        return jaccard_best_match(labels[points], _labels(model, X[points]), k, k)
+
+    total = np.zeros(k)
+    for jac in _parallel_map(refit, range(cfg.bootstrap), n_jobs):
+        total += jac
     return total / cfg.bootstrap
 
 
@@ -222,13 +263,17 @@ def fit_brand(
     brand_index: int,
     k: int | None = None,
     progress: Callable[[str], None] | None = None,
+    n_jobs: int | None = None,
 ) -> BrandFit:
     """Cluster one brand's prepared matrix ``X`` (n_customers, n_variables).
 
     ``k`` forces the number of segments; None chooses it (see the module docstring).
+    ``n_jobs`` threads run the fits of the k sweep and the bootstrap side by side
+    (None: every core); the result does not depend on it.
     Raises ValueError with a readable reason when the brand cannot be clustered.
     """
     say = progress or (lambda s: None)
+    jobs = effective_jobs(n_jobs)
     n = len(X)
     per = cfg.min_customers_per_segment
     notes: list[str] = []
@@ -243,13 +288,13 @@ def fit_brand(
                 notes.append(f"k range cut to {cfg.k_min}..{k_max}: {n} customers, at least {per} per segment")
             rng = np.random.default_rng([seed, brand_index, 0])
             sweep = X[_sample(rng, n, cfg.sweep_sample)]
-            scores = []
-            for kk in range(cfg.k_min, k_max + 1):
-                say(f"k={kk}")
-                scores.append(score_k(sweep, kk, cfg, [seed, brand_index, kk]))
+            say(f"k={cfg.k_min}..{k_max}")
+            scores = _parallel_map(lambda kk: score_k(sweep, kk, cfg, [seed, brand_index, kk]),
+                                   range(cfg.k_min, k_max + 1), jobs)
             k, chosen_by, reason = choose_k(scores, cfg)
         say(f"final fit k={k}")
-        model = make_model(cfg.method, k, _seed([seed, brand_index], 1), cfg.n_init, n, cfg.minibatch_above).fit(X)
+        model = _one_thread(make_model(cfg.method, k, _seed([seed, brand_index], 1), cfg.n_init, n,
+                                       cfg.minibatch_above).fit, X)
         gmm = None
         if cfg.method == "gmm":
             centers = np.asarray(model.means_)
@@ -258,5 +303,5 @@ def fit_brand(
             centers = np.asarray(model.cluster_centers_)
         labels = _labels(model, X)
         say(f"stability k={k}")
-        stab = stability(X, labels, k, cfg, [seed, brand_index, 999])
+        stab = stability(X, labels, k, cfg, [seed, brand_index, 999], jobs)
     return BrandFit(k, chosen_by, reason, scores, centers, labels, stab, cfg.method, gmm, notes)

@@ -19,7 +19,7 @@ import polars as pl
 from . import clustering, model as modelmod, profiles
 from .catalogue import BY_NAME
 from .config import Config
-from .errors import DataError, SchemaError
+from .errors import DataError, SchemaError, UsageError
 from .prepare import Preparer
 
 SCHEMA_VERSION = 1
@@ -151,6 +151,7 @@ def segment_table(
     skip_failed_brands: bool = False,
     screening_report=None,
     progress: Progress | None = None,
+    threads: int | None = None,
 ) -> Segmentation:
     """Screen, prepare, cluster and profile every brand of ``frame``.
 
@@ -158,13 +159,17 @@ def segment_table(
     brand (None: the whole table is one brand); ``k`` forces k in every brand (else the
     config: ``clustering.k``, ``clustering.k_by_brand``, or automatic); ``seed``
     overrides ``clustering.seed``; ``skip_failed_brands`` reports a brand that cannot be
-    clustered instead of stopping; ``screening_report`` reuses a screening already done.
+    clustered instead of stopping; ``screening_report`` reuses a screening already done;
+    ``threads`` fits side by side in the k sweep and the bootstrap (None: every core;
+    the result does not depend on it).
     Raises SchemaError / DataError (exit 3) naming the brand and the reason.
     """
     from .screening import screen
 
     say = progress or (lambda s: None)
     seed = cfg.clustering.seed if seed is None else seed
+    if threads is not None and threads < 1:
+        raise UsageError(f"--threads must be at least 1, got {threads}")
     if id_col not in frame.columns:
         raise SchemaError(f"id column {id_col!r} not found (use --id); columns: {', '.join(frame.columns[:12])}")
     if brand_col is not None and brand_col not in frame.columns:
@@ -192,7 +197,7 @@ def segment_table(
                 raise ValueError("no clustering indicator varies inside this brand")
             Z = prep.transform(X, columns)
             fit = clustering.fit_brand(Z, cfg.clustering, seed, i, _forced_k(cfg, brand, k),
-                                       progress=lambda s, b=brand: say(f"clustering {b}: {s}"))
+                                       progress=lambda s, b=brand: say(f"clustering {b}: {s}"), n_jobs=threads)
         except ValueError as e:
             if not skip_failed_brands:
                 raise DataError(f"brand {brand}: {e}" + ("" if brand_col is None else
@@ -290,7 +295,8 @@ def run(sources, cfg: Config, engine=None, k: int | None = None, seed: int | Non
     say = progress or (lambda s: None)
     with compute(sources, cfg, engine, progress=say) as fs:
         frame = fs.frame()
-        seg = segment_table(frame, cfg, k=k, seed=seed, skip_failed_brands=skip_failed_brands, progress=say)
+        seg = segment_table(frame, cfg, k=k, seed=seed, skip_failed_brands=skip_failed_brands, progress=say,
+                            threads=engine.threads if engine else None)
         segments = seg.assignments.select("customer_id", "brand", "segment")
         analyses, skipped = {}, {}
         say("value, churn and channels")

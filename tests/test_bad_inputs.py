@@ -73,7 +73,9 @@ def test_bad_input(name, tmp_path):
     assert (res.exit_code, res.stderr) == (case["exit_code"], expected + "\n" if expected else ""), res.stdout
     if case["exit_code"] == 0:
         assert out.exists()
-        assert _leftovers(out_dir, {out.name}) == []
+        manifest = out / "manifest.json" if out.is_dir() else Path(f"{out}.manifest.json")
+        assert manifest.is_file()  # every output gets its manifest (docs/reproducibility.md)
+        assert _leftovers(out_dir, {out.name, manifest.name}) == []
     elif setup == "out_exists":
         assert out.read_text() == "precious"
         assert _leftovers(out_dir, {out.name}) == []

@@ -84,6 +84,7 @@ def lines(run_dir, fast_config, tmp_path_factory) -> dict[str, list]:
         "churn": ["churn", "--data", SAMPLE, "--list", "alert"],
         "channels": ["channels", "--data", SAMPLE],
         "sample": ["sample", "--customers", "40", "--months", "2", "--out", tmp / "sample", "--force"],
+        "verify": ["verify", tmp / "scored.parquet.manifest.json"],  # the manifest of score, above
     }
 
 
@@ -184,6 +185,13 @@ def test_every_command_csv_is_data_only(lines, json_outputs):
         elif schema == "score":
             assert header == ["brand", "segment", "segment_name", "customers"]
             assert sum(int(r[3]) for r in body) == js["customers"]
+        elif schema == "verify":
+            assert header == ["what", "name", "status", "recorded", "current", "detail"]
+            assert [(r[0], r[1], r[2]) for r in body] == (
+                [("input", i["path"], i["status"]) for i in js["inputs"]]
+                + [("version", v["name"], v["status"]) for v in js["versions"]]
+                + [("setting", v["name"], v["status"]) for v in js["settings"]]
+                + [("output", o["path"], o["status"]) for o in js["outputs"]])
         else:
             raise AssertionError(f"no CSV check for {schema}")
 

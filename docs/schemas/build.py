@@ -265,6 +265,33 @@ def score() -> dict:
     return document("score", "segment score --format json", body)
 
 
+# ---------------------------------------------------------------- verify
+
+def verify() -> dict:
+    from segment import manifest as mf
+
+    sha = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
+    facts = nullable(obj({"size": COUNT, "rows": {"type": ["integer", "null"], "minimum": 0}, "sha256": sha}))
+    moved = nullable(obj({k: COUNT for k in ("customers_before", "customers_after", "moved", "appeared",
+                                             "disappeared")}, description="customers of an assignments table: "
+                                                                          "on disk vs the re-run"))
+    body = obj({
+        "ok": BOOL,
+        "manifest": STR,
+        "command": STR,
+        "inputs": arr(obj({"role": enum(mf.ROLES), "path": STR, "status": enum(mf.INPUT_STATUS),
+                           "recorded": facts, "current": facts})),
+        "versions": arr(obj({"name": STR, "recorded": STR_NULL, "current": STR_NULL,
+                             "status": enum(mf.CHANGE_STATUS)})),
+        "settings": arr(obj({"name": enum(mf.SETTINGS), "recorded": {}, "current": {},
+                             "status": enum(mf.CHANGE_STATUS)})),
+        "outputs": arr(obj({"path": STR, "status": enum(mf.OUTPUT_STATUS), "on_disk": enum(mf.ON_DISK_STATUS),
+                            "rerun": enum(mf.RERUN_STATUS), "recorded_sha256": nullable(sha),
+                            "on_disk_sha256": nullable(sha), "rerun_sha256": nullable(sha), "moved": moved})),
+    })
+    return document("verify", "segment verify --format json", body)
+
+
 # ---------------------------------------------------------------- analyses
 
 def crosstab(levels, segment: bool) -> dict:
@@ -369,7 +396,7 @@ def run() -> dict:
 SCHEMAS = {
     "features": features, "features-list": features_list, "sample": sample, "screen": screen,
     "run": run, "cluster": cluster, "profile": profile, "profile-segment": profile_segment, "score": score,
-    "value": value, "churn": churn, "channels": channels,
+    "value": value, "churn": churn, "channels": channels, "verify": verify,
 }
 
 
