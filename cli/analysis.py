@@ -30,7 +30,7 @@ def run(ctx: typer.Context, inputs: InputArgs, name: str, analyse: Callable, out
     gates = inputs.gates(cfg, quality.FEATURE_GATES)
     tabulate.check_out(out, force)
     segs = tabulate.read_segments(segments) if segments else None
-    sources = inputs.sources()
+    sources = inputs.sources(for_manifest=out is not None)
     report = Reporter(quiet=ctx.obj.quiet, name=f"segment {name}")
     try:
         with compute(sources, cfg, inputs.engine(), progress=report) as fs:

@@ -22,7 +22,7 @@ def register(app: typer.Typer) -> None:
     app.command("cluster")(cluster)
 
 
-def load_table(inputs: InputArgs, cfg, features_file: Path | None, report):
+def load_table(inputs: InputArgs, cfg, features_file: Path | None, report, for_manifest: bool = False):
     """The features table (a user's file, or computed from the extracts), its quality
     measures, the extracts' sources and the window (None and None for a user's file)."""
     if features_file is not None:
@@ -34,7 +34,7 @@ def load_table(inputs: InputArgs, cfg, features_file: Path | None, report):
     from segment.quality import measure_features
     from segment.tabulate import window_info
 
-    sources = inputs.sources()
+    sources = inputs.sources(for_manifest)
     with compute(sources, cfg, inputs.engine(), progress=report) as fs:
         return fs.frame(), measure_features(fs), sources, window_info(fs)
 
@@ -73,7 +73,7 @@ def cluster(
         check_writable(out, force)
     report = Reporter(quiet=ctx.obj.quiet, name="segment cluster")
     try:
-        frame, measures, sources, window = load_table(inputs, cfg, features_file, report)
+        frame, measures, sources, window = load_table(inputs, cfg, features_file, report, out is not None)
         seg = segment_table(frame, cfg, id_col, None if no_brand else brand_col, k_value, seed,
                             skip_failed_brands, progress=report, threads=inputs.threads)
         quality.check(gates, {**measures, **quality.measure_segmentation(seg)})

@@ -43,7 +43,7 @@ def features(
         if out.suffix.lower() not in (".parquet", ".csv"):
             raise UsageError(f"--out {out}: the name must end in .parquet or .csv")
         check_writable(out, force)
-    sources = inputs.sources()
+    sources = inputs.sources(for_manifest=out is not None)
     report = Reporter(quiet=ctx.obj.quiet, name="segment features")
     try:
         with compute(sources, cfg, inputs.engine(), progress=report) as fs:

@@ -67,11 +67,18 @@ class InputArgs:
                           input={"encoding": self.encoding} if self.encoding else {})
         return cfg.replace(**sections) if sections else cfg
 
-    def sources(self):
+    def sources(self, for_manifest: bool = False):
+        """The extracts' sources; ``for_manifest`` starts hashing their files in the
+        background, for the manifest written at the end."""
         from segment.io import find_inputs
 
-        return find_inputs(self.data, {"customers": self.customers, "cdr": self.cdr, "billing": self.billing,
-                                       "interactions": self.interactions, "recharges": self.recharges})
+        found = find_inputs(self.data, {"customers": self.customers, "cdr": self.cdr, "billing": self.billing,
+                                        "interactions": self.interactions, "recharges": self.recharges})
+        if for_manifest:
+            from segment.manifest import prefetch
+
+            prefetch(p for source in found.values() for p in source.paths)
+        return found
 
     def gates(self, cfg, measured):
         """The data-quality gates to check: the config's ``quality.fail_on`` and ``--fail-on``."""

@@ -57,7 +57,7 @@ def run(
         check_writable(out, force)
     report = Reporter(quiet=ctx.obj.quiet, name="segment run")
     try:
-        sources = inputs.sources()
+        sources = inputs.sources(for_manifest=out is not None)
         result = run_pipeline(sources, cfg, inputs.engine(), k_value, seed, skip_failed_brands, report)
         quality.check(gates, quality.measure_run(result))
         if out is not None:

@@ -49,7 +49,7 @@ def screen(
     try:
         from .cluster import load_table
 
-        frame, measures, sources, window = load_table(inputs, cfg, features_file, report)
+        frame, measures, sources, window = load_table(inputs, cfg, features_file, report, out is not None)
         report(f"screening {frame.width} columns x {frame.height} rows")
         from segment.screening import screen as run_screen
 

@@ -26,6 +26,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -161,6 +163,57 @@ def describe_file(path: Path, count_rows: bool = True) -> dict[str, Any]:
     return {"size": size, "sha256": digest.hexdigest(), "rows": rows}
 
 
+# Inputs are hashed in a background thread while the command works (hashlib and DuckDB
+# both release the GIL), so a manifest costs little wall time even for gigabytes of input.
+_pending: dict[str, tuple[tuple[int, int], Future]] = {}
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    st = path.stat()
+    return st.st_size, st.st_mtime_ns
+
+
+def prefetch(paths: Iterable[str | Path]) -> None:
+    """Start describing ``paths`` (:func:`describe_file`) in a background thread; a later
+    manifest of the same files uses the result when the files have not changed since.
+    The thread is a daemon: a command that fails does not wait for it to finish."""
+    todo = []
+    for p in paths:
+        key = absolute(p)
+        if key in _pending:
+            continue
+        try:
+            stamp = _stamp(Path(key))
+        except OSError:
+            continue  # the command itself reports a missing file
+        future: Future = Future()
+        _pending[key] = (stamp, future)
+        todo.append((key, future))
+
+    def work() -> None:
+        for key, future in todo:
+            if future.set_running_or_notify_cancel():
+                try:
+                    future.set_result(describe_file(Path(key)))
+                except BaseException as e:  # handed to the thread that reads the result
+                    future.set_exception(e)
+
+    if todo:
+        threading.Thread(target=work, name="segment-hash", daemon=True).start()
+
+
+def _describe_input(path: str) -> dict[str, Any]:
+    stamp, future = _pending.pop(path, (None, None))
+    if future is not None:
+        try:
+            info = future.result()
+            if _stamp(Path(path)) == stamp:
+                return info
+        except (InputError, OSError):
+            pass  # described again below, which raises the error in this thread
+    return describe_file(Path(path))
+
+
 def absolute(path: str | Path | None) -> str | None:
     """An absolute form of a path or glob, without resolving symbolic links."""
     return None if path is None else os.path.abspath(os.fspath(path))
@@ -190,7 +243,7 @@ class Record:
         """The manifest dict: inputs described now, outputs relative to ``root``."""
         inputs = []
         for role, path in sorted(set(self.inputs)):
-            inputs.append({"role": role, "path": path, **describe_file(Path(path))})
+            inputs.append({"role": role, "path": path, **_describe_input(path)})
         described = []
         for p in sorted(Path(p) for p in outputs):
             info = describe_file(p, count_rows=False)

@@ -1,6 +1,7 @@
 -- One row per customer of the population: customer_id, brand, then every indicator of
 -- the catalogue (segment/catalogue.py), in catalogue order.
--- grain: one row per customer_id, ordered by customer_id.
+-- grain: one row per customer_id (the table is read ordered by customer_id: FeatureSet.relation;
+--   sorting here as well would sort the wide rows twice).
 -- params: $start, $end (DATE, window = [start, end)), $last_month (DATE, first day of the
 --   window's last month), $months (months in the window), $pareto_share (e.g. 0.8),
 --   $hotlines (list of competitor hotline numbers as text).
@@ -312,4 +313,3 @@ final as (
 )
 
 select * from final
-order by customer_id

@@ -382,3 +382,21 @@ def test_verify_stopped_by_sigterm_stops_the_rerun_and_removes_its_folder(runs, 
     assert out == "" and "interrupted by SIGTERM" in err
     time.sleep(0.5)
     assert list(temp.iterdir()) == []  # the re-run stopped too: nothing reappears
+
+
+def test_inputs_hashed_in_the_background_are_described_as_they_are_at_the_end(tmp_path):
+    """prefetch() hashes while the command works; a file changed since is hashed again."""
+    same, changed = tmp_path / "same.csv", tmp_path / "changed.csv"
+    same.write_bytes(b"customer_id\n1\n2\n")
+    changed.write_bytes(b"customer_id\n1\n")
+    mf.prefetch([same, changed])
+    for path in (same, changed):
+        mf._pending[str(path)][1].result(timeout=10)
+    changed.write_bytes(b"customer_id\n1\n2\n3\n")  # a new size: the stamp no longer matches
+    record = mf.Record("features", {}, (("cdr", str(changed)), ("customers", str(same))))
+    got = {i["role"]: i for i in record.manifest(tmp_path, [], {})["inputs"]}
+    assert got["customers"]["sha256"] == hashlib.sha256(b"customer_id\n1\n2\n").hexdigest()
+    assert got["customers"]["rows"] == 2
+    assert got["cdr"]["sha256"] == hashlib.sha256(b"customer_id\n1\n2\n3\n").hexdigest()
+    assert got["cdr"]["rows"] == 3
+    assert str(same) not in mf._pending and str(changed) not in mf._pending  # each result is used once
