@@ -31,7 +31,7 @@ con.execute("SET enable_progress_bar = false")
 if len(sys.argv) > 3: con.execute("SET threads = " + str(int(sys.argv[3])))
 files = sorted(str(p) for p in __import__("pathlib").Path(sys.argv[1]).glob("*.parquet"))
 row = con.execute('''
-    select count(*), count(service), count(direction), count(peer_id), count(peer_network),
+    select count(*), count(customer_id), count(service), count(direction), count(peer_id), count(peer_network),
            sum(duration_s), sum(volume_kb), sum(charge), count(roaming)
     from read_parquet($files)
     where start_time >= cast($start as date) and start_time < cast($end as date)

@@ -15,10 +15,12 @@ import shutil
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import duckdb
-import polars as pl
+
+if TYPE_CHECKING:  # polars is imported only by frame(): `segment features` does not need it
+    import polars as pl
 
 from . import sql
 from .catalogue import INDICATORS, missing_requirements
