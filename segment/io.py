@@ -378,10 +378,20 @@ def atomic_path(path: Path, force: bool = False) -> Iterator[Path]:
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        # mkstemp makes the file private (0600), and a writer that reuses it keeps that
+        # mode: the output gets the usual one (0666 less the umask), like any new file.
+        os.chmod(tmp_path, 0o666 & ~_umask())
         os.replace(tmp_path, path)
     except BaseException:
         tmp_path.unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    """The process's umask (reading it means setting it: put it straight back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -420,9 +430,7 @@ def atomic_dir(path: Path, force: bool = False) -> Iterator[Path]:
     except OSError as e:
         raise _output_error(path, e) from None
     # mkdtemp makes the folder private (0700); the output should get the usual umask mode.
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o777 & ~umask)
+    os.chmod(tmp, 0o777 & ~_umask())
     old = tmp.with_name(tmp.name[: -len(".tmp")] + "-old.tmp")
     try:
         yield tmp

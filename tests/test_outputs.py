@@ -141,3 +141,17 @@ def test_interrupted_between_the_two_renames_puts_the_old_folder_back(tmp_path, 
     monkeypatch.setattr(os, "replace", real)
     assert [p.name for p in out.iterdir()] == ["old.txt"]
     assert [p.name for p in tmp_path.iterdir()] == ["results"]
+
+
+def test_outputs_get_the_mode_of_a_new_file_not_the_private_mode_of_a_temporary(tmp_path):
+    """mkstemp/mkdtemp make 0600/0700 temporaries; a written output has 0666/0777 less the umask."""
+    old = os.umask(0o027)
+    try:
+        with io.atomic_path(tmp_path / "report.json") as tmp:
+            tmp.write_text("{}\n")  # reuses the temporary file, keeping its mode
+        with io.atomic_dir(tmp_path / "run") as tmp:
+            (tmp / "a.txt").write_text("a\n")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "report.json").stat().st_mode & 0o777 == 0o640
+    assert (tmp_path / "run").stat().st_mode & 0o777 == 0o750
