@@ -47,7 +47,8 @@ class Source:
         return f"{self.paths[0].parent}/ ({len(self.paths)} files)"
 
 
-def _fmt_of(path: Path) -> str | None:
+def file_format(path: Path) -> str | None:
+    """"parquet" or "csv" from a file's name, None for anything else."""
     name = path.name.lower()
     if name.endswith(PARQUET_SUFFIXES):
         return "parquet"
@@ -69,16 +70,16 @@ def resolve(table: str, spec: str | Path) -> Source:
         if not paths:
             raise InputError(f"{table}: no file matches {text}")
     elif path.is_dir():
-        paths = [p for p in _visible_files(path) if _fmt_of(p)]
+        paths = [p for p in _visible_files(path) if file_format(p)]
         if not paths:
             raise InputError(f"{table}: folder {path} holds no .csv or .parquet file")
     elif path.is_file():
         paths = [path]
     else:
         raise InputError(f"{table}: file not found: {path}")
-    fmts = {_fmt_of(p) for p in paths}
+    fmts = {file_format(p) for p in paths}
     if None in fmts:
-        bad = next(p for p in paths if _fmt_of(p) is None)
+        bad = next(p for p in paths if file_format(p) is None)
         raise InputError(f"{table}: {bad}: unknown format (expected .csv or .parquet)")
     if len(fmts) > 1:
         raise InputError(f"{table}: {text} mixes CSV and Parquet files; give one format per table")
@@ -106,7 +107,7 @@ def find_inputs(data: Path | None, overrides: dict[str, str | Path | None] | Non
             if table.required:
                 raise InputError(f"{name}: no input given (use --data DIR or --{name} FILE)")
             continue
-        candidates = [p for p in sorted(Path(data).glob(f"{name}.*")) if _fmt_of(p)]
+        candidates = [p for p in sorted(Path(data).glob(f"{name}.*")) if file_format(p)]
         folder = Path(data) / name
         if folder.is_dir():
             candidates.append(folder)

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from .errors import CheckFailed, InputError, SegmentError, UsageError
-from .io import CSV_SUFFIXES, PARQUET_SUFFIXES, atomic_path
+from .io import atomic_path, file_format
 
 MANIFEST_VERSION = 1
 REPORT_VERSION = 1  # of verify's JSON report; = cli/render.py SCHEMA_VERSION (checked by the schema test)
@@ -105,15 +105,6 @@ class _CsvRows:
         return max(records - 1, 0)
 
 
-def _kind(path: Path) -> str | None:
-    name = path.name.lower()
-    if name.endswith(PARQUET_SUFFIXES):
-        return "parquet"
-    if name.endswith(CSV_SUFFIXES):
-        return "csv"
-    return None
-
-
 def sha256_file(path: Path) -> str:
     """SHA-256 of a file, read in chunks."""
     return describe_file(path, count_rows=False)["sha256"]
@@ -127,7 +118,7 @@ def describe_file(path: Path, count_rows: bool = True) -> dict[str, Any]:
     second pass). Other files get ``rows: None``.
     """
     path = Path(path)
-    kind = _kind(path) if count_rows else None
+    kind = file_format(path) if count_rows else None
     digest = hashlib.sha256()
     counter = _CsvRows() if kind == "csv" and not path.name.lower().endswith(".gz") else None
     try:
@@ -447,7 +438,7 @@ def _read_assignments(path: Path):
     import polars as pl
 
     try:
-        kind = _kind(path)
+        kind = file_format(path)
         if kind == "parquet":
             cols = pl.read_parquet_schema(path)
             if "customer_id" in cols and "segment" in cols:
