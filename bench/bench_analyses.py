@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
-import subprocess
 import sys
-import time
 from pathlib import Path
+
+from measure import run_measured, sample
 
 HERE = Path(__file__).resolve().parent
 CHILD = r"""
@@ -55,21 +54,10 @@ def main() -> None:
     args = ap.parse_args()
 
     segment = shutil.which("segment") or sys.exit("install the project first: pip install .")
-    data = args.data or HERE / "out" / f"data_{args.customers}_{args.months}"
-    if not data.exists():
-        data.parent.mkdir(parents=True, exist_ok=True)
-        print(f"generating {data} ...", file=sys.stderr)
-        subprocess.run([segment, "-q", "sample", "--customers", str(args.customers), "--months",
-                        str(args.months), "--seed", "1", "--out", str(data)], check=True)
+    data = args.data or sample(segment, HERE / "out" / f"data_{args.customers}_{args.months}", args.customers, args.months)
 
-    t0 = time.perf_counter()
-    p = subprocess.Popen([sys.executable, "-c", CHILD, str(data), str(args.threads or "-")],
-                         stdout=subprocess.PIPE, text=True)
-    out = p.stdout.read()
-    _, status, usage = os.wait4(p.pid, 0)
-    wall = time.perf_counter() - t0
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit("benchmark child failed")
+    m = run_measured([sys.executable, "-c", CHILD, str(data), str(args.threads or "-")])
+    wall, out = m.wall, m.out
     res = json.loads(out)
     n = res["customers"]
     print(f"{n:,} customers of the window in {data}")
@@ -77,7 +65,7 @@ def main() -> None:
         print(f"  {step:<18} {secs:7.2f} s   {n / secs:12,.0f} customers/s")
     analyses = sum(res["times"][k] for k in ("value", "churn", "channels"))
     print(f"  {'three analyses':<18} {analyses:7.2f} s   {n / analyses:12,.0f} customers/s")
-    print(f"total {wall:.1f} s (incl. imports), peak RSS {usage.ru_maxrss / 2**20:.2f} GiB")
+    print(f"total {wall:.1f} s (incl. imports), peak RSS {m.rss / 2**30:.2f} GiB")
 
 
 if __name__ == "__main__":

@@ -15,13 +15,12 @@ process), CDR rows/second, and the median ratio A/B.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
+
+from measure import run_measured, sample
 
 HERE = Path(__file__).resolve().parent
 FLOOR = r"""
@@ -40,17 +39,6 @@ print(row[0])
 """
 
 
-def run_measured(cmd: list[str]) -> tuple[float, int, str]:
-    t0 = time.perf_counter()
-    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    out = p.stdout.read()
-    _, status, usage = os.wait4(p.pid, 0)
-    wall = time.perf_counter() - t0
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"command failed: {' '.join(cmd)}")
-    return wall, usage.ru_maxrss * 1024, out
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--customers", type=int, default=200_000)
@@ -62,13 +50,7 @@ def main() -> None:
     args = ap.parse_args()
 
     segment = shutil.which("segment") or sys.exit("install the project first: pip install .")
-    data = args.data or HERE / "out" / f"data_{args.customers}_{args.months}"
-    if not data.exists():
-        data.parent.mkdir(parents=True, exist_ok=True)
-        print(f"generating {data} ...", file=sys.stderr)
-        wall, rss, _ = run_measured([segment, "-q", "sample", "--customers", str(args.customers),
-                                     "--months", str(args.months), "--seed", "1", "--out", str(data)])
-        print(f"sample: {wall:.1f} s, peak RSS {rss / 2**30:.2f} GiB", file=sys.stderr)
+    data = args.data or sample(segment, HERE / "out" / f"data_{args.customers}_{args.months}", args.customers, args.months)
 
     import duckdb  # only to read the window and row counts
 
@@ -93,8 +75,8 @@ def main() -> None:
     print(f"CDR rows: {cdr_rows:,} in {data}; window {start:%Y-%m}..{end:%Y-%m}")
     a_times, b_times, a_rss, b_rss, ratios = [], [], [], [], []
     for i in range(args.runs + 1):  # the first pair warms the page cache and is not counted
-        wa, ra, _ = run_measured(feat_cmd)
-        wb, rb, rows_in_window = run_measured(floor_cmd)
+        a, b = run_measured(feat_cmd), run_measured(floor_cmd)
+        (wa, ra), (wb, rb), rows_in_window = (a.wall, a.rss), (b.wall, b.rss), b.out
         tag = "warm-up" if i == 0 else f"run {i}"
         print(f"{tag:>8}: features {wa:7.2f} s ({ra / 2**30:.2f} GiB)   floor {wb:6.2f} s ({rb / 2**30:.2f} GiB)   "
               f"ratio {wa / wb:5.2f}")

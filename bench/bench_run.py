@@ -15,10 +15,10 @@ import argparse
 import os
 import re
 import shutil
-import subprocess
 import sys
-import time
 from pathlib import Path
+
+from measure import run_measured, sample
 
 HERE = Path(__file__).resolve().parent
 
@@ -29,37 +29,30 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=None)
     args = ap.parse_args()
     segment = shutil.which("segment") or sys.exit("install the project first: pip install .")
-    data = args.data or HERE / "out" / f"data_{args.customers}_4"
-    if not data.exists():
-        data.parent.mkdir(parents=True, exist_ok=True)
-        subprocess.run([segment, "-q", "sample", "--customers", str(args.customers), "--months", "4",
-                        "--seed", "1", "--out", str(data)], check=True, stdout=subprocess.DEVNULL)
+    data = args.data or sample(segment, HERE / "out" / f"data_{args.customers}_4", args.customers)
     import duckdb
 
     cdr_rows = duckdb.connect().execute("select count(*) from read_parquet($f)",
                                         {"f": str(data / "cdr" / "*.parquet")}).fetchone()[0]
     out = HERE / "out" / "run_result"
     env = {**os.environ, "CI": "1"}  # plain stage lines on stderr
-    t0 = time.perf_counter()
-    p = subprocess.Popen([segment, "run", "--data", str(data), "--out", str(out), "--force", "--format", "json"],
-                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
-    err = p.stderr.read()
-    _, status, usage = os.wait4(p.pid, 0)
-    wall = time.perf_counter() - t0
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"segment run failed:\n{err}")
-    stages = [(float(m.group(1)), m.group(2)) for m in re.finditer(r"\[\s*([\d.]+)s\] (.*)", err)]
+    m = run_measured([segment, "run", "--data", str(data), "--out", str(out), "--force", "--format", "json"], env=env)
+    wall, err = m.wall, m.err
+    # Stage lines carry the time since the reporter started; the last one is the summary
+    # line, after which the process only prints and exits.
+    stages = [(float(x.group(1)), x.group(2)) for x in re.finditer(r"\[\s*([\d.]+)s\] (.*)", err)]
     groups: dict[str, float] = {}
-    for (t, name), (t_next, _) in zip(stages, stages[1:] + [(wall, "end")]):
+    for (t, name), (t_next, _) in zip(stages, stages[1:]):
         key = re.sub(r"(clustering \S+): .*", r"\1", name)
         key = "features: " + name if not key.startswith(("clustering", "screening", "assigning", "profiling",
                                                           "value", "writing")) else key
         key = re.sub(r"profiling \S+", "profiling", key)
         groups[key] = groups.get(key, 0.0) + (t_next - t)
+    groups["imports before the first stage, output and exit"] = wall - stages[-1][0]
     print(f"CDR rows: {cdr_rows:,} in {data}")
     for name, secs in groups.items():
         print(f"  {secs:7.1f} s  {name}")
-    print(f"total {wall:.1f} s, {cdr_rows / wall / 1e6:.2f} M CDR rows/s, peak RSS {usage.ru_maxrss / 2**20:.2f} GiB")
+    print(f"total {wall:.1f} s, {cdr_rows / wall / 1e6:.2f} M CDR rows/s, peak RSS {m.rss / 2**30:.2f} GiB")
 
 
 if __name__ == "__main__":

@@ -16,12 +16,11 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import threading
-import time
 from pathlib import Path
+
+from measure import run_measured, sample
 
 HERE = Path(__file__).resolve().parent
 
@@ -37,32 +36,6 @@ def folder_size(path: Path) -> int:
     return total
 
 
-def run_measured(cmd: list[str], spill: Path | None) -> tuple[float, int, int]:
-    """Run cmd; return wall seconds, peak RSS bytes and peak size of the spill folder."""
-    peak_spill = 0
-    done = threading.Event()
-
-    def poll() -> None:
-        nonlocal peak_spill
-        while not done.wait(0.2):
-            if spill is not None:
-                peak_spill = max(peak_spill, folder_size(spill))
-
-    watcher = threading.Thread(target=poll, daemon=True)
-    watcher.start()
-    t0 = time.perf_counter()
-    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    err = p.stderr.read()
-    _, status, usage = os.wait4(p.pid, 0)
-    wall = time.perf_counter() - t0
-    done.set()
-    watcher.join()
-    code = os.waitstatus_to_exitcode(status)
-    if code != 0:
-        sys.exit(f"command failed with exit {code}: {' '.join(cmd)}\n{err}")
-    return wall, usage.ru_maxrss * 1024, peak_spill
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--customers", type=int, default=1_000_000)
@@ -74,13 +47,7 @@ def main() -> None:
     args = ap.parse_args()
 
     segment = shutil.which("segment") or sys.exit("install the project first: pip install .")
-    data = args.data or HERE / "out" / f"data_{args.customers}_{args.months}"
-    if not data.exists():
-        data.parent.mkdir(parents=True, exist_ok=True)
-        print(f"generating {data} ...", file=sys.stderr)
-        wall, rss, _ = run_measured([segment, "-q", "sample", "--customers", str(args.customers),
-                                     "--months", str(args.months), "--seed", "1", "--out", str(data)], None)
-        print(f"sample: {wall:.1f} s, peak RSS {rss / 2**30:.2f} GiB", file=sys.stderr)
+    data = args.data or sample(segment, HERE / "out" / f"data_{args.customers}_{args.months}", args.customers, args.months)
 
     import duckdb  # only to count the rows
 
@@ -98,10 +65,15 @@ def main() -> None:
         runs.append(("no limit", []))
     for label, extra in runs:
         with tempfile.TemporaryDirectory(prefix="segment-spill-", dir=data.parent) as spill:
-            cmd = base + extra + ["--temp-dir", spill]
-            wall, rss, peak_spill = run_measured(cmd, Path(spill))
-        print(f"{label:>12}: {wall:7.1f} s, {cdr_rows / wall / 1e6:.2f} M CDR rows/s, "
-              f"peak RSS {rss / 2**30:.2f} GiB, peak spill {peak_spill / 2**30:.2f} GiB")
+            peak_spill = 0
+
+            def poll(folder: Path = Path(spill)) -> None:
+                nonlocal peak_spill
+                peak_spill = max(peak_spill, folder_size(folder))
+
+            m = run_measured(base + extra + ["--temp-dir", spill], every=poll)
+        print(f"{label:>12}: {m.wall:7.1f} s, {cdr_rows / m.wall / 1e6:.2f} M CDR rows/s, "
+              f"peak RSS {m.rss / 2**30:.2f} GiB, peak spill {peak_spill / 2**30:.2f} GiB")
 
 
 if __name__ == "__main__":
