@@ -593,7 +593,7 @@ class Screener:
         np.fill_diagonal(adjacent, False)
         clusters = components(adjacent) if snames else []
         own, nearest, nearest_c, ratio = rsquare_ratios(pr, clusters) if snames else ([], [], [], np.array([]))
-        kept_idx, dropped_idx, groups = choose_representatives(snames, link, cfg.max_abs_r, ratio, cfg.priority)
+        _, dropped_idx, groups = choose_representatives(snames, link, cfg.max_abs_r, ratio, cfg.priority)
         group_of = {}
         self.groups_ = []
         for gid, g in enumerate(groups, start=1):

@@ -76,6 +76,14 @@ def test_csv_is_data_only_and_table_has_a_summary_line(table):
         "not screened: 1" in " ".join(res.stdout.split())
 
 
+def test_table_shows_the_factor_view_and_each_brand(table):
+    res = invoke("screen", "--features", table, "--id", "msisdn", "--factors", "--by-brand")
+    assert res.exit_code == 0, res.stderr
+    text = " ".join(res.stdout.split())
+    assert "KMO" in text and "Bartlett" in text and "parallel analysis" in text
+    assert "Screening: GoTone" in text and "Screening: M-Zone" in text
+
+
 def test_out_is_written_atomically_and_never_overwritten_without_force(table, tmp_path):
     out = tmp_path / "screening.json"
     res = invoke("screen", "--features", table, "--id", "msisdn", "--out", out, "--format", "json")

@@ -174,6 +174,18 @@ def test_near_exact_linear_pair_keeps_exactly_one():
     assert group["members"] == ["minutes_out", "voice_fee"] and group["kept"] == [kept]
 
 
+def test_link_uses_the_larger_of_pearson_and_spearman():
+    rng = np.random.default_rng(17)
+    x = rng.normal(size=2000)
+    frame = _frame(2000, x=x, y=np.exp(3 * x), z=rng.normal(size=2000))  # monotone, far from linear
+    assert abs(st.pearsonr(x, np.exp(3 * x))[0]) < 0.85
+    v = _by_name(scr.screen(frame, CFG))
+    dropped = "x" if v["x"]["status"] == "dropped" else "y"
+    assert v[dropped]["abs_r"] == 1 and v[dropped]["spearman"] == 1
+    assert v[dropped]["pearson"] == pytest.approx(st.pearsonr(x, np.exp(3 * x))[0], rel=1e-5)
+    assert scr.screen(frame, ScreeningConfig(correlation="pearson")).kept == ["x", "y", "z"]
+
+
 def test_priority_list_breaks_ties():
     rng = np.random.default_rng(8)
     a = rng.normal(size=1000)
