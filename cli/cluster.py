@@ -10,7 +10,7 @@ import typer
 from . import cluster_options as co
 from . import options as o
 from .inputs import InputArgs, with_inputs
-from .render import Reporter, write_json, write_segments_csv
+from .render import Reporter
 
 FeaturesFile = Annotated[Optional[Path], typer.Option("--features", help="A wide table (CSV or Parquet: one row per customer) instead of --data.", show_default=False)]
 IdCol = Annotated[str, typer.Option("--id", help="Id column of the table.")]
@@ -89,13 +89,6 @@ def cluster(
     finally:
         report.stop()
     report.done(f"{len(seg.brands)} brand(s) segmented" + (f" -> {out}" if out else ""))
-    profiles = seg.profiles()
-    if fmt == o.Format.json:
-        write_json(profiles)
-        return
-    if fmt == o.Format.csv:
-        write_segments_csv(profiles)
-        return
-    from .segview import show_segmentation
+    from .segview import emit
 
-    show_segmentation(profiles)
+    emit(seg.profiles(), fmt)

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from . import options as o
-from .render import write_csv, write_json, write_segments_csv
+from .render import write_csv, write_json
 
 
 def register(app: typer.Typer) -> None:
@@ -56,12 +56,6 @@ def profile(
             seg = next(s for s in brands[brand]["segments"] if s["segment"] == segment)
             segment_detail_table(brand, seg, rows)
         return
-    chosen = {b: v for b, v in brands.items() if brand is None or b == brand}
-    if fmt == o.Format.json:
-        write_json({**profiles, "brands": chosen})
-    elif fmt == o.Format.csv:
-        write_segments_csv({"brands": chosen})
-    else:
-        from .segview import show_segmentation
+    from .segview import emit
 
-        show_segmentation({**profiles, "brands": chosen}, show_k=False)
+    emit({**profiles, "brands": {b: v for b, v in brands.items() if brand is None or b == brand}}, fmt, show_k=False)

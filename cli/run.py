@@ -10,7 +10,7 @@ import typer
 from . import cluster_options as co
 from . import options as o
 from .inputs import InputArgs, with_inputs
-from .render import Reporter, write_json, write_segments_csv
+from .render import Reporter
 
 
 def register(app: typer.Typer) -> None:
@@ -75,14 +75,6 @@ def run(
     for name, why in result.skipped.items():
         report.warn(f"{name} skipped: {why}")
     report.done(f"{len(result.segmentation.brands)} brand(s) segmented" + (f" -> {out}" if out else ""))
-    summary = result.summary()
-    if fmt == o.Format.json:
-        write_json(summary)
-        return
-    if fmt == o.Format.csv:
-        write_segments_csv(summary)
-        return
-    from .segview import show_segmentation, show_analyses
+    from .segview import emit
 
-    show_segmentation(summary)
-    show_analyses(summary)
+    emit(result.summary(), fmt, analyses=True)

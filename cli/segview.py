@@ -3,7 +3,7 @@ brand profile table coloured as a heatmap of indexes. Machines get profiles.json
 
 from __future__ import annotations
 
-from .render import fmt_num, out_console
+from .render import fmt_num, out_console, write_json, write_segments_csv
 
 
 def _bar(x: float | None, width: int = 8) -> str:
@@ -87,6 +87,21 @@ def segment_detail_table(brand: str, segment: dict, rows: list[dict]) -> None:
         t.add_row(r["indicator"], fmt_num(r["mean"]), fmt_num(r["brand_mean"]),
                   Text(fmt_num(r["index"], 3), style=_heat(r["index"])), fmt_num(r["difference"], 3))
     out_console().print(t)
+
+
+def emit(summary: dict, fmt, show_k: bool = True, analyses: bool = False) -> None:
+    """A segmentation on stdout: profiles.json as JSON, one row per segment as CSV, or the
+    rich view (k-selection tables unless ``show_k`` is False, the analyses if asked)."""
+    from .options import Format
+
+    if fmt == Format.json:
+        write_json(summary)
+    elif fmt == Format.csv:
+        write_segments_csv(summary)
+    else:
+        show_segmentation(summary, show_k)
+        if analyses:
+            show_analyses(summary)
 
 
 def show_segmentation(profiles: dict, show_k: bool = True) -> None:
