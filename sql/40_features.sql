@@ -100,6 +100,7 @@ usage_all as (
         sum(events_roaming_international) as roaming_international_all,
         sum(charge) as charge_all,
         sum(events) filter (where month = $last_month) as events_last_month_all,
+        -- mean events of the window's months before the last one (null for a 1-month window)
         sum(events) filter (where month < $last_month) / nullif($months - 1, 0) as events_earlier_mean
     from cdr_month
     where month >= $start and month < $end and service in ('voice', 'sms', 'data')
