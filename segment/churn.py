@@ -115,7 +115,7 @@ def assess(fs, cfg: Config, segments: pl.DataFrame | None = None, value: ValueRe
     w = fs.window
     detail = tabulate.query(
         fs.con, "55_churn_customers", start=w.start, end=w.end, last_month=w.last_month,
-        hotlines=list(cfg.features.competitor_hotlines), inactive_days=c.inactive_days,
+        hotlines=fs.hotline_ids(cfg.features.competitor_hotlines), inactive_days=c.inactive_days,
         hotline_calls=c.hotline_calls, alert_usage_drop=c.alert_usage_drop,
         warning_usage_drop=c.warning_usage_drop, arrears_rising_months=c.arrears_rising_months,
         contacts_drop=c.contacts_drop, complaints_min=c.complaints_min,

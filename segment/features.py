@@ -11,6 +11,7 @@ Usage from Python::
 
 from __future__ import annotations
 
+import re
 import shutil
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -119,6 +120,10 @@ class FeatureSet:
         with atomic_path(path, force) as tmp:
             self.relation().write_parquet(str(tmp), compression="zstd", row_group_size=122_880)
 
+    def hotline_ids(self, hotlines) -> list:
+        """``hotlines`` as values of the type of the CDR's peer_id (see :func:`hotline_ids`)."""
+        return hotline_ids(self.con, hotlines)
+
     def write_csv(self, path: Path, force: bool = False) -> None:
         with atomic_path(path, force) as tmp:
             self.frame().write_csv(tmp)
@@ -138,6 +143,20 @@ class FeatureSet:
             "skipped": self.skipped,
             "warnings": self.warnings,
         }
+
+
+def hotline_ids(con, hotlines) -> list:
+    """Competitor hotline numbers (text, from the config) as values of the type of
+    ``stg_cdr.peer_id``, so that SQL compares peers with them as they are rather than
+    casting every peer to text. An integer peer_id equals a number written in canonical
+    form ('10010'); text such as '010010' or '+10010' can never equal one, exactly as
+    when the peer was cast to text and compared."""
+    hotlines = [str(h) for h in hotlines]
+    peer_type = str(con.sql("SELECT peer_id FROM stg_cdr").types[0])
+    if peer_type == "VARCHAR":
+        return hotlines
+    ids = [int(h) for h in hotlines if re.fullmatch(r"-?[1-9][0-9]*|0", h)]
+    return [i for i in ids if -2**63 <= i < 2**63]
 
 
 def _brand_counts(con) -> dict[str, int]:
@@ -310,7 +329,7 @@ def _run_stages(con, sources, cfg, say, workdir, staged, label) -> FeatureSet:
     query = sql.load("40_features")
     params = dict(
         **bounds, last_month=window.last_month, months=len(window.months),
-        pareto_share=cfg.features.pareto_share, hotlines=list(cfg.features.competitor_hotlines),
+        pareto_share=cfg.features.pareto_share, hotlines=hotline_ids(con, cfg.features.competitor_hotlines),
     )
     con.execute("CREATE OR REPLACE TEMP TABLE features AS " + query, params)
 

@@ -4,7 +4,7 @@
 --   sorting here as well would sort the wide rows twice).
 -- params: $start, $end (DATE, window = [start, end)), $last_month (DATE, first day of the
 --   window's last month), $months (months in the window), $pareto_share (e.g. 0.8),
---   $hotlines (list of competitor hotline numbers as text).
+--   $hotlines (competitor hotline numbers, typed as peer_id: features.hotline_ids).
 -- Volumes are window totals / $months; shares, means and dispersions are over all events
 -- of the window. Sums of money and counts are exact (DECIMAL / integers); the entropy and
 -- balance sums go through fixed point (1e-15) so that they do not depend on the
@@ -38,7 +38,7 @@ contacts as (
             filter (where events_out + events_in > 0) as balance_sum_e15,
         count(*) filter (where events_out + events_in > 0) as balance_contacts,
         count(*) filter (where offnet) as offnet_contacts,
-        sum(events) filter (where list_contains($hotlines, cast(peer_id as varchar))) as hotline_events
+        sum(events) filter (where list_contains($hotlines, peer_id)) as hotline_events
     from cdr_peer
     where service in ('voice', 'sms')
     group by customer_id, service

@@ -2,7 +2,8 @@
 -- window (table window_customers, from 50_window_customers.sql).
 -- grain: one row per customer_id, ordered by customer_id.
 -- params: $start, $end (DATE, window = [start, end)); $last_month (DATE, first day of the
---   window's last month); $hotlines (competitor hotline numbers as text);
+--   window's last month); $hotlines (competitor hotline numbers typed as peer_id:
+--   features.hotline_ids);
 --   $inactive_days; $hotline_calls; $alert_usage_drop, $warning_usage_drop, $contacts_drop
 --   (shares in (0, 1]); $arrears_rising_months; $complaints_min.
 -- "Earlier months" are the window's months before the last one, from the month the line
@@ -61,7 +62,7 @@ hotline as (
         customer_id,
         sum(events) as hotline_calls
     from cdr_peer
-    where service = 'voice' and list_contains($hotlines, cast(peer_id as varchar))
+    where service = 'voice' and list_contains($hotlines, peer_id)
     group by customer_id
 ),
 

@@ -687,6 +687,20 @@ def test_numeric_peer_ids_still_match_competitor_hotlines(tmp_path):
     assert row["number_of_contacts_voice"] == pytest.approx(2 / 3)
 
 
+def test_hotline_ids_follow_the_peer_type():
+    # An integer peer equals only a number written in canonical form, as when the peer
+    # was cast to text: '010010', '+10010' and 'x' can never match an integer peer.
+    import duckdb
+
+    from segment.features import hotline_ids
+
+    con = duckdb.connect()
+    con.execute("CREATE VIEW stg_cdr AS SELECT CAST(10010 AS BIGINT) AS peer_id")
+    assert hotline_ids(con, ("10010", "010010", "+10010", "x", "0", "-7")) == [10010, 0, -7]
+    con.execute("CREATE OR REPLACE VIEW stg_cdr AS SELECT '10010' AS peer_id")
+    assert hotline_ids(con, ("10010", "010010")) == ["10010", "010010"]
+
+
 def test_last_month_usage_ratio_by_hand(tmp_path):
     # June: 2 events, July: 1, August: none. Earlier months average (2 + 1) / 2 = 1.5 events,
     # the last month has 0: ratio 0 / 1.5 = 0.0 (defined; only a zero denominator is null).
