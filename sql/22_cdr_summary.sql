@@ -22,7 +22,8 @@ anomalies as (
 flagged as (
     select
         m.events,
-        m.service in ('voice', 'sms', 'data') as known_service,
+        -- staging turns a service outside the list (or an empty one) into NULL
+        coalesce(m.service in ('voice', 'sms', 'data'), false) as known_service,
         m.customer_id is not null and c.customer_id is null as unknown_customer,
         m.customer_id
     from cdr_month as m

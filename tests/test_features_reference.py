@@ -701,6 +701,33 @@ def test_hotline_ids_follow_the_peer_type():
     assert hotline_ids(con, ("10010", "010010")) == ["10010", "010010"]
 
 
+@pytest.mark.parametrize("writer", [write_csv_tables, write_parquet_tables])
+def test_services_outside_the_list_are_counted_not_used(tmp_path, writer):
+    # 'Voice', 'video' and an empty service are neither voice, sms nor data: the three rows
+    # are reported as of an unknown service and add nothing to the indicators.
+    def event(day, service):
+        return {"customer_id": 1, "start_time": datetime(2026, 7, day, 10), "service": service,
+                "direction": "out", "peer_id": "a", "peer_network": "onnet", "duration_s": 60,
+                "volume_kb": None, "charge": Decimal("0.10"), "roaming": "none", "cell_id": 1}
+
+    tables = {
+        "customers": [{"customer_id": 1, "brand": "GoTone", "activation_date": date(2020, 1, 15)}],
+        "cdr": [event(1, "voice"), event(2, "voice"), event(3, "Voice"), event(4, "video"), event(5, None)],
+        "billing": [{"customer_id": 1, "bill_month": date(2026, m, 1), "total_fee": Decimal("100.00")}
+                    for m in (6, 7, 8)],
+    }
+    folder = writer(tmp_path / "in", tables)
+    cfg = config.load(None).replace(features={"population": "all"})
+    with compute(io.find_inputs(folder), cfg) as fs:
+        row = fs.frame().row(0, named=True)
+        assert fs.cdr["rows_unknown_service"] == 3
+        assert fs.cdr["rows_used"] == 2
+        assert any("3 row(s) in the window have a service other than voice, sms or data" in w for w in fs.warnings)
+    assert row["number_of_interactions_voice"] == pytest.approx(2 / 3)
+    assert row["events_total"] == pytest.approx(2 / 3)
+    assert row["active_days"] == pytest.approx(2 / 3)
+
+
 def test_last_month_usage_ratio_by_hand(tmp_path):
     # June: 2 events, July: 1, August: none. Earlier months average (2 + 1) / 2 = 1.5 events,
     # the last month has 0: ratio 0 / 1.5 = 0.0 (defined; only a zero denominator is null).
