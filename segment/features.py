@@ -279,8 +279,9 @@ def _run_stages(con, sources, cfg, say, workdir, staged, label) -> FeatureSet:
     bounds = {"start": window.start, "end": window.end}
 
     say("aggregating call-detail records by month")
-    sql.run(con, "20_cdr_month", **bounds, night_start=f.night_start, night_end=f.night_end, long_call_s=f.long_call_s)
-    cur = sql.run(con, "22_cdr_summary", **bounds)
+    sql.run(con, "20_cdr_usage", **bounds, last_month=window.last_month, night_start=f.night_start,
+            night_end=f.night_end, long_call_s=f.long_call_s)
+    cur = sql.run(con, "22_cdr_summary")
     acc = dict(zip([d[0] for d in cur.description], cur.fetchone()))
     warnings: list[str] = []
     cdr_label = label["cdr"]
@@ -335,7 +336,7 @@ def _run_stages(con, sources, cfg, say, workdir, staged, label) -> FeatureSet:
     say("computing indicators")
     query = sql.load("40_features")
     params = dict(
-        **bounds, last_month=window.last_month, months=len(window.months),
+        **bounds, months=len(window.months),
         pareto_share=cfg.features.pareto_share, hotlines=hotline_ids(con, cfg.features.competitor_hotlines),
     )
     con.execute("CREATE OR REPLACE TEMP TABLE features AS " + query, params)

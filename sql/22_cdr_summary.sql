@@ -1,8 +1,8 @@
 -- How the CDR rows fall with respect to the window and the customers table, so that
 -- nothing is dropped silently.
 -- grain: one row.
--- params: $start, $end (DATE, window = [start, end)).
--- cdr_month holds the rows of the window only; the whole-file counts (all rows, undated
+-- params: none (the window is that of cdr_usage).
+-- cdr_usage holds the rows of the window only; the whole-file counts (all rows, undated
 -- rows, negative durations) come from stg_cdr with plain filters, which DuckDB answers
 -- from Parquet metadata and min/max / null-count statistics without decoding the rows
 -- when no row group can match (CSV input is scanned).
@@ -26,9 +26,8 @@ flagged as (
         coalesce(m.service in ('voice', 'sms', 'data'), false) as known_service,
         m.customer_id is not null and c.customer_id is null as unknown_customer,
         m.customer_id
-    from cdr_month as m
+    from cdr_usage as m
     left join (select distinct customer_id from stg_customers) as c on c.customer_id = m.customer_id
-    where m.month >= $start and m.month < $end
 ),
 
 in_window as (

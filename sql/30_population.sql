@@ -13,13 +13,32 @@ with billed as (
     group by customer_id
 ),
 
+-- the window's months as ranges of window days [first_day, end_day)
+months as (
+    select
+        cast(month - cast($start as date) as integer) as first_day,
+        cast(cast(month + interval 1 month as date) - cast($start as date) as integer) as end_day
+    from (
+        select cast(unnest(range(cast($start as date), cast($end as date), interval 1 month)) as date) as month
+    )
+),
+
+-- a month is active when the day mask of a block it overlaps has a bit among its days
 active as (
     select
-        customer_id,
-        count(distinct month) as months
-    from cdr_month
-    where month >= $start and month < $end and service in ('voice', 'sms', 'data')
-    group by customer_id
+        u.customer_id,
+        count(distinct m.first_day) as months
+    from cdr_usage as u
+    cross join months as m
+    where
+        u.service in ('voice', 'sms', 'data')
+        and m.first_day < 127 * (u.block + 1)
+        and m.end_day > 127 * u.block
+        and (u.day_mask >> cast(greatest(m.first_day - 127 * u.block, 0) as hugeint))
+            & ((cast(1 as hugeint) << cast(
+                least(m.end_day - 127 * u.block, 127) - greatest(m.first_day - 127 * u.block, 0) as hugeint))
+                - 1) <> 0
+    group by u.customer_id
 ),
 
 final as (

@@ -2,8 +2,8 @@
 -- the catalogue (segment/catalogue.py), in catalogue order.
 -- grain: one row per customer_id (the table is read ordered by customer_id: FeatureSet.relation;
 --   sorting here as well would sort the wide rows twice).
--- params: $start, $end (DATE, window = [start, end)), $last_month (DATE, first day of the
---   window's last month), $months (months in the window), $pareto_share (e.g. 0.8),
+-- params: $start, $end (DATE, window = [start, end)), $months (months in the window),
+--   $pareto_share (e.g. 0.8),
 --   $hotlines (competitor hotline numbers, typed as peer_id: features.hotline_ids).
 -- Volumes are window totals / $months; shares, means and dispersions are over all events
 -- of the window. Sums of money and counts are exact (DECIMAL / integers); the entropy and
@@ -17,12 +17,12 @@ with days as (
     from (
         select
             customer_id,
-            month,
+            block,
             bit_or(day_mask) as mask_all,
             bit_or(day_mask) filter (where service = 'data') as mask_data
-        from cdr_month
-        where month >= $start and month < $end and service in ('voice', 'sms', 'data')
-        group by customer_id, month
+        from cdr_usage
+        where service in ('voice', 'sms', 'data')
+        group by customer_id, block
     )
     group by customer_id
 ),
@@ -99,11 +99,11 @@ usage_all as (
         sum(events_roaming_domestic) as roaming_domestic_all,
         sum(events_roaming_international) as roaming_international_all,
         sum(charge) as charge_all,
-        sum(events) filter (where month = $last_month) as events_last_month_all,
+        sum(events_last) as events_last_month_all,
         -- mean events of the window's months before the last one (null for a 1-month window)
-        sum(events) filter (where month < $last_month) / nullif($months - 1, 0) as events_earlier_mean
-    from cdr_month
-    where month >= $start and month < $end and service in ('voice', 'sms', 'data')
+        (sum(events) - sum(events_last)) / nullif($months - 1, 0) as events_earlier_mean
+    from cdr_usage
+    where service in ('voice', 'sms', 'data')
     group by customer_id
 ),
 
@@ -123,8 +123,8 @@ usage_voice as (
         sum(duration_in) as v_duration_in,
         min(first_event) as v_first,
         max(last_event) as v_last
-    from cdr_month
-    where month >= $start and month < $end and service = 'voice'
+    from cdr_usage
+    where service = 'voice'
     group by customer_id
 ),
 
@@ -137,8 +137,8 @@ usage_sms as (
         sum(events_night) as s_night,
         min(first_event) as s_first,
         max(last_event) as s_last
-    from cdr_month
-    where month >= $start and month < $end and service = 'sms'
+    from cdr_usage
+    where service = 'sms'
     group by customer_id
 ),
 
@@ -148,8 +148,8 @@ usage_data as (
         sum(events) as d_events,
         sum(events_night) as d_night,
         sum(volume_kb) as d_volume_kb
-    from cdr_month
-    where month >= $start and month < $end and service = 'data'
+    from cdr_usage
+    where service = 'data'
     group by customer_id
 ),
 

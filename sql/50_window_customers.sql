@@ -23,8 +23,8 @@ activity as (
         customer_id,
         sum(events) as events,
         max(last_event) as last_event
-    from cdr_month
-    where month >= $start and month < $end and service in ('voice', 'sms', 'data')
+    from cdr_usage
+    where service in ('voice', 'sms', 'data')
     group by customer_id
 ),
 

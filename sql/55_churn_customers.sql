@@ -26,10 +26,10 @@ with customers as (
 usage as (
     select
         customer_id,
-        sum(events) filter (where month = $last_month) as events_last,
-        sum(events) filter (where month < $last_month) as events_earlier
-    from cdr_month
-    where month >= $start and month < $end and service in ('voice', 'sms', 'data')
+        sum(events_last) as events_last,
+        sum(events) - sum(events_last) as events_earlier
+    from cdr_usage
+    where service in ('voice', 'sms', 'data')
     group by customer_id
 ),
 

@@ -22,7 +22,7 @@ def test_quote_ident_doubles_quotes_and_rejects_empty():
 
 def test_every_shipped_query_is_one_statement_with_declared_params():
     names = sql.names()
-    assert "40_features" in names and "20_cdr_month" in names
+    assert "40_features" in names and "20_cdr_usage" in names
     for name in names:
         text = "\n".join(line.split("--", 1)[0] for line in sql.load(name).splitlines())
         assert text.strip().rstrip(";").count(";") == 0, name

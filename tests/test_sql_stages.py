@@ -36,51 +36,72 @@ CDR = [
 ]
 
 
-def test_cdr_month_counts_night_weekend_days_and_exact_sums():
-    con = _con_with_cdr(CDR)
-    # a window from May, so that the May row (a Sunday, at night) is described too
-    sql.run(con, "20_cdr_month", start=date(2026, 5, 1), end=date(2026, 9, 1),
+def _usage(con, start, end, last_month):
+    sql.run(con, "20_cdr_usage", start=start, end=end, last_month=last_month,
             night_start="07:00:00", night_end="19:00:00", long_call_s=600)
+
+
+def test_cdr_usage_counts_night_weekend_days_and_exact_sums():
+    # a window from May, so that the May row (a Sunday, at night) is described too; one more
+    # data session on the last day of the window, in its last month
+    con = _con_with_cdr(CDR + [(2, _ts("2026-08-31 23:00:00"), "data", None, None, None, None, 50, 0.25, "none", 2)])
+    _usage(con, date(2026, 5, 1), date(2026, 9, 1), date(2026, 8, 1))
     got = con.sql("""
-        select customer_id, month, service, events, events_out, events_in, events_night, events_weekend,
-               events_onnet, events_roaming_domestic, events_roaming_international, calls_long,
-               durations, cast(duration_sum as bigint) d, cast(duration_sq_sum as bigint) d2,
+        select customer_id, service, block, events, events_last, events_out, events_in, events_night,
+               events_weekend, events_onnet, events_roaming_domestic, events_roaming_international,
+               calls_long, durations, cast(duration_sum as bigint) d, cast(duration_sq_sum as bigint) d2,
                cast(volume_kb as bigint) kb, cast(charge as double) charge, day_mask
-        from cdr_month order by all""").pl()
+        from cdr_usage order by all""").pl()
     expected = pl.DataFrame(
         {
-            "customer_id": [1, 1, 2],
-            "month": [date(2026, 5, 1), date(2026, 6, 1), date(2026, 6, 1)],
-            "service": ["voice", "voice", "data"],
-            "events": [1, 3, 2],
-            "events_out": [1, 2, 0],
-            "events_in": [0, 1, 0],
+            "customer_id": [1, 2],
+            "service": ["voice", "data"],
+            "block": [0, 0],  # 123 days: one block of 127
+            "events": [4, 3],
+            "events_last": [0, 1],  # August
+            "events_out": [3, 0],
+            "events_in": [1, 0],
             # 23:59:59 is night; 07:00:00 and 19:00:00 are night (strict bounds); 07:00:01 is day
-            "events_night": [1, 2, 0],
-            # 2026-05-31 is a Sunday, 2026-06-06 a Saturday
-            "events_weekend": [1, 1, 0],
-            "events_onnet": [0, 2, 0],
-            "events_roaming_domestic": [0, 1, 0],
-            "events_roaming_international": [0, 0, 1],
-            "calls_long": [0, 1, 0],  # exactly 600 s is long
-            "durations": [1, 3, 0],
-            "d": [5, 780, None],
-            "d2": [25, 60**2 + 120**2 + 600**2, None],
-            "kb": [None, None, 400],
-            "charge": [0.1, 0.8, 0.5],
-            # days 31; 1 and 6; 1 and 3 -> bits (day - 1)
-            "day_mask": [1 << 30, (1 << 0) | (1 << 5), (1 << 0) | (1 << 2)],
+            "events_night": [3, 1],
+            # 2026-05-31 is a Sunday, 2026-06-06 a Saturday, 2026-08-31 a Monday
+            "events_weekend": [2, 0],
+            "events_onnet": [2, 0],
+            "events_roaming_domestic": [1, 0],
+            "events_roaming_international": [0, 1],
+            "calls_long": [1, 0],  # exactly 600 s is long
+            "durations": [4, 0],
+            "d": [5 + 60 + 120 + 600, None],
+            "d2": [25 + 60**2 + 120**2 + 600**2, None],
+            "kb": [None, 450],
+            "charge": [0.9, 0.75],
+            # window days from 2026-05-01 = 0: May 31 = 30, June 1 = 31, June 3 = 33, June 6 = 36,
+            # August 31 = 122
+            "day_mask": pl.Series([(1 << 30) | (1 << 31) | (1 << 36), (1 << 31) | (1 << 33) | (1 << 122)],
+                                  dtype=pl.Int128),
         }
     )
     assert_frame_equal(got, expected, check_dtypes=False)
 
 
-def test_cdr_month_keeps_only_the_window():
+def test_cdr_usage_keeps_only_the_window():
     con = _con_with_cdr(CDR)
-    sql.run(con, "20_cdr_month", **WINDOW, night_start="07:00:00", night_end="19:00:00", long_call_s=600)
-    got = con.execute("select customer_id, month, service, events from cdr_month order by all").fetchall()
-    # the May call of customer 1 is outside the window
-    assert got == [(1, date(2026, 6, 1), "voice", 3), (2, date(2026, 6, 1), "data", 2)]
+    _usage(con, **WINDOW, last_month=date(2026, 8, 1))
+    got = con.execute("select customer_id, service, block, events, events_last from cdr_usage order by all").fetchall()
+    # the May call of customer 1 is outside the window; nothing falls in August
+    assert got == [(1, "voice", 0, 3, 0), (2, "data", 0, 2, 0)]
+
+
+def test_cdr_usage_splits_a_long_window_into_blocks_of_127_days():
+    # 2026-03-01 .. 2026-09-01 is 184 days: days 0-126 in block 0, 127-183 in block 1.
+    # July 5 is day 126 (block 0, bit 126), July 6 day 127 (block 1, bit 0).
+    con = _con_with_cdr([
+        (1, _ts("2026-07-05 12:00:00"), "sms", "out", "a", "onnet", None, None, 0, "none", 1),
+        (1, _ts("2026-07-06 12:00:00"), "sms", "out", "a", "onnet", None, None, 0, "none", 1),
+        (1, _ts("2026-08-31 12:00:00"), "sms", "in", "a", "onnet", None, None, 0, "none", 1),
+    ])
+    _usage(con, date(2026, 3, 1), date(2026, 9, 1), date(2026, 8, 1))
+    got = con.execute("select block, events, events_last, day_mask from cdr_usage order by all").fetchall()
+    assert got == [(0, 1, 0, 1 << 126), (1, 2, 1, (1 << 0) | (1 << 56))]
 
 
 def test_cdr_peer_is_windowed_and_per_peer():
@@ -101,19 +122,43 @@ def test_cdr_peer_is_windowed_and_per_peer():
     assert_frame_equal(got, expected, check_dtypes=False)
 
 
+def _population(con, start, end, months, population):
+    sql.run(con, "30_population", start=start, end=end, months=months, population=population)
+    return [r[0] for r in con.execute("select customer_id from population order by 1").fetchall()]
+
+
+def _event(customer, ts):
+    return (customer, _ts(ts), "voice", "out", "a", "onnet", 60, None, 0, "none", 1)
+
+
 def test_population_stable_needs_every_month_all_needs_any():
-    con = duckdb.connect()
+    con = _con_with_cdr([_event(1, "2026-07-01 10:00:00"), _event(1, "2026-08-31 10:00:00"),
+                         _event(2, "2026-07-15 10:00:00"), _event(3, "2026-06-30 10:00:00")])
     con.execute("create temp table stg_customers as select * from (values (1, 'A'), (2, 'B'), (3, 'C'), (4, 'D')) t(customer_id, brand)")
     con.execute("""create temp table stg_billing as select customer_id, bill_month::date as bill_month, 1.0 as total_fee from (values
         (1, '2026-07-01'), (1, '2026-08-01'), (2, '2026-07-01'), (2, '2026-08-01'), (3, '2026-08-01')) t(customer_id, bill_month)""")
-    con.execute("""create temp table cdr_month as select customer_id, month::date as month, 'voice' service from (values
-        (1, '2026-07-01'), (1, '2026-08-01'), (2, '2026-07-01'), (3, '2026-06-01')) t(customer_id, month)""")
-    params = {"start": date(2026, 7, 1), "end": date(2026, 9, 1), "months": 2}
-    sql.run(con, "30_population", **params, population="stable")
-    assert con.execute("select customer_id from population order by 1").fetchall() == [(1,)]
-    sql.run(con, "30_population", **params, population="all")
+    start, end = date(2026, 7, 1), date(2026, 9, 1)
+    _usage(con, start, end, date(2026, 8, 1))
+    assert _population(con, start, end, 2, "stable") == [1]
     # 3 has a bill in the window (its June event is outside); 4 has nothing
-    assert con.execute("select customer_id from population order by 1").fetchall() == [(1,), (2,), (3,)]
+    assert _population(con, start, end, 2, "all") == [1, 2, 3]
+
+
+def test_population_finds_months_across_day_blocks():
+    # A 6-month window (184 days, two blocks). July straddles the blocks: days 122-126 in
+    # block 0, 127-152 in block 1. Customer 1 is active in July on July 6 (block 1), customer 2
+    # on July 5 (block 0), customer 3 not at all; all three every other month.
+    others = ["2026-03-31", "2026-04-01", "2026-05-31", "2026-06-30", "2026-08-01"]
+    rows = [_event(c, f"{d} 10:00:00") for c in (1, 2, 3) for d in others]
+    rows += [_event(1, "2026-07-06 10:00:00"), _event(2, "2026-07-05 23:00:00")]
+    con = _con_with_cdr(rows)
+    con.execute("create temp table stg_customers as select * from (values (1, 'A'), (2, 'B'), (3, 'C')) t(customer_id, brand)")
+    con.execute("""create temp table stg_billing as select customer_id, cast(m as date) as bill_month, 1.0 as total_fee
+        from (values (1), (2), (3)) c(customer_id),
+             unnest(range(date '2026-03-01', date '2026-09-01', interval 1 month)) t(m)""")
+    start, end = date(2026, 3, 1), date(2026, 9, 1)
+    _usage(con, start, end, date(2026, 8, 1))
+    assert _population(con, start, end, 6, "stable") == [1, 2]
 
 
 def test_cdr_summary_counts_every_row_in_or_out_of_the_window(tmp_path):
@@ -129,8 +174,8 @@ def test_cdr_summary_counts_every_row_in_or_out_of_the_window(tmp_path):
     con.execute("drop table stg_cdr")
     con.execute(f"create view stg_cdr as select * from read_parquet('{tmp_path / 'cdr.parquet'}')")
     con.execute("create temp table stg_customers as select * from (values (1), (2), (3)) t(customer_id)")
-    sql.run(con, "20_cdr_month", **WINDOW, night_start="07:00:00", night_end="19:00:00", long_call_s=600)
-    cur = sql.run(con, "22_cdr_summary", **WINDOW)
+    _usage(con, **WINDOW, last_month=date(2026, 8, 1))
+    cur = sql.run(con, "22_cdr_summary")
     got = dict(zip([d[0] for d in cur.description], cur.fetchone()))
     assert got == {
         "rows_total": 10,
