@@ -278,7 +278,7 @@ def _run_stages(con, sources, cfg, say, workdir, staged, label) -> FeatureSet:
     window = choose_window(months, f.months, f.end_month)
     bounds = {"start": window.start, "end": window.end}
 
-    say("aggregating call-detail records by month")
+    say("aggregating call-detail records by customer and service")
     sql.run(con, "20_cdr_usage", **bounds, last_month=window.last_month, night_start=f.night_start,
             night_end=f.night_end, long_call_s=f.long_call_s)
     cur = sql.run(con, "22_cdr_summary")
