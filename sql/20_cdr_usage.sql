@@ -11,6 +11,7 @@
 -- events of the last month) and day_mask (bit d set: an event on day 127 x block + d of
 -- the window), from which readers count active days and the months with an event. A key
 -- with the month in it made the hash table three times larger and the stage ~20% dearer.
+-- HUGEINT is DuckDB's; an engine without 128-bit integers needs two BIGINT masks per block.
 -- Sums are over integers and DECIMAL, so they are exact and do not depend on the
 -- order in which threads merge partial results.
 -- Conditional counts are written coalesce(sum(cast(<condition> as integer)), 0): the
