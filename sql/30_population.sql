@@ -23,22 +23,40 @@ months as (
     )
 ),
 
--- a month is active when the day mask of a block it overlaps has a bit among its days
-active as (
+-- the days with an event of any service, per customer and block
+days as (
     select
-        u.customer_id,
-        count(distinct m.first_day) as months
-    from cdr_usage as u
+        customer_id,
+        block,
+        bit_or(day_mask) as day_mask
+    from cdr_usage
+    where service in ('voice', 'sms', 'data')
+    group by customer_id, block
+),
+
+-- a month is active when the day mask of a block it overlaps has a bit among its days
+-- (a month across two blocks is looked for in both)
+active_months as (
+    select distinct
+        d.customer_id,
+        m.first_day
+    from days as d
     cross join months as m
     where
-        u.service in ('voice', 'sms', 'data')
-        and m.first_day < 127 * (u.block + 1)
-        and m.end_day > 127 * u.block
-        and (u.day_mask >> cast(greatest(m.first_day - 127 * u.block, 0) as hugeint))
+        m.first_day < 127 * (d.block + 1)
+        and m.end_day > 127 * d.block
+        and (d.day_mask >> cast(greatest(m.first_day - 127 * d.block, 0) as hugeint))
             & ((cast(1 as hugeint) << cast(
-                least(m.end_day - 127 * u.block, 127) - greatest(m.first_day - 127 * u.block, 0) as hugeint))
+                least(m.end_day - 127 * d.block, 127) - greatest(m.first_day - 127 * d.block, 0) as hugeint))
                 - 1) <> 0
-    group by u.customer_id
+),
+
+active as (
+    select
+        customer_id,
+        count(*) as months
+    from active_months
+    group by customer_id
 ),
 
 final as (
