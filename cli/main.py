@@ -115,17 +115,10 @@ def main(
     ctx.obj = Settings(quiet=quiet, debug=debug)
 
 
-from . import features as _features  # noqa: E402  (commands register themselves on app)
-from . import sample as _sample  # noqa: E402
-from . import screen as _screen  # noqa: E402
-from . import value as _value, churn as _churn, channels as _channels  # noqa: E402
-from . import run as _run, cluster as _cluster, profile as _profile, score as _score  # noqa: E402
-from . import verify as _verify  # noqa: E402
+from . import channels, churn, cluster, features, profile, run as run_, sample, score, screen, value, verify  # noqa: E402
 
-_features.register(app)
-_sample.register(app)
-_screen.register(app)
-for _command in (_run, _cluster, _profile, _score, _value, _churn, _channels, _verify):
+# in the order of segment --help
+for _command in (features, sample, screen, run_, cluster, profile, score, value, churn, channels, verify):
     _command.register(app)
 
 

@@ -1,7 +1,15 @@
-"""Options shared by several commands, declared once."""
+"""Every option of every command, declared once.
+
+A command's signature names the options it takes from here; ``@with_inputs`` appends
+the options of the commands that read extracts (--data, the per-table overrides,
+--config, --encoding, the window, the engine, --fail-on) and hands the command their
+values as one dict, ready for the job's request.
+"""
 
 from __future__ import annotations
 
+import functools
+import inspect
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -20,22 +28,112 @@ class Population(str, Enum):
     all = "all"
 
 
-DataDir = Annotated[Optional[Path], typer.Option("--data", "-d", help="Folder holding customers.*, cdr.* (or cdr/), billing.* and the optional interactions.*, recharges.*.", show_default=False)]
-Customers = Annotated[Optional[str], typer.Option(help="customers table: a file, glob or folder (overrides --data).", rich_help_panel="Inputs")]
-Cdr = Annotated[Optional[str], typer.Option(help="cdr table: a file, glob or folder (overrides --data).", rich_help_panel="Inputs")]
-Billing = Annotated[Optional[str], typer.Option(help="billing table: a file, glob or folder (overrides --data).", rich_help_panel="Inputs")]
-Interactions = Annotated[Optional[str], typer.Option(help="interactions table (optional).", rich_help_panel="Inputs")]
-Recharges = Annotated[Optional[str], typer.Option(help="recharges table (optional).", rich_help_panel="Inputs")]
-ConfigFile = Annotated[Optional[Path], typer.Option("--config", "-c", help="TOML config: column mapping and thresholds.", show_default=False)]
-Encoding = Annotated[Optional[str], typer.Option(help="Encoding of CSV inputs (utf-8, gbk, ...); overrides the config.", rich_help_panel="Inputs")]
+class Stage(str, Enum):
+    churned = "churned"
+    alert = "alert"
+    warning = "warning"
+    healthy = "healthy"
+
+
+class FileFormat(str, Enum):
+    parquet = "parquet"
+    csv = "csv"
+
+
+def _out(help: str, required: bool = False):
+    return Annotated[Path if required else Optional[Path], typer.Option("--out", "-o", help=help, show_default=False)]
+
+
+# ---------------------------------------------------------------- shared by many commands
 OutputFormat = Annotated[Format, typer.Option("--format", "-f", help="table for people; json or csv for scripts (data only on stdout).")]
 Force = Annotated[bool, typer.Option("--force", help="Overwrite an existing output.")]
-Threads = Annotated[Optional[int], typer.Option(help="Threads for DuckDB and for the clustering fits run side by side (default: all cores); outputs do not depend on it.", rich_help_panel="Engine")]
-MemoryLimit = Annotated[Optional[str], typer.Option(help="DuckDB memory limit, e.g. 4GB; beyond it DuckDB spills to --temp-dir.", rich_help_panel="Engine")]
-FailOn = Annotated[Optional[list[str]], typer.Option(
-    "--fail-on", metavar="GATE[=LIMIT]", rich_help_panel="Quality",
-    help="Exit 3 (and write nothing) when a data-quality warning passes LIMIT: unknown-customers[=SHARE], "
-         "unknown-service[=SHARE], outside-window[=SHARE], skipped-indicators[=N], dropped-missing[=N], "
-         "skipped-brands[=N], skipped-analyses[=N], or any. Repeatable; adds to the config's quality.fail_on (docs/quality.md).",
-    show_default=False)]
-TempDir = Annotated[Optional[Path], typer.Option(help="Folder where DuckDB spills when over the memory limit (default: a private folder under TMPDIR, removed after the run).", rich_help_panel="Engine")]
+ConfigFile = Annotated[Optional[Path], typer.Option("--config", "-c", help="TOML config: column mapping and thresholds.", show_default=False)]
+FeaturesFile = Annotated[Optional[Path], typer.Option("--features", help="A wide table (CSV or Parquet: one row per customer) instead of --data.", show_default=False)]
+IdCol = Annotated[str, typer.Option("--id", help="Id column of the table.")]
+Segments = Annotated[Optional[Path], typer.Option("--segments", help="Segments table (customer_id, segment[, brand]; .parquet or .csv) for per-segment cross-tabs.")]
+TableOut = _out("Write one row per customer here (.parquet or .csv).")
+
+# ---------------------------------------------------------------- segmenting (run, cluster)
+K = Annotated[str, typer.Option("--k", help="Segments per brand: auto (chosen by prediction strength) or a number.")]
+Seed = Annotated[Optional[int], typer.Option("--seed", help="Random seed (default: clustering.seed of the config, 42).")]
+SkipFailed = Annotated[bool, typer.Option("--skip-failed-brands", help="Report a brand that cannot be segmented and go on with the others.")]
+BrandCol = Annotated[Optional[str], typer.Option("--brand", help="Brand column; segments are formed within each brand.")]
+NoBrand = Annotated[bool, typer.Option("--no-brand", help="The table has no brand: segment it as one.")]
+RunOut = _out("Folder for the outputs (features, screening, assignments, profiles, model, value, churn, channels).")
+ClusterOut = _out("Folder for screening.json, assignments.parquet, profiles.json, model.json, model.sql.")
+
+# ---------------------------------------------------------------- features, screen
+FeaturesOut = _out("Write the features here (.parquet or .csv).")
+ListCatalogue = Annotated[bool, typer.Option("--list", help="List the indicator catalogue and exit.")]
+ScreenBrandCol = Annotated[str, typer.Option("--brand", help="Brand column (not screened; used by --by-brand).")]
+ByBrand = Annotated[bool, typer.Option("--by-brand", help="Also screen each brand separately.")]
+Factors = Annotated[bool, typer.Option("--factors", help="Add the factor-analysis view (KMO, Bartlett, loadings).")]
+ScreenOut = _out("Write the JSON report here (e.g. screening.json).")
+
+# ---------------------------------------------------------------- churn, profile, score, verify
+ListStage = Annotated[Optional[Stage], typer.Option("--list", help="Limit --out to one stage, highest value score first (a retention list).")]
+RunDir = Annotated[Path, typer.Option("--run", help="Output folder of segment run / cluster (holds profiles.json).")]
+ProfileBrand = Annotated[Optional[str], typer.Option("--brand", "-b", help="Only this brand.")]
+ProfileSegment = Annotated[Optional[int], typer.Option("--segment", "-s", help="Every indicator of this segment (needs --brand), sorted by how much it differs.")]
+Model = Annotated[Path, typer.Option("--model", help="Output folder of segment run / cluster, or its model.json.")]
+ScoreFeatures = Annotated[Path, typer.Option("--features", help="Features of the customers to score (CSV or Parquet).")]
+ScoreOut = _out("Assignments to write (.parquet or .csv).", required=True)
+Manifest = Annotated[Path, typer.Argument(help="A manifest.json, a FILE.manifest.json, or a folder holding manifest.json.", show_default=False)]
+
+# ---------------------------------------------------------------- sample
+SampleOut = _out("Folder to create with the extracts.", required=True)
+SampleCustomers = Annotated[int, typer.Option("--customers", help="Number of subscribers.")]
+SampleMonths = Annotated[int, typer.Option("--months", help="Calendar months of history.")]
+SampleSeed = Annotated[int, typer.Option("--seed", help="Random seed; the same seed gives the same bytes.")]
+SampleEnd = Annotated[str, typer.Option("--end-month", help="Last month generated, YYYY-MM.")]
+SampleFileFormat = Annotated[FileFormat, typer.Option("--file-format", help="File format of the extracts.")]
+
+# ---------------------------------------------------------------- the inputs of every extract-reading command
+_INPUTS = [
+    ("data", Annotated[Optional[Path], typer.Option("--data", "-d", help="Folder holding customers.*, cdr.* (or cdr/), billing.* and the optional interactions.*, recharges.*.", show_default=False)]),
+    ("config", ConfigFile),
+    ("encoding", Annotated[Optional[str], typer.Option(help="Encoding of CSV inputs (utf-8, gbk, ...); overrides the config.", rich_help_panel="Inputs")]),
+    ("customers", Annotated[Optional[str], typer.Option(help="customers table: a file, glob or folder (overrides --data).", rich_help_panel="Inputs")]),
+    ("cdr", Annotated[Optional[str], typer.Option(help="cdr table: a file, glob or folder (overrides --data).", rich_help_panel="Inputs")]),
+    ("billing", Annotated[Optional[str], typer.Option(help="billing table: a file, glob or folder (overrides --data).", rich_help_panel="Inputs")]),
+    ("interactions", Annotated[Optional[str], typer.Option(help="interactions table (optional).", rich_help_panel="Inputs")]),
+    ("recharges", Annotated[Optional[str], typer.Option(help="recharges table (optional).", rich_help_panel="Inputs")]),
+    ("months", Annotated[Optional[int], typer.Option(help="Calendar months in the window (default 3).", rich_help_panel="Window")]),
+    ("end_month", Annotated[Optional[str], typer.Option(help="Last month of the window, YYYY-MM (default: latest billed).", rich_help_panel="Window")]),
+    ("population", Annotated[Optional[Population], typer.Option(help="stable: a bill and an event every month; all: any activity.", rich_help_panel="Window")]),
+    ("threads", Annotated[Optional[int], typer.Option(help="Threads for DuckDB and for the clustering fits run side by side (default: all cores); outputs do not depend on it.", rich_help_panel="Engine")]),
+    ("memory_limit", Annotated[Optional[str], typer.Option(help="DuckDB memory limit, e.g. 4GB; beyond it DuckDB spills to --temp-dir.", rich_help_panel="Engine")]),
+    ("temp_dir", Annotated[Optional[Path], typer.Option(help="Folder where DuckDB spills when over the memory limit (default: a private folder under TMPDIR, removed after the run).", rich_help_panel="Engine")]),
+    ("fail_on", Annotated[Optional[list[str]], typer.Option(
+        "--fail-on", metavar="GATE[=LIMIT]", rich_help_panel="Quality",
+        help="Exit 3 (and write nothing) when a data-quality warning passes LIMIT: unknown-customers[=SHARE], "
+             "unknown-service[=SHARE], outside-window[=SHARE], skipped-indicators[=N], dropped-missing[=N], "
+             "skipped-brands[=N], skipped-analyses[=N], or any. Repeatable; adds to the config's quality.fail_on (docs/quality.md).",
+        show_default=False)]),
+]
+
+
+def _plain(value):
+    """Option values as the library takes them: enums by value, lists as tuples."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, list):
+        return tuple(value) or None
+    return value
+
+
+def with_inputs(command):
+    """Decorator: the command takes ``inputs: dict`` (the values of the options above,
+    keyed as the jobs' requests name them); the CLI shows the options."""
+    sig = inspect.signature(command, eval_str=True)  # Typer takes __signature__ as it is
+    own = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in sig.parameters.values() if p.name != "inputs"]
+    extra = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=ann)
+             for name, ann in _INPUTS]
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        values = {name: _plain(kwargs.pop(name, None)) for name, _ in _INPUTS}
+        return command(*args, inputs=values, **kwargs)
+
+    wrapper.__signature__ = sig.replace(parameters=[*own, *extra])
+    return wrapper

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from . import tabulate
+from .io.outputs import write_frame
 from .config import ChannelConfig, Config
 from .errors import InputError
 from .schema import CHANNELS
@@ -36,7 +37,7 @@ class ChannelResult:
         return self.detail.select(COLUMNS)
 
     def write(self, path, force: bool = False) -> None:
-        tabulate.write_frame(self.customers, path, force)
+        write_frame(self.customers, path, force)
 
     def summary(self) -> dict:
         d, keys = tabulate.attach_segments(self.detail, self.segments)

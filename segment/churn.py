@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from . import tabulate
+from .io.outputs import write_frame
 from .config import ChurnConfig, Config
 from .errors import UsageError
 from .value import ValueResult, analyse as analyse_value
@@ -79,7 +80,7 @@ class ChurnResult:
                 .sort(["value_score", "customer_id"], descending=[True, False], nulls_last=True))
 
     def write(self, path, force: bool = False, stage: str | None = None) -> None:
-        tabulate.write_frame(self.listing(stage) if stage else self.customers, path, force)
+        write_frame(self.listing(stage) if stage else self.customers, path, force)
 
     def summary(self) -> dict:
         d, keys = tabulate.attach_segments(self.detail, self.segments)

@@ -8,7 +8,6 @@ the output files.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -20,6 +19,7 @@ from . import clustering, model as modelmod, profiles
 from .catalogue import BY_NAME
 from .config import Config
 from .errors import DataError, SchemaError, UsageError
+from .io.outputs import write_json, write_parquet
 from .prepare import Preparer
 
 SCHEMA_VERSION = 1
@@ -94,15 +94,6 @@ class Segmentation:
         (folder / "model.sql").write_text(modelmod.to_sql(self.model), encoding="utf-8")
         write_parquet(self.assignments, folder / "assignments.parquet")
         return written + [folder / "model.sql", folder / "assignments.parquet"]
-
-
-def write_json(obj, path: Path) -> None:
-    path.write_text(json.dumps(obj, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-
-
-def write_parquet(frame: pl.DataFrame, path: Path) -> None:
-    """Parquet with fixed settings, so the same frame gives the same bytes."""
-    frame.write_parquet(path, compression="zstd", compression_level=3, statistics=True, row_group_size=122_880)
 
 
 def cluster_columns(frame: pl.DataFrame, kept: list[str], cfg: Config, exclude: set[str]) -> list[str]:
@@ -284,7 +275,7 @@ def run(sources, cfg: Config, engine=None, k: int | None = None, seed: int | Non
     """From extracts to segments: features -> screening -> clustering -> profiles, plus
     value tiers, churn stages and channel preference of the same window.
 
-    Parameters as :func:`segment_table`; ``sources`` from :func:`segment.io.find_inputs`.
+    Parameters as :func:`segment_table`; ``sources`` from :func:`segment.io.inputs.find_inputs`.
     An analysis whose input is missing (e.g. no interactions table) is skipped with its
     reason; the segmentation is never skipped.
     """

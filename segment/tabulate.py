@@ -16,11 +16,9 @@ from typing import Iterable
 import polars as pl
 
 from . import sql
-from .errors import InputError, UsageError
-from .io import atomic_path, check_writable
+from .errors import InputError
 
 POPULATION = "customers of the window: a bill or a CDR event in any month of it (leavers included)"
-OUT_SUFFIXES = (".parquet", ".csv")
 
 
 def window_customers(fs) -> int:
@@ -118,26 +116,6 @@ def attach_segments(df: pl.DataFrame, segments: pl.DataFrame | None) -> tuple[pl
                          "like the customers table's ids") from None
     out = df.join(seg, on="customer_id", how="left", maintain_order="left")
     return out.with_columns(pl.col("segment").fill_null("unassigned")), ["brand", "segment"]
-
-
-def check_out(out: Path | None, force: bool) -> None:
-    """Refuse a bad --out early (before any work): wrong suffix, or it exists without force."""
-    if out is None:
-        return
-    if Path(out).suffix.lower() not in OUT_SUFFIXES:
-        raise UsageError(f"--out {out}: the name must end in .parquet or .csv")
-    check_writable(Path(out), force)
-
-
-def write_frame(df: pl.DataFrame, path: Path, force: bool = False) -> None:
-    """Write one row per customer atomically: Parquet (fixed settings) or CSV by suffix."""
-    path = Path(path)
-    check_out(path, force)
-    with atomic_path(path, force) as tmp:
-        if path.suffix.lower() == ".parquet":
-            df.write_parquet(tmp, compression="zstd", compression_level=3, statistics=True, row_group_size=122_880)
-        else:
-            df.write_csv(tmp)
 
 
 def sig(x: float | None, digits: int = 6) -> float | None:

@@ -21,6 +21,7 @@ import numpy as np
 import polars as pl
 
 from . import tabulate
+from .io.outputs import write_frame
 from .config import Config, ValueConfig
 
 COLUMNS = ["customer_id", "brand", "arpu", "arpu_tier", "card_tier", "value_score", "group_id", "group_class"]
@@ -46,7 +47,7 @@ class ValueResult:
         return self.detail.select(COLUMNS)
 
     def write(self, path, force: bool = False) -> None:
-        tabulate.write_frame(self.customers, path, force)
+        write_frame(self.customers, path, force)
 
     def summary(self) -> dict:
         d, keys = tabulate.attach_segments(self.detail, self.segments)

@@ -8,7 +8,8 @@ import polars as pl
 import pytest
 
 from analysis_tables import write_rule_tables
-from segment import channels, churn, config, io, value
+from segment import channels, churn, config, value
+from segment.io.inputs import find_inputs
 from segment.errors import InputError
 from segment.features import compute
 
@@ -17,7 +18,7 @@ GROUPS = {"group_a": 3, "group_b": 2, "group_c": 1}
 
 def run_all(folder, **sections):
     cfg = config.Config().replace(value=GROUPS, **sections)
-    with compute(io.find_inputs(folder), cfg) as fs:
+    with compute(find_inputs(folder), cfg) as fs:
         v = value.analyse(fs, cfg)
         c = churn.assess(fs, cfg, value=v)
         try:
@@ -72,7 +73,7 @@ def test_value_score_ranks_within_the_brand(results):
 def test_value_score_ties_and_weights(rules_dir):
     only_revenue = {**GROUPS, "weight_tenure": 0.0, "weight_credit": 0.0, "weight_cost": 0.0}
     cfg = config.Config().replace(value=only_revenue)
-    with compute(io.find_inputs(rules_dir), cfg) as fs:
+    with compute(find_inputs(rules_dir), cfg) as fs:
         v = value.analyse(fs, cfg)
     score = by_id(v.customers, "value_score")
     assert [score[k] for k in "641235"] == [0.0, 20.0, 40.0, 60.0, 80.0, 100.0]
@@ -169,7 +170,7 @@ def test_no_interactions_channels_refuses_others_run(tmp_path):
 def test_segments_cross_tabs(rules_dir, tmp_path):
     seg = pl.DataFrame({"customer_id": ["1", "2", "3", "10"], "segment": [0, 0, 1, 0]})
     cfg = config.Config().replace(value=GROUPS)
-    with compute(io.find_inputs(rules_dir), cfg) as fs:
+    with compute(find_inputs(rules_dir), cfg) as fs:
         s = value.analyse(fs, cfg, segments=seg).summary()
         cs = churn.assess(fs, cfg, segments=seg).summary()
     rows = {(r["brand"], r["segment"]): r for r in s["tiers"]["by_segment"]}

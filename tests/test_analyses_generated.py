@@ -14,7 +14,8 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from segment import channels, churn, config, io, value
+from segment import channels, churn, config, value
+from segment.io.inputs import find_inputs
 from segment.features import compute
 from segment.generate import generate
 
@@ -25,7 +26,7 @@ def generated(tmp_path_factory):
     generate(folder, customers=3000, months=4, seed=11)
     truth = pl.read_parquet(folder / "truth.parquet")
     cfg = config.Config().replace(features={"months": 4})
-    with compute(io.find_inputs(folder), cfg) as fs:
+    with compute(find_inputs(folder), cfg) as fs:
         v = value.analyse(fs, cfg)
         c = churn.assess(fs, cfg, value=v)
         ch = channels.analyse(fs, cfg)

@@ -12,7 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from analysis_tables import write_rule_tables
-from segment import channels, churn, config, io, value
+from segment import channels, churn, config, value
+from segment.io.inputs import find_inputs
 from segment.features import compute
 from segment_cli.main import app
 
@@ -44,7 +45,7 @@ def test_json_equals_the_library_and_out_is_one_row_per_customer(data, tmp_path,
     assert res.stderr == ""
     got = json.loads(res.stdout)
     cfg = config.Config()
-    with compute(io.find_inputs(data), cfg) as fs:
+    with compute(find_inputs(data), cfg) as fs:
         lib = getattr(module, fn)(fs, cfg)
         expected = json.loads(json.dumps(lib.summary(), default=str))
     assert got["out"] == str(out)

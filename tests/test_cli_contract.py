@@ -92,7 +92,7 @@ def test_every_command_has_a_schema_and_the_schemas_are_current():
     spec = importlib.util.spec_from_file_location("schema_build", SCHEMAS / "build.py")
     build = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(build)
-    from segment_cli.render import SCHEMA_VERSION
+    from segment.jobs.common import SCHEMA_VERSION
 
     assert build.VERSION == SCHEMA_VERSION
     for name, text in build.build().items():
@@ -155,7 +155,7 @@ def read_csv(text: str) -> list[list[str]]:
 
 
 def test_every_command_csv_is_data_only(lines, json_outputs):
-    from segment_cli.analysis import flatten
+    from segment_cli.views.output import flatten
 
     for schema, args in lines.items():
         res = ok(invoke("--quiet", *args, "--format", "csv"))

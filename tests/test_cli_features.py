@@ -36,14 +36,15 @@ def assert_input_error(res, *fragments):
 
 
 def test_json_summary_matches_the_library(tiny, tmp_path):
-    from segment import config, io
+    from segment import config
+    from segment.io.inputs import find_inputs
     from segment.features import compute
 
     out = tmp_path / "f.parquet"
     res = invoke("features", "--data", tiny, "--out", out, "--format", "json")
     assert res.exit_code == 0, res.stderr
     got = json.loads(res.stdout)
-    with compute(io.find_inputs(tiny), config.Config()) as fs:
+    with compute(find_inputs(tiny), config.Config()) as fs:
         lib = fs.summary()
         frame = fs.frame()
     assert got["version"] == 1 and got["out"] == str(out)

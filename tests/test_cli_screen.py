@@ -8,7 +8,8 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
-from segment import config, io
+from segment import config
+from segment.io.inputs import find_inputs
 from segment.screening import ROW_COLUMNS, screen
 from segment_cli.main import app
 
@@ -112,7 +113,7 @@ def test_data_goes_through_the_features(tmp_path):
     assert res.stderr == ""
     from segment.features import compute
 
-    with compute(io.find_inputs(ROOT / "sample_data"), config.Config()) as fs:
+    with compute(find_inputs(ROOT / "sample_data"), config.Config()) as fs:
         lib = screen(fs.frame(), config.Config().screening)
     assert json.loads(res.stdout) == json.loads(json.dumps(lib.to_dict()))
 

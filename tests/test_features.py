@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from segment import config, io
+from segment import config
+from segment.io.inputs import find_inputs
 from segment.catalogue import INDICATORS, NAMES
 from segment.features import choose_window, compute
 from segment.errors import DataError
@@ -14,7 +15,7 @@ from segment.errors import DataError
 
 def _rows(folder: Path, **features):
     cfg = config.Config().replace(features=features)
-    with compute(io.find_inputs(folder), cfg) as fs:
+    with compute(find_inputs(folder), cfg) as fs:
         return fs, {str(r["customer_id"]): r for r in fs.frame().to_dicts()}
 
 

@@ -31,7 +31,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from segment import catalogue, config, io
+from segment import catalogue, config
+from segment.io.inputs import find_inputs
 from segment.features import compute
 
 M = 3
@@ -104,7 +105,7 @@ def write_parquet_tables(folder: Path, tables: dict[str, list[dict]]) -> Path:
 
 def run_real(folder: Path, population: str) -> pl.DataFrame:
     cfg = config.load(None).replace(features={"population": population})
-    with compute(io.find_inputs(folder), cfg) as fs:
+    with compute(find_inputs(folder), cfg) as fs:
         return fs.frame()
 
 
@@ -718,7 +719,7 @@ def test_services_outside_the_list_are_counted_not_used(tmp_path, writer):
     }
     folder = writer(tmp_path / "in", tables)
     cfg = config.load(None).replace(features={"population": "all"})
-    with compute(io.find_inputs(folder), cfg) as fs:
+    with compute(find_inputs(folder), cfg) as fs:
         row = fs.frame().row(0, named=True)
         assert fs.cdr["rows_unknown_service"] == 3
         assert fs.cdr["rows_used"] == 2

@@ -20,7 +20,7 @@ import pytest
 from typer.testing import CliRunner
 
 from segment import config
-from segment import manifest as mf
+from segment.provenance import compare, files, manifest as mf
 from segment.generate import generate
 from segment_cli.main import app
 
@@ -142,14 +142,14 @@ def test_csv_rows_are_records_after_the_header(tmp_path):
         w.writerows(rows)
     expected = sum(1 for _ in csv.reader(stdio.StringIO(p.read_text(encoding="utf-8")))) - 1
     assert expected == 4
-    info = mf.describe_file(p)
+    info = files.describe_file(p)
     assert info["rows"] == 4 and info["size"] == p.stat().st_size and info["sha256"] == sha(p)
     p.write_bytes(p.read_bytes().rstrip(b"\r\n"))  # no line end after the last record
-    assert mf.describe_file(p)["rows"] == 4
+    assert files.describe_file(p)["rows"] == 4
     p.write_text("id,text\n", encoding="utf-8")
-    assert mf.describe_file(p)["rows"] == 0
+    assert files.describe_file(p)["rows"] == 0
     # a quote split across read chunks keeps its state
-    counter = mf._CsvRows()
+    counter = files._CsvRows()
     for chunk in (b'id,t\n1,"a\n', b'b"\n2,c\n'):
         counter.feed(chunk)
     assert counter.rows() == 2
@@ -163,13 +163,27 @@ def test_config_toml_reads_back_into_the_same_config():
     assert config.from_dict(tomllib.loads(mf.config_toml(d))).to_dict() == d
 
 
-def test_rerun_args_rebuild_the_call_with_another_out():
-    m = {"command": {"name": "cluster", "options": {
-        "features": "/d/f.parquet", "k": "auto", "seed": -1, "no_brand": True, "skip_failed_brands": False,
-        "config": "/d/old.toml", "end_month": None, "threads": 2, "fail_on": ["unknown_customers=0.01", "dropped"]}}}
-    assert mf.rerun_args(m, Path("/tmp/o"), Path("/tmp/c.toml")) == [
-        "cluster", "--fail-on=unknown_customers=0.01", "--fail-on=dropped", "--features=/d/f.parquet", "--k=auto",
-        "--no-brand", "--seed=-1", "--threads=2", "--config=/tmp/c.toml", "--out=/tmp/o"]
+def test_a_manifest_rebuilds_the_request_with_another_out_and_config():
+    from segment import jobs
+
+    opts = {"features": "/d/f.parquet", "k": "auto", "seed": -1, "no_brand": True, "skip_failed_brands": False,
+            "config": "/d/old.toml", "end_month": None, "threads": 2,
+            "fail_on": ["unknown-customers=0.01", "dropped-missing"]}
+    req = jobs.request_from("cluster", opts, out=Path("/tmp/o"), config=Path("/tmp/c.toml"))
+    assert (req.features, req.config, req.out) == (Path("/d/f.parquet"), Path("/tmp/c.toml"), Path("/tmp/o"))
+    assert (req.k, req.seed, req.no_brand, req.threads) == ("auto", -1, True, 2)
+    assert req.fail_on == ("unknown-customers=0.01", "dropped-missing")
+    recorded = req.options()
+    assert "out" not in recorded and "force" not in recorded
+    assert {k: recorded[k] for k in opts if k != "config"} == {k: v for k, v in opts.items() if k != "config"}
+
+
+def test_a_manifest_option_the_tool_does_not_know_is_a_usage_error():
+    from segment import jobs
+    from segment.errors import UsageError
+
+    with pytest.raises(UsageError, match=r"^segment features has no option --foo$"):
+        jobs.request_from("features", {"data": "/d", "foo": 1})
 
 
 # ---------------------------------------------------------------- verify
@@ -255,7 +269,7 @@ def test_moved_customers_on_a_hand_made_pair():
     after = pl.DataFrame({"customer_id": [1, 2, 3, 5, 6, 7], "brand": ["A", "A", "A", "B", "B", "B"],
                           "segment": [1, 1, 1, 2, 1, 1]})
     # 2 changed segment, 3 changed brand; 4 disappeared; 6 and 7 appeared
-    assert mf.moved_customers(before, after) == {"customers_before": 5, "customers_after": 6, "moved": 2,
+    assert compare.moved_customers(before, after) == {"customers_before": 5, "customers_after": 6, "moved": 2,
                                                  "appeared": 2, "disappeared": 1}
 
 
@@ -338,26 +352,48 @@ def test_verify_ok_on_an_unchanged_run(runs):
 
 
 def test_a_rerun_usage_error_keeps_its_exit_code_and_message(tiny, tmp_path):
-    import subprocess
+    out = tmp_path / "f.parquet"
+    assert invoke("-q", "features", "--data", tiny, "--out", out).exit_code == 0
+    m = Path(f"{out}.manifest.json")
+    obj = json.loads(m.read_text())
+    obj["command"]["options"]["foo"] = 1  # what a newer tool may record
+    m.write_text(json.dumps(obj))
+    temp = Path(tempfile.gettempdir())
+    before = set(temp.glob("segment-verify-*"))
+    res = invoke("-q", "verify", m)
+    assert res.exit_code == 2
+    assert res.stderr.strip() == "error: re-running segment features failed (exit 2): segment features has no option --foo"
+    assert set(temp.glob("segment-verify-*")) == before  # the temporary folder is gone
 
-    from segment.errors import UsageError
+
+def test_verify_starts_no_process(tiny, tmp_path, monkeypatch):
+    """verify runs the recorded job in this process: starting one fails the test, yet
+    verify still tells a tampered output (4), a changed input (4) and a missing one (3)."""
+    import subprocess
 
     out = tmp_path / "f.parquet"
     assert invoke("-q", "features", "--data", tiny, "--out", out).exit_code == 0
-    seen = []
 
-    def runner(args):  # what an older or newer tool answers to an option it does not know
-        seen.append(args)
-        return subprocess.CompletedProcess(args, 2, "", "Usage: segment features [OPTIONS]\n"
-                                           "\u256d\u2500 Error \u2500\u256e\n"
-                                           "\u2502 No such option: --foo \u2502\n\u2570\u2500\u2500\u256f\n")
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"verify started a process: {args}")
 
-    with pytest.raises(UsageError, match=r"^re-running segment features failed \(exit 2\): No such option: --foo$"):
-        mf.verify(Path(f"{out}.manifest.json"), runner=runner)
-    args = seen[0]
-    assert args[0] == "features" and f"--data={tiny}" in args and args[-1].startswith("--out=")
-    assert Path(args[-1][len("--out="):]).name == "f.parquet"
-    assert not Path(args[-1][len("--out="):]).parent.exists()  # the temporary folder is gone
+    monkeypatch.setattr(subprocess.Popen, "__init__", refuse)
+    monkeypatch.setattr(os, "fork", refuse)
+    manifest = f"{out}.manifest.json"
+    assert invoke("-q", "verify", manifest).exit_code == 0
+    good = out.read_bytes()
+    out.write_bytes(good[:-1] + b"x")
+    res = invoke("-q", "verify", manifest, "--format", "json")
+    assert res.exit_code == 4 and json.loads(res.stdout)["outputs"][0]["on_disk"] == "modified"
+    out.write_bytes(good)
+    with open(tiny / "cdr.csv", "a", encoding="utf-8") as f:
+        f.write("2,2026-08-02 10:00:00,voice,out,c,offnet,30,,0.1,none,2\n")
+    res = invoke("-q", "verify", manifest, "--format", "json")
+    assert res.exit_code == 4
+    assert [i["status"] for i in json.loads(res.stdout)["inputs"] if Path(i["path"]).name == "cdr.csv"] == ["changed"]
+    (tiny / "cdr.csv").unlink()
+    res = invoke("-q", "verify", manifest)
+    assert res.exit_code == 3 and "cdr: input file not found" in res.stderr
 
 
 def test_verify_stopped_by_sigterm_stops_the_rerun_and_removes_its_folder(runs, tmp_path):
@@ -389,9 +425,9 @@ def test_inputs_hashed_in_the_background_are_described_as_they_are_at_the_end(tm
     same, changed = tmp_path / "same.csv", tmp_path / "changed.csv"
     same.write_bytes(b"customer_id\n1\n2\n")
     changed.write_bytes(b"customer_id\n1\n")
-    mf.prefetch([same, changed])
+    files.prefetch([same, changed])
     for path in (same, changed):
-        mf._pending[str(path)][1].result(timeout=10)
+        files._pending[str(path)][1].result(timeout=10)
     changed.write_bytes(b"customer_id\n1\n2\n3\n")  # a new size: the stamp no longer matches
     record = mf.Record("features", {}, (("cdr", str(changed)), ("customers", str(same))))
     got = {i["role"]: i for i in record.manifest(tmp_path, [], {})["inputs"]}
@@ -399,4 +435,4 @@ def test_inputs_hashed_in_the_background_are_described_as_they_are_at_the_end(tm
     assert got["customers"]["rows"] == 2
     assert got["cdr"]["sha256"] == hashlib.sha256(b"customer_id\n1\n2\n3\n").hexdigest()
     assert got["cdr"]["rows"] == 3
-    assert str(same) not in mf._pending and str(changed) not in mf._pending  # each result is used once
+    assert str(same) not in files._pending and str(changed) not in files._pending  # each result is used once

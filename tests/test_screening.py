@@ -11,7 +11,8 @@ import polars as pl
 import pytest
 from scipy import stats as st
 
-from segment import config, io, screening as scr
+from segment import config, screening as scr
+from segment.io.inputs import find_inputs
 from segment.config import ScreeningConfig
 from segment.errors import ConfigError, DataError, EmptyPopulationError, SchemaError
 
@@ -417,7 +418,7 @@ def generated_features(tmp_path_factory) -> pl.DataFrame:
 
     folder = tmp_path_factory.mktemp("gen")
     generate(folder, customers=3000, months=4, seed=5)
-    with compute(io.find_inputs(folder), config.Config()) as fs:
+    with compute(find_inputs(folder), config.Config()) as fs:
         return fs.frame()
 
 

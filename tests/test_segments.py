@@ -11,7 +11,8 @@ import pytest
 from sklearn.metrics import adjusted_rand_score
 from typer.testing import CliRunner
 
-from segment import config, io
+from segment import config
+from segment.io.inputs import find_inputs
 from segment import model as modelmod
 from segment.errors import DataError
 from segment.features import compute
@@ -33,7 +34,7 @@ def data(tmp_path_factory):
     folder = tmp_path_factory.mktemp("gen") / "d"
     folder.mkdir()
     generate(folder, customers=8000, months=4, seed=5)
-    with compute(io.find_inputs(folder), config.Config()) as fs:
+    with compute(find_inputs(folder), config.Config()) as fs:
         frame = fs.frame()
     truth = pl.read_parquet(folder / "truth.parquet")
     return folder, frame, truth

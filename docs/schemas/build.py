@@ -5,7 +5,7 @@ The schemas are built here from one set of parts, so that the outputs which shar
 shape (profiles.json in run, cluster and profile; the analyses in value, churn,
 channels and run) share one definition, and the enumerations (stages, tiers, channels,
 screening reasons, angles) come from the library itself. Run it after changing an
-output, and bump ``SCHEMA_VERSION`` (cli/render.py) on a breaking change:
+output, and bump ``SCHEMA_VERSION`` (segment/jobs/common.py) on a breaking change:
 
     python docs/schemas/build.py
 
@@ -28,7 +28,7 @@ from segment.schema import CHANNELS  # noqa: E402
 from segment.screening import CHECKS, STATS  # noqa: E402
 from segment.value import CARDS, GROUP_CLASSES, TIERS  # noqa: E402
 
-VERSION = 1  # = cli/render.py SCHEMA_VERSION (checked by the test)
+VERSION = 1  # = segment/jobs/common.py SCHEMA_VERSION (checked by the test)
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 INT = {"type": "integer"}
@@ -268,7 +268,8 @@ def score() -> dict:
 # ---------------------------------------------------------------- verify
 
 def verify() -> dict:
-    from segment import manifest as mf
+    from segment.provenance import compare as mf
+    from segment.provenance.manifest import ROLES
 
     sha = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
     facts = nullable(obj({"size": COUNT, "rows": {"type": ["integer", "null"], "minimum": 0}, "sha256": sha}))
@@ -279,7 +280,7 @@ def verify() -> dict:
         "ok": BOOL,
         "manifest": STR,
         "command": STR,
-        "inputs": arr(obj({"role": enum(mf.ROLES), "path": STR, "status": enum(mf.INPUT_STATUS),
+        "inputs": arr(obj({"role": enum(ROLES), "path": STR, "status": enum(mf.INPUT_STATUS),
                            "recorded": facts, "current": facts})),
         "versions": arr(obj({"name": STR, "recorded": STR_NULL, "current": STR_NULL,
                              "status": enum(mf.CHANGE_STATUS)})),

@@ -3,7 +3,7 @@ brand profile table coloured as a heatmap of indexes. Machines get profiles.json
 
 from __future__ import annotations
 
-from .render import fmt_num, out_console, write_json, write_segments_csv
+from .output import fmt_num, out_console, write_csv, write_json, write_segments_csv
 
 
 def _bar(x: float | None, width: int = 8) -> str:
@@ -92,16 +92,37 @@ def segment_detail_table(brand: str, segment: dict, rows: list[dict]) -> None:
 def emit(summary: dict, fmt, show_k: bool = True, analyses: bool = False) -> None:
     """A segmentation on stdout: profiles.json as JSON, one row per segment as CSV, or the
     rich view (k-selection tables unless ``show_k`` is False, the analyses if asked)."""
-    from .options import Format
-
-    if fmt == Format.json:
+    if fmt.value == "json":
         write_json(summary)
-    elif fmt == Format.csv:
+    elif fmt.value == "csv":
         write_segments_csv(summary)
     else:
         show_segmentation(summary, show_k)
         if analyses:
             show_analyses(summary)
+
+
+def run(outcome, fmt) -> None:
+    emit(outcome.summary, fmt, analyses=True)
+
+
+def cluster(outcome, fmt) -> None:
+    emit(outcome.summary, fmt)
+
+
+def profile(outcome, fmt) -> None:
+    """The brands' profiles, or (``--segment``) every indicator of one segment."""
+    s = outcome.summary
+    if "segment" not in s:
+        emit(s, fmt, show_k=False)
+        return
+    rows = s["indicators"]
+    if fmt.value == "json":
+        write_json(s)
+    elif fmt.value == "csv":
+        write_csv(list(rows[0]) if rows else ["indicator"], [list(r.values()) for r in rows])
+    else:
+        segment_detail_table(s["brand"], outcome.result, rows)
 
 
 def show_segmentation(profiles: dict, show_k: bool = True) -> None:

@@ -4,16 +4,12 @@ machines (JSON and CSV written with the standard library, never through rich).""
 from __future__ import annotations
 
 import csv
-import json
 import os
 import sys
 import time
 from typing import Any, Iterable, Sequence
 
 from rich.console import Console
-
-SCHEMA_VERSION = 1
-
 
 def out_console() -> Console:
     # rich already honours NO_COLOR and drops colour when stdout is not a terminal.
@@ -25,7 +21,9 @@ def err_console() -> Console:
 
 
 def write_json(obj: Any) -> None:
-    sys.stdout.write(json.dumps(obj, indent=2, ensure_ascii=False, default=str) + "\n")
+    from segment.io.outputs import dumps
+
+    sys.stdout.write(dumps(obj))
     sys.stdout.flush()
 
 
@@ -35,6 +33,32 @@ def write_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     for r in rows:
         w.writerow(["" if v is None else v for v in r])
     sys.stdout.flush()
+
+
+def emit(summary: dict, fmt, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> bool:
+    """``--format json`` (the summary) or ``csv`` (``columns`` and ``rows``) on stdout;
+    False for ``table``, which the caller draws."""
+    if fmt.value == "json":
+        write_json(summary)
+    elif fmt.value == "csv":
+        write_csv(columns, rows)
+    else:
+        return False
+    return True
+
+
+def flatten(obj: Any, prefix: str = "") -> list[tuple[str, Any]]:
+    """A nested summary as (dotted key, value) rows: the CSV form of every summary."""
+    rows: list[tuple[str, Any]] = []
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            rows += flatten(v, f"{prefix}.{k}" if prefix else str(k))
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj):
+            rows += flatten(v, f"{prefix}.{i}")
+    else:
+        rows.append((prefix, obj))
+    return rows
 
 
 SEGMENT_COLUMNS = ("brand", "segment", "name", "size", "share", "arpu", "stability", "unstable")

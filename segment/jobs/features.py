@@ -1,0 +1,60 @@
+"""``segment features``: one row per customer with the indicators of the catalogue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import common
+from .common import SCHEMA_VERSION, InputOptions, Outcome, Progress
+
+
+@dataclass(frozen=True)
+class Request(InputOptions):
+    out: Path | None = None  # .parquet or .csv
+    force: bool = False
+
+
+def run(req: Request, progress: Progress | None = None) -> Outcome:
+    """Compute the features; write ``req.out`` and its manifest when given."""
+    from .. import quality
+    from ..features import compute
+    from ..io.outputs import check_writable
+
+    say = common.say(progress)
+    cfg = common.load_config(req)
+    gates = common.gates(req, cfg, quality.FEATURE_GATES)
+    if req.out is not None:
+        common.check_suffix(req.out)
+        check_writable(req.out, req.force)
+    sources = common.sources(req, for_manifest=req.out is not None)
+    with compute(sources, cfg, common.engine(req), progress=say) as fs:
+        quality.check(gates, quality.measure_features(fs))
+        if req.out is not None:
+            say(f"writing {req.out}")
+            fs.write(req.out, req.force)
+        summary = fs.summary()
+    if req.out is not None:
+        say("writing the manifest")
+        common.record("features", req, cfg, sources, summary["window"], summary["population"]).write_beside(req.out)
+    done = f"{summary['customers']} customers, {len(summary['indicators'])} indicators" + (
+        f" -> {req.out}" if req.out else "")
+    summary = {"version": SCHEMA_VERSION, "out": str(req.out) if req.out else None, **summary}
+    return Outcome(summary, done, list(summary["warnings"]))
+
+
+@dataclass(frozen=True)
+class CatalogueRequest:
+    """``segment features --list``: the catalogue, its definitions filled from the config."""
+
+    config: Path | None = None
+
+
+def catalogue(req: CatalogueRequest) -> Outcome:
+    from .. import config as cfgmod
+    from ..catalogue import ANGLES, INDICATORS
+
+    cfgmod.load(req.config)  # a bad config is an error here as anywhere
+    rows = [{"name": i.name, "angle": i.angle, "requires": list(i.requires), "definition": i.definition}
+            for i in INDICATORS]
+    return Outcome({"version": SCHEMA_VERSION, "angles": ANGLES, "indicators": rows}, f"{len(rows)} indicators")

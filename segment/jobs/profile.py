@@ -1,0 +1,53 @@
+"""``segment profile``: the segments of a run, or every indicator of one segment."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import InputError, UsageError
+from .common import Options, Outcome, Progress
+
+
+@dataclass(frozen=True)
+class Request(Options):
+    run: Path  # an output folder of run / cluster (or its profiles.json)
+    brand: str | None = None
+    segment: int | None = None  # every indicator of this segment (needs brand)
+
+
+def read_profiles(run_dir: Path) -> tuple[dict, Path]:
+    """profiles.json of a run folder (or the file itself). Raises InputError (exit 3)."""
+    path = run_dir / "profiles.json" if run_dir.is_dir() else run_dir
+    try:
+        profiles = json.loads(path.read_text(encoding="utf-8"))
+        profiles["brands"].items()
+    except FileNotFoundError:
+        raise InputError(f"no profiles.json in {run_dir} (give the --out folder of segment run or cluster)") from None
+    except (json.JSONDecodeError, KeyError, TypeError, AttributeError, UnicodeDecodeError):
+        raise InputError(f"{path}: not a profiles.json written by segment") from None
+    return profiles, path
+
+
+def run(req: Request, progress: Progress | None = None) -> Outcome:
+    """``summary`` is the brands' profiles, or with ``segment`` the segment's indicators
+    (``result``: the segment's own profile)."""
+    from ..profiles import segment_detail
+
+    profiles, path = read_profiles(req.run)
+    brands = profiles["brands"]
+    if req.brand is not None and req.brand not in brands:
+        raise UsageError(f"--brand {req.brand!r}: not in {path} (brands: {', '.join(brands)})")
+    if req.segment is None:
+        shown = {b: v for b, v in brands.items() if req.brand is None or b == req.brand}
+        return Outcome({**profiles, "brands": shown}, f"{len(shown)} brand(s)")
+    if req.brand is None:
+        raise UsageError("--segment needs --brand")
+    try:
+        rows = segment_detail(brands[req.brand], req.segment)
+    except KeyError:
+        raise UsageError(f"--segment {req.segment}: {req.brand} has segments 1..{len(brands[req.brand]['segments'])}") from None
+    seg = next(s for s in brands[req.brand]["segments"] if s["segment"] == req.segment)
+    summary = {"version": profiles["version"], "brand": req.brand, "segment": req.segment, "indicators": rows}
+    return Outcome(summary, f"{req.brand} segment {req.segment}", [], seg)

@@ -1,0 +1,57 @@
+"""``segment run``: the main job, from extracts to segments, profiles and the analyses around them."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import InputError
+from . import common
+from .common import InputOptions, Outcome, Progress
+
+
+@dataclass(frozen=True)
+class Request(InputOptions):
+    out: Path | None = None  # a folder: features, screening, assignments, profiles, model, analyses
+    k: str = "auto"
+    seed: int | None = None
+    skip_failed_brands: bool = False
+    force: bool = False
+
+
+def default_data() -> Path:
+    """The bundled sample: ./sample_data, else the one beside the source checkout."""
+    for candidate in (Path("sample_data"), Path(__file__).resolve().parents[2] / "sample_data"):
+        if candidate.is_dir():
+            return candidate
+    raise InputError("no --data given and no sample_data/ folder here; use --data DIR")
+
+
+def run(req: Request, progress: Progress | None = None) -> Outcome:
+    """Segment every brand and describe the customers around the segments; write ``req.out``."""
+    from .. import quality
+    from ..io.outputs import atomic_dir, check_writable
+    from ..pipeline import run as run_pipeline
+
+    say = common.say(progress)
+    k = common.parse_k(req.k)
+    if not req.extracts_given():
+        req = dataclasses.replace(req, data=default_data())
+    cfg = common.load_config(req)
+    gates = common.gates(req, cfg, quality.RUN_GATES)
+    if req.out is not None:
+        check_writable(req.out, req.force)
+    sources = common.sources(req, for_manifest=req.out is not None)
+    result = run_pipeline(sources, cfg, common.engine(req), k, req.seed, req.skip_failed_brands, say)
+    quality.check(gates, quality.measure_run(result))
+    if req.out is not None:
+        say(f"writing {req.out}")
+        seed = result.segmentation.seed
+        record = common.record("run", req, cfg, sources, result.window, cfg.features.population, seed)
+        with atomic_dir(req.out, req.force) as tmp:
+            result.write(tmp)
+            record.write_into(tmp, req.out.name)
+    warnings = [*result.warnings, *(f"{name} skipped: {why}" for name, why in result.skipped.items())]
+    done = f"{len(result.segmentation.brands)} brand(s) segmented" + (f" -> {req.out}" if req.out else "")
+    return Outcome(result.summary(), done, warnings, result)

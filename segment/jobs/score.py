@@ -1,0 +1,36 @@
+"""``segment score``: apply a saved model to a features table (the same SQL as model.sql)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import common
+from .common import SCHEMA_VERSION, Options, Outcome, Progress
+
+
+@dataclass(frozen=True)
+class Request(Options):
+    model: Path  # an output folder of run / cluster, or its model.json
+    features: Path  # the customers to score (CSV or Parquet)
+    out: Path  # the assignments (.parquet or .csv)
+    force: bool = False
+
+
+def run(req: Request, progress: Progress | None = None) -> Outcome:
+    from .. import model as modelmod
+    from ..io.outputs import check_table_out, write_frame
+    from ..screening import read_table
+
+    say = common.say(progress)
+    check_table_out(req.out, req.force)
+    model = modelmod.load(req.model)
+    say(f"scoring {req.features}")
+    assigned = modelmod.score(model, read_table(req.features), str(req.features))
+    write_frame(assigned, req.out, req.force)
+    model_file = req.model / "model.json" if req.model.is_dir() else req.model
+    common.record("score", req, files={"model": model_file, "features": req.features}).write_beside(req.out)
+    counts = assigned.group_by("brand", "segment", "segment_name").len("customers").sort("brand", "segment")
+    summary = {"version": SCHEMA_VERSION, "out": str(req.out), "customers": assigned.height,
+               "segments": counts.to_dicts()}
+    return Outcome(summary, f"{assigned.height} customers scored -> {req.out}", [], counts)

@@ -1,0 +1,44 @@
+"""``segment screen``: which indicators to cluster on, and for every other one exactly why not."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import common
+from .cluster import TableOptions, load_table
+from .common import Outcome, Progress
+
+
+@dataclass(frozen=True)
+class Request(TableOptions):
+    by_brand: bool = False  # also screen each brand separately
+    factors: bool = False  # add the factor-analysis view
+    out: Path | None = None  # the JSON report
+    force: bool = False
+
+
+def run(req: Request, progress: Progress | None = None) -> Outcome:
+    from .. import quality
+    from ..io.outputs import atomic_path, check_writable, write_json
+    from ..screening import screen
+
+    say = common.say(progress)
+    req.check_source()
+    cfg = common.load_config(req)
+    gates = common.gates(req, cfg, quality.SCREEN_GATES | (quality.FEATURE_GATES if req.features is None else set()))
+    if req.out is not None:
+        check_writable(req.out, req.force)
+    frame, measures, sources, window = load_table(req, cfg, say, req.out is not None)
+    say(f"screening {frame.width} columns x {frame.height} rows")
+    result = screen(frame, cfg.screening, req.id, req.brand, req.by_brand, req.factors)
+    quality.check(gates, {**measures, **quality.measure_screening(result)})
+    report = result.to_dict()
+    if req.out is not None:
+        with atomic_path(req.out, req.force) as tmp:
+            write_json(report, tmp)
+        common.record("screen", req, cfg, sources, window, cfg.features.population, cfg.screening.seed,
+                      files={"features": req.features}).write_beside(req.out)
+    s = result.summary()
+    done = f"{s['indicators']} indicators, {s['kept']} kept" + (f" -> {req.out}" if req.out else "")
+    return Outcome(report, done, [], result)
