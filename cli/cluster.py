@@ -26,7 +26,7 @@ def load_table(inputs: InputArgs, cfg, features_file: Path | None, report, for_m
     """The features table (a user's file, or computed from the extracts), its quality
     measures, the extracts' sources and the window (None and None for a user's file)."""
     if features_file is not None:
-        from segment.screening import read_table
+        from segment.tables import read_table
 
         report(f"reading {features_file}")
         return read_table(features_file), {}, None, None

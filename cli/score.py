@@ -33,7 +33,7 @@ def score(
     from segment.io import atomic_path, check_writable
     from segment.manifest import Record, absolute, input_files
     from segment.pipeline import write_parquet
-    from segment.screening import read_table
+    from segment.tables import read_table
 
     if out.suffix.lower() not in (".parquet", ".csv"):
         raise UsageError(f"--out {out}: the name must end in .parquet or .csv")

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 import numpy as np
@@ -33,7 +32,7 @@ import polars as pl
 
 from .catalogue import BY_NAME
 from .config import ScreeningConfig
-from .errors import DataError, EmptyPopulationError, InputError, SchemaError
+from .errors import DataError, EmptyPopulationError, SchemaError
 
 SCHEMA_VERSION = 1
 
@@ -773,26 +772,6 @@ def _screenable(s: pl.Series) -> bool:
     if s.dtype.is_numeric() or s.dtype in (pl.Boolean, pl.Null):
         return True
     return s.dtype in (pl.String, pl.Categorical, pl.Enum) and s.drop_nulls().n_unique() <= 2
-
-
-def read_table(path: Path) -> pl.DataFrame:
-    """Read a wide table (CSV or Parquet, by suffix) for ``segment screen --features``."""
-    path = Path(path)
-    if not path.exists():
-        raise InputError(f"features file not found: {path}")
-    if path.is_dir():
-        raise InputError(f"{path} is a folder; --features takes one CSV or Parquet file")
-    suffix = path.suffix.lower()
-    try:
-        if suffix in (".parquet", ".pq"):
-            return pl.read_parquet(path)
-        if suffix in (".csv", ".txt", ".tsv"):
-            return pl.read_csv(path, separator="\t" if suffix == ".tsv" else ",", infer_schema_length=10_000,
-                               null_values=["", "NA", "NaN", "null", "NULL"])
-    except (pl.exceptions.PolarsError, OSError, UnicodeDecodeError) as e:
-        msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-        raise InputError(f"cannot read {path}: {msg}") from None
-    raise InputError(f"{path}: unknown format (expected .csv or .parquet)")
 
 
 def iter_rows(report: ScreeningReport) -> Iterable[tuple]:
