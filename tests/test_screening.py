@@ -14,6 +14,7 @@ from scipy import stats as st
 from segment import config, io, screening as scr
 from segment.config import ScreeningConfig
 from segment.errors import ConfigError, DataError, EmptyPopulationError, SchemaError
+from segment.screening.report import _VAR_KEYS
 
 CFG = ScreeningConfig()
 
@@ -466,7 +467,7 @@ def _check_schema(d, top):
     assert isinstance(d["rows"], int)
     names = set()
     for v in d["variables"]:
-        assert set(v) == set(scr._VAR_KEYS)
+        assert set(v) == set(_VAR_KEYS)
         assert v["status"] in ("kept", "dropped", "not_screened")
         names.add(v["name"])
         if v["status"] == "dropped":
