@@ -66,10 +66,8 @@ def to_matrix(frame: pl.DataFrame) -> tuple[np.ndarray, list[str], dict[str, str
 
 
 def screenable(s: pl.Series) -> bool:
-    """Whether :func:`to_matrix` would screen this column (checked before fitting, to fail early)."""
-    if s.dtype.is_numeric() or s.dtype in (pl.Boolean, pl.Null):
-        return True
-    return s.dtype in (pl.String, pl.Categorical, pl.Enum) and s.drop_nulls().n_unique() <= 2
+    """Whether :func:`to_matrix` screens this column (asked before fitting, to fail early and clearly)."""
+    return not to_matrix(s.to_frame())[2]
 
 
 # ---------------------------------------------------------------- availability pass
