@@ -94,6 +94,19 @@ def test_each_rule_fires_on_its_column_in_the_documented_order():
     json.dumps(report.to_dict(), allow_nan=False)  # no NaN anywhere
 
 
+def test_checks_is_the_order_the_rules_apply_in(monkeypatch):
+    from segment.screening import stats
+
+    assert len(set(scr.CHECKS)) == len(scr.CHECKS) and set(scr.CHECKS) == set(stats.RULES)
+    # 60% missing, then one value: every rule fires, so the first reason is whichever CHECKS puts first
+    frame = pl.DataFrame({"x": [None] * 60 + [5.0] * 40})
+    fit = lambda: scr.Screener().fit(frame).variables_["x"]
+    assert fit()["reason"] == "missing" and fit()["flags"] == list(scr.CHECKS)
+    for order in (tuple(reversed(scr.CHECKS)), ("single_value", "missing", "low_variation", "constant")):
+        monkeypatch.setattr(stats, "CHECKS", order)
+        assert fit()["reason"] == order[0] and fit()["flags"] == list(order)
+
+
 def test_thresholds_come_from_the_config():
     rng = np.random.default_rng(3)
     x = np.where(rng.random(1000) < 0.4, np.nan, rng.normal(size=1000))

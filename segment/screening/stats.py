@@ -11,9 +11,9 @@ import polars as pl
 
 from ..config import ScreeningConfig
 
-# Order of the availability checks: the first that fires is the reason. `constant`
-# comes before `single_value` because a constant column also has a mode share of 1,
-# and "constant" is the stronger, more useful statement.
+# The availability checks in the order availability_checks applies them: the first that
+# fires is the reason. `constant` comes before `single_value` because a constant column
+# also has a mode share of 1, and "constant" is the stronger, more useful statement.
 CHECKS = ("missing", "constant", "single_value", "low_variation")
 STATS = ("n", "missing_share", "mode", "mode_share", "zero_share", "distinct", "mean", "std", "cv",
          "skewness", "p01", "p50", "p99")
@@ -111,18 +111,41 @@ def column_stats(x: np.ndarray) -> dict[str, Any]:
     return out
 
 
+Evidence = tuple[float | None, float]  # (statistic, threshold) of a rule that fires
+
+
+def _missing(s: dict[str, Any], cfg: ScreeningConfig) -> Evidence | None:
+    share = s["missing_share"]
+    return (share, cfg.max_missing) if share is not None and share > cfg.max_missing else None
+
+
+def _constant(s: dict[str, Any], cfg: ScreeningConfig) -> Evidence | None:
+    return (s["std"], 0.0) if s["n"] and s["std"] == 0 else None
+
+
+def _single_value(s: dict[str, Any], cfg: ScreeningConfig) -> Evidence | None:
+    return (s["mode_share"], cfg.max_mode_share) if s["n"] and s["mode_share"] >= cfg.max_mode_share else None
+
+
+def _low_variation(s: dict[str, Any], cfg: ScreeningConfig) -> Evidence | None:
+    # std / mean says how little a quantity varies only on a scale that starts at 0: an
+    # indicator with negative values can have a small mean and still vary a lot.
+    cv = s["cv"]
+    return (cv, cfg.min_cv) if s["n"] and cv is not None and s.get("min", 0) >= 0 and cv < cfg.min_cv else None
+
+
+# Rule name -> its predicate. The order they apply in is CHECKS's alone, so that it is written once.
+RULES = {"missing": _missing, "constant": _constant, "single_value": _single_value, "low_variation": _low_variation}
+
+
 def availability_checks(stats: dict[str, Any], cfg: ScreeningConfig) -> list[tuple[str, float | None, float]]:
     """Every availability rule that fires on ``stats``, in the order of :data:`CHECKS`.
 
     Returns ``[(rule, statistic, threshold), ...]``; the first entry is the reason.
     """
     fired = []
-    if stats["missing_share"] is not None and stats["missing_share"] > cfg.max_missing:
-        fired.append(("missing", stats["missing_share"], cfg.max_missing))
-    if stats["n"] and stats["std"] == 0:
-        fired.append(("constant", stats["std"], 0.0))
-    if stats["n"] and stats["mode_share"] >= cfg.max_mode_share:
-        fired.append(("single_value", stats["mode_share"], cfg.max_mode_share))
-    if stats["n"] and stats["cv"] is not None and stats.get("min", 0) >= 0 and stats["cv"] < cfg.min_cv:
-        fired.append(("low_variation", stats["cv"], cfg.min_cv))
+    for rule in CHECKS:
+        evidence = RULES[rule](stats, cfg)
+        if evidence is not None:
+            fired.append((rule, *evidence))
     return fired
