@@ -1,6 +1,8 @@
 """segment.screening: every statistic checked against numpy/scipy computed here, on tables
 built with known properties (fixed seeds)."""
 
+import dataclasses
+import inspect
 import json
 import math
 import warnings
@@ -284,6 +286,21 @@ def test_screener_follows_the_scikit_learn_contract():
     assert list(s.variables_) == ["x", "y"]
     with pytest.raises(ConfigError):
         scr.Screener(max_abs_r=2).fit(frame)
+
+
+def test_screener_parameters_are_the_config_fields_with_its_defaults():
+    params = inspect.signature(scr.Screener).parameters
+    fields = {f.name for f in dataclasses.fields(ScreeningConfig)}
+    assert set(params) == fields - {"seed"} | {"random_state", "factors"}
+    assert scr.Screener()._config() == ScreeningConfig()
+    assert params["random_state"].default == ScreeningConfig().seed and params["factors"].default is False
+    other = ScreeningConfig(max_missing=0.3, max_mode_share=0.9, min_cv=0.1, max_abs_r=0.7, correlation="pearson",
+                            min_pair_rows=10, priority=("x",), parallel_iterations=7, parallel_quantile=0.9, seed=5)
+    assert all(getattr(other, f) != getattr(ScreeningConfig(), f) for f in fields)  # every field is carried over
+    s = scr.Screener.from_config(other, factors=True)
+    assert s._config() == other and s.random_state == 5 and s.factors is True
+    given = scr.Screener(max_missing=1, priority=["x"])._config()  # as the field types: the JSON says 1.0
+    assert type(given.max_missing) is float and given.priority == ("x",)
 
 
 # ---------------------------------------------------------------- non-numeric columns and bad tables

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import fields
 from typing import Sequence
 
 import numpy as np
@@ -14,12 +15,25 @@ from .correlation import choose_representatives, components, link_matrix, pairwi
 from .factors import factor_view
 from .stats import STATS, availability_checks, column_stats, to_matrix
 
+# The defaults are ScreeningConfig's, read from it so that they cannot drift apart.
+_D = ScreeningConfig()
+# Screener parameter -> ScreeningConfig field. Every field is a parameter; `seed` goes by
+# scikit-learn's name. `factors` is not a setting but the --factors option, so not here.
+_PARAMS = {("random_state" if f.name == "seed" else f.name): f.name for f in fields(ScreeningConfig)}
+
+
+def _like(default, value):
+    """``value`` as the type of the field's default, so that 1 and [..] make the same config as 1.0 and (..)."""
+    return type(default)(value) if isinstance(default, (int, float, tuple)) else value
+
 
 class Screener:
     """Availability and correlation screening of the numeric columns of a table.
 
-    Parameters mirror :class:`segment.config.ScreeningConfig`. ``fit(frame)`` takes a
-    polars DataFrame holding only candidate indicators (no id or brand column).
+    Parameters are the fields of :class:`segment.config.ScreeningConfig`, with its
+    defaults (``seed`` is ``random_state``), and ``factors`` (add the factor-analysis
+    view). ``fit(frame)`` takes a polars DataFrame holding only candidate indicators
+    (no id or brand column).
 
     Fitted attributes:
     ``variables_`` name -> record (status, reason, statistic, threshold, flags,
@@ -30,10 +44,11 @@ class Screener:
     by name); ``factors_`` (dict or None).
     """
 
-    def __init__(self, max_missing: float = 0.5, max_mode_share: float = 0.95, min_cv: float = 0.05,
-                 max_abs_r: float = 0.85, correlation: str = "max", min_pair_rows: int = 30,
-                 priority: Sequence[str] = (), factors: bool = False, parallel_iterations: int = 100,
-                 parallel_quantile: float = 0.95, random_state: int = 0):
+    def __init__(self, max_missing: float = _D.max_missing, max_mode_share: float = _D.max_mode_share,
+                 min_cv: float = _D.min_cv, max_abs_r: float = _D.max_abs_r, correlation: str = _D.correlation,
+                 min_pair_rows: int = _D.min_pair_rows, priority: Sequence[str] = _D.priority,
+                 factors: bool = False, parallel_iterations: int = _D.parallel_iterations,
+                 parallel_quantile: float = _D.parallel_quantile, random_state: int = _D.seed):
         self.max_missing = max_missing
         self.max_mode_share = max_mode_share
         self.min_cv = min_cv
@@ -48,15 +63,11 @@ class Screener:
 
     @classmethod
     def from_config(cls, cfg: ScreeningConfig, factors: bool = False) -> "Screener":
-        return cls(cfg.max_missing, cfg.max_mode_share, cfg.min_cv, cfg.max_abs_r, cfg.correlation,
-                   cfg.min_pair_rows, cfg.priority, factors, cfg.parallel_iterations, cfg.parallel_quantile,
-                   cfg.seed)
+        return cls(factors=factors, **{param: getattr(cfg, name) for param, name in _PARAMS.items()})
 
     def _config(self) -> ScreeningConfig:
-        cfg = ScreeningConfig(float(self.max_missing), float(self.max_mode_share), float(self.min_cv),
-                              float(self.max_abs_r), self.correlation, int(self.min_pair_rows),
-                              tuple(self.priority), int(self.parallel_iterations), float(self.parallel_quantile),
-                              int(self.random_state))
+        cfg = ScreeningConfig(**{name: _like(getattr(_D, name), getattr(self, param))
+                                 for param, name in _PARAMS.items()})
         validate_screening(cfg)
         return cfg
 
