@@ -5,6 +5,7 @@ import dataclasses
 import inspect
 import json
 import math
+import re
 import warnings
 from pathlib import Path
 
@@ -107,6 +108,12 @@ def test_checks_is_the_order_the_rules_apply_in(monkeypatch):
     for order in (tuple(reversed(scr.CHECKS)), ("single_value", "missing", "low_variation", "constant")):
         monkeypatch.setattr(stats, "CHECKS", order)
         assert fit()["reason"] == order[0] and fit()["flags"] == list(order)
+
+
+def test_docs_state_the_checks_in_the_order_of_checks():
+    text = (Path(__file__).resolve().parent.parent / "docs" / "screening.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| (\d) \| `(\w+)` \|", text, flags=re.M)
+    assert rows == [(str(k), rule) for k, rule in enumerate(scr.CHECKS, start=1)]
 
 
 def test_thresholds_come_from_the_config():
