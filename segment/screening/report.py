@@ -130,14 +130,15 @@ def screen(frame: pl.DataFrame, cfg: ScreeningConfig, id_col: str = "customer_id
     return report
 
 
+# The flat row: these fields of a variable's record, then these of its stats.
+_ROW_RECORD = ("name", "angle", "status", "reason", "correlated_with", "abs_r")
+_ROW_STATS = ("missing_share", "mode_share", "zero_share", "distinct", "mean", "std", "cv", "skewness", "p01", "p50",
+              "p99")
+ROW_COLUMNS = _ROW_RECORD + _ROW_STATS
+
+
 def iter_rows(report: ScreeningReport) -> Iterable[tuple]:
-    """Flat rows for CSV and tables: name, angle, status, reason, correlated_with, abs_r and key stats."""
+    """Flat rows for CSV and tables, one per variable, in the order of :data:`ROW_COLUMNS`."""
     for v in report.variables:
         s = v["stats"] or {}
-        yield (v["name"], v["angle"], v["status"], v["reason"], v["correlated_with"], v["abs_r"],
-               s.get("missing_share"), s.get("mode_share"), s.get("zero_share"), s.get("distinct"), s.get("mean"),
-               s.get("std"), s.get("cv"), s.get("skewness"), s.get("p01"), s.get("p50"), s.get("p99"))
-
-
-ROW_COLUMNS = ("name", "angle", "status", "reason", "correlated_with", "abs_r", "missing_share", "mode_share",
-               "zero_share", "distinct", "mean", "std", "cv", "skewness", "p01", "p50", "p99")
+        yield tuple(v[k] for k in _ROW_RECORD) + tuple(s.get(k) for k in _ROW_STATS)
