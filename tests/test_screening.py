@@ -1,8 +1,11 @@
 """segment.screening: every statistic checked against numpy/scipy computed here, on tables
 built with known properties (fixed seeds)."""
 
+import dataclasses
+import inspect
 import json
 import math
+import re
 import warnings
 from pathlib import Path
 
@@ -15,6 +18,7 @@ from segment import config, screening as scr
 from segment.io.inputs import find_inputs
 from segment.config import ScreeningConfig
 from segment.errors import ConfigError, DataError, EmptyPopulationError, SchemaError
+from segment.screening.report import _VAR_KEYS
 
 CFG = ScreeningConfig()
 
@@ -92,6 +96,25 @@ def test_each_rule_fires_on_its_column_in_the_documented_order():
     assert report.summary() == {"indicators": 7, "kept": 2, "not_screened": 0,
                                 "dropped": {"missing": 2, "constant": 1, "single_value": 1, "low_variation": 1}}
     json.dumps(report.to_dict(), allow_nan=False)  # no NaN anywhere
+
+
+def test_checks_is_the_order_the_rules_apply_in(monkeypatch):
+    from segment.screening import stats
+
+    assert len(set(scr.CHECKS)) == len(scr.CHECKS) and set(scr.CHECKS) == set(stats.RULES)
+    # 60% missing, then one value: every rule fires, so the first reason is whichever CHECKS puts first
+    frame = pl.DataFrame({"x": [None] * 60 + [5.0] * 40})
+    fit = lambda: scr.Screener().fit(frame).variables_["x"]
+    assert fit()["reason"] == "missing" and fit()["flags"] == list(scr.CHECKS)
+    for order in (tuple(reversed(scr.CHECKS)), ("single_value", "missing", "low_variation", "constant")):
+        monkeypatch.setattr(stats, "CHECKS", order)
+        assert fit()["reason"] == order[0] and fit()["flags"] == list(order)
+
+
+def test_docs_state_the_checks_in_the_order_of_checks():
+    text = (Path(__file__).resolve().parent.parent / "docs" / "screening.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| (\d) \| `(\w+)` \|", text, flags=re.M)
+    assert rows == [(str(k), rule) for k, rule in enumerate(scr.CHECKS, start=1)]
 
 
 def test_thresholds_come_from_the_config():
@@ -271,6 +294,21 @@ def test_screener_follows_the_scikit_learn_contract():
     assert list(s.variables_) == ["x", "y"]
     with pytest.raises(ConfigError):
         scr.Screener(max_abs_r=2).fit(frame)
+
+
+def test_screener_parameters_are_the_config_fields_with_its_defaults():
+    params = inspect.signature(scr.Screener).parameters
+    fields = {f.name for f in dataclasses.fields(ScreeningConfig)}
+    assert set(params) == fields - {"seed"} | {"random_state", "factors"}
+    assert scr.Screener()._config() == ScreeningConfig()
+    assert params["random_state"].default == ScreeningConfig().seed and params["factors"].default is False
+    other = ScreeningConfig(max_missing=0.3, max_mode_share=0.9, min_cv=0.1, max_abs_r=0.7, correlation="pearson",
+                            min_pair_rows=10, priority=("x",), parallel_iterations=7, parallel_quantile=0.9, seed=5)
+    assert all(getattr(other, f) != getattr(ScreeningConfig(), f) for f in fields)  # every field is carried over
+    s = scr.Screener.from_config(other, factors=True)
+    assert s._config() == other and s.random_state == 5 and s.factors is True
+    given = scr.Screener(max_missing=1, priority=["x"])._config()  # as the field types: the JSON says 1.0
+    assert type(given.max_missing) is float and given.priority == ("x",)
 
 
 # ---------------------------------------------------------------- non-numeric columns and bad tables
@@ -467,7 +505,7 @@ def _check_schema(d, top):
     assert isinstance(d["rows"], int)
     names = set()
     for v in d["variables"]:
-        assert set(v) == set(scr._VAR_KEYS)
+        assert set(v) == set(_VAR_KEYS)
         assert v["status"] in ("kept", "dropped", "not_screened")
         names.add(v["name"])
         if v["status"] == "dropped":

@@ -30,7 +30,7 @@ def load_table(req: TableOptions, cfg, say: Progress, for_manifest: bool = False
     """The features table, its quality measures, the extracts' sources and the window
     (None and None for a user's table)."""
     if req.features is not None:
-        from ..screening import read_table
+        from ..tables import read_table
 
         say(f"reading {req.features}")
         return read_table(req.features), {}, None, None

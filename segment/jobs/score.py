@@ -20,7 +20,7 @@ class Request(Options):
 def run(req: Request, progress: Progress | None = None) -> Outcome:
     from .. import model as modelmod
     from ..io.outputs import check_table_out, write_frame
-    from ..screening import read_table
+    from ..tables import read_table
 
     say = common.say(progress)
     check_table_out(req.out, req.force)
