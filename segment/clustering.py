@@ -20,7 +20,7 @@ similarity of its best-matching cluster over ``bootstrap`` refits on bootstrap
 resamples (as R's fpc::clusterboot), on a fixed-seed sample of at most
 ``bootstrap_sample`` customers; segments below ``unstable_below`` are flagged.
 
-Every random step draws from a generator seeded by (seed, brand position, step), and
+Every random step draws from a generator seeded by (seed, brand name, step), and
 every scikit-learn fit runs single-threaded: its multi-threaded KMeans adds partial sums
 in thread-completion order, which changes the last bits of the centroids. ``n_jobs``
 (``--threads``) instead runs independent fits side by side: the k of the sweep and the
@@ -30,6 +30,7 @@ the same bytes whatever the number of threads.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -256,16 +257,24 @@ def check_size(n: int, cfg: ClusteringConfig, k: int | None = None) -> None:
                          f"(at least {per * cfg.k_min} needed: {per} per segment)")
 
 
+def brand_key(brand: str) -> int:
+    """A stable 64-bit number for a brand's name (the first 8 bytes of its SHA-256)."""
+    return int.from_bytes(hashlib.sha256(brand.encode("utf-8")).digest()[:8], "big")
+
+
 def fit_brand(
     X: np.ndarray,
     cfg: ClusteringConfig,
     seed: int,
-    brand_index: int,
+    brand: str,
     k: int | None = None,
     progress: Callable[[str], None] | None = None,
     n_jobs: int | None = None,
 ) -> BrandFit:
     """Cluster one brand's prepared matrix ``X`` (n_customers, n_variables).
+
+    Every random step is seeded by ``seed`` and the brand's name (:func:`brand_key`), so
+    a brand's fit does not depend on which other brands are in the data.
 
     ``k`` forces the number of segments; None chooses it (see the module docstring).
     ``n_jobs`` threads run the fits of the k sweep and the bootstrap side by side
@@ -274,6 +283,7 @@ def fit_brand(
     """
     say = progress or (lambda s: None)
     jobs = effective_jobs(n_jobs)
+    key = brand_key(brand)
     n = len(X)
     per = cfg.min_customers_per_segment
     notes: list[str] = []
@@ -286,14 +296,14 @@ def fit_brand(
             k_max = min(cfg.k_max, n // per)
             if k_max < cfg.k_max:
                 notes.append(f"k range cut to {cfg.k_min}..{k_max}: {n} customers, at least {per} per segment")
-            rng = np.random.default_rng([seed, brand_index, 0])
+            rng = np.random.default_rng([seed, key, 0])
             sweep = X[_sample(rng, n, cfg.sweep_sample)]
             say(f"k={cfg.k_min}..{k_max}")
-            scores = _parallel_map(lambda kk: score_k(sweep, kk, cfg, [seed, brand_index, kk]),
+            scores = _parallel_map(lambda kk: score_k(sweep, kk, cfg, [seed, key, kk]),
                                    range(cfg.k_min, k_max + 1), jobs)
             k, chosen_by, reason = choose_k(scores, cfg)
         say(f"final fit k={k}")
-        model = _one_thread(make_model(cfg.method, k, _seed([seed, brand_index], 1), cfg.n_init, n,
+        model = _one_thread(make_model(cfg.method, k, _seed([seed, key], 1), cfg.n_init, n,
                                        cfg.minibatch_above).fit, X)
         gmm = None
         if cfg.method == "gmm":
@@ -303,5 +313,5 @@ def fit_brand(
             centers = np.asarray(model.cluster_centers_)
         labels = _labels(model, X)
         say(f"stability k={k}")
-        stab = stability(X, labels, k, cfg, [seed, brand_index, 999], jobs)
+        stab = stability(X, labels, k, cfg, [seed, key, 999], jobs)
     return BrandFit(k, chosen_by, reason, scores, centers, labels, stab, cfg.method, gmm, notes)

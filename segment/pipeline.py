@@ -176,7 +176,7 @@ def segment_table(
     results: dict[str, BrandResult] = {}
     failed: dict[str, str] = {}
     brand_models: dict[str, dict] = {}
-    for i, (brand, part) in enumerate(_brand_frames(frame, brand_col)):
+    for brand, part in _brand_frames(frame, brand_col):
         try:
             # a brand too small for k is named as such, whatever else is wrong with it
             clustering.check_size(part.height, cfg.clustering, _forced_k(cfg, brand, k))
@@ -187,7 +187,7 @@ def segment_table(
             if not prep.variables_:
                 raise ValueError("no clustering indicator varies inside this brand")
             Z = prep.transform(X, columns)
-            fit = clustering.fit_brand(Z, cfg.clustering, seed, i, _forced_k(cfg, brand, k),
+            fit = clustering.fit_brand(Z, cfg.clustering, seed, brand, _forced_k(cfg, brand, k),
                                        progress=lambda s, b=brand: say(f"clustering {b}: {s}"), n_jobs=threads)
         except ValueError as e:
             if not skip_failed_brands:

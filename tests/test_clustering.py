@@ -67,8 +67,8 @@ def test_fit_brand_finds_well_separated_blobs_and_is_deterministic():
     centers = np.array([[0, 0], [6, 0], [0, 6]], dtype=float)
     X = np.vstack([c + rng.normal(size=(200, 2)) for c in centers])
     cfg = ClusteringConfig(k_max=6, bootstrap=5, ps_repeats=2)
-    a = clustering.fit_brand(X, cfg, seed=1, brand_index=0)
-    b = clustering.fit_brand(X.copy(), cfg, seed=1, brand_index=0)
+    a = clustering.fit_brand(X, cfg, seed=1, brand="GoTone")
+    b = clustering.fit_brand(X.copy(), cfg, seed=1, brand="GoTone")
     assert a.k == 3 and a.chosen_by == "prediction_strength"
     assert np.array_equal(a.labels, b.labels) and np.array_equal(a.centers, b.centers)
     assert (a.stability > 0.95).all()
@@ -77,9 +77,9 @@ def test_fit_brand_finds_well_separated_blobs_and_is_deterministic():
 def test_small_brand_is_refused_with_the_reason():
     X = np.random.default_rng(0).normal(size=(15, 3))
     with pytest.raises(ValueError, match="too few"):
-        clustering.fit_brand(X, ClusteringConfig(), seed=1, brand_index=0)
+        clustering.fit_brand(X, ClusteringConfig(), seed=1, brand="GoTone")
     with pytest.raises(ValueError, match="k=4"):
-        clustering.fit_brand(X, ClusteringConfig(), seed=1, brand_index=0, k=4)
+        clustering.fit_brand(X, ClusteringConfig(), seed=1, brand="GoTone", k=4)
 
 
 def test_names_use_the_most_distinctive_columns_and_are_distinct():
