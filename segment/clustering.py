@@ -45,6 +45,7 @@ from sklearn.mixture import GaussianMixture
 from threadpoolctl import threadpool_limits
 
 from .config import ClusteringConfig
+from .numbers import sig
 
 
 @dataclass
@@ -59,16 +60,9 @@ class KScore:
     min_share: float
 
     def to_dict(self) -> dict:
-        return {"k": self.k, "silhouette": _r(self.silhouette), "calinski_harabasz": _r(self.calinski_harabasz),
-                "davies_bouldin": _r(self.davies_bouldin), "prediction_strength": _r(self.prediction_strength),
-                "min_share": _r(self.min_share)}
-
-
-def _r(x: float, digits: int = 6) -> float | None:
-    """Round for reports: a fixed number of significant digits, None for NaN."""
-    if x is None or not np.isfinite(x):
-        return None
-    return float(f"{x:.{digits}g}")
+        return {"k": self.k, "silhouette": sig(self.silhouette), "calinski_harabasz": sig(self.calinski_harabasz),
+                "davies_bouldin": sig(self.davies_bouldin), "prediction_strength": sig(self.prediction_strength),
+                "min_share": sig(self.min_share)}
 
 
 @dataclass

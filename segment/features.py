@@ -28,6 +28,7 @@ from .catalogue import INDICATORS, missing_requirements
 from .config import Config
 from .engine import EngineOptions, connect
 from .errors import DataError, EmptyPopulationError, InputError
+from .numbers import sig
 from .io.inputs import Source
 from .io.outputs import private_workdir, write_frame
 from .io.staging import explain_read_error, stage
@@ -161,11 +162,6 @@ def _brand_counts(con) -> dict[str, int]:
     return {b: n for b, n in rows}
 
 
-def _sig(x: float | None) -> float | None:
-    # Stats are rounded so that the last bits of a parallel float sum never reach stdout.
-    return None if x is None else float(f"{x:.6g}")
-
-
 def _indicator_stats(con, names: list[str]) -> dict[str, dict]:
     if not names:
         return {}
@@ -178,7 +174,7 @@ def _indicator_stats(con, names: list[str]) -> dict[str, dict]:
     out = {}
     for k, n in enumerate(names):
         cnt, mean, lo, hi = row[4 * k : 4 * k + 4]
-        out[n] = {"non_null": cnt, "mean": _sig(mean), "min": _sig(lo), "max": _sig(hi)}
+        out[n] = {"non_null": cnt, "mean": sig(mean), "min": sig(lo), "max": sig(hi)}
     return out
 
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from .numbers import sig
+
 # Phrases for a high / low value of the usage indicators; others read "high <name>".
 PHRASES: dict[str, tuple[str, str]] = {
     "number_of_interactions_voice": ("many calls", "few calls"),
@@ -131,10 +133,6 @@ def key_indicators(frame: pl.DataFrame, labels: np.ndarray, columns: list[str], 
     return [columns[j] for j in order[:count]]
 
 
-def _num(x: float) -> float | None:
-    return None if x is None or not np.isfinite(x) else float(f"{x:.6g}")
-
-
 def brand_profile(
     frame: pl.DataFrame,
     labels: np.ndarray,
@@ -163,18 +161,18 @@ def brand_profile(
             "segment": s + 1,
             "name": names[s],
             "size": size,
-            "share": _num(size / n),
-            "arpu": _num(arpu),
-            "stability": _num(stab) if stab is not None else None,
+            "share": sig(size / n),
+            "arpu": sig(arpu),
+            "stability": sig(stab) if stab is not None else None,
             "unstable": bool(stab is not None and np.isfinite(stab) and stab < unstable_below),
-            "means": {c: _num(seg[s, j]) for j, c in enumerate(columns)},
-            "index": {c: _num(idx[s, j]) for j, c in enumerate(columns)},
-            "difference": {c: _num(diff[s, j]) for j, c in enumerate(columns)},
+            "means": {c: sig(seg[s, j]) for j, c in enumerate(columns)},
+            "index": {c: sig(idx[s, j]) for j, c in enumerate(columns)},
+            "difference": {c: sig(diff[s, j]) for j, c in enumerate(columns)},
         })
     return {
         "customers": n,
         "key_indicators": keys,
-        "brand_means": {c: _num(brand[j]) for j, c in enumerate(columns)},
+        "brand_means": {c: sig(brand[j]) for j, c in enumerate(columns)},
         "segments": segments,
     }
 

@@ -116,8 +116,3 @@ def attach_segments(df: pl.DataFrame, segments: pl.DataFrame | None) -> tuple[pl
                          "like the customers table's ids") from None
     out = df.join(seg, on="customer_id", how="left", maintain_order="left")
     return out.with_columns(pl.col("segment").fill_null("unassigned")), ["brand", "segment"]
-
-
-def sig(x: float | None, digits: int = 6) -> float | None:
-    """Round for display so that the last bits of a float never reach stdout."""
-    return None if x is None else float(f"{x:.{digits}g}")

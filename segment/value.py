@@ -21,6 +21,7 @@ import numpy as np
 import polars as pl
 
 from . import tabulate
+from .numbers import sig
 from .io.outputs import write_frame
 from .config import Config, ValueConfig
 
@@ -180,14 +181,14 @@ def decile_profiles(detail: pl.DataFrame) -> dict:
 
 def _profile(df: pl.DataFrame) -> dict:
     def mean(col):
-        return tabulate.sig(df[col].cast(pl.Float64).mean()) if df[col].null_count() < df.height else None
+        return sig(df[col].cast(pl.Float64).mean()) if df[col].null_count() < df.height else None
 
     return {
         "customers": df.height,
-        "value_score_min": tabulate.sig(df["value_score"].min()),
-        "value_score_max": tabulate.sig(df["value_score"].max()),
+        "value_score_min": sig(df["value_score"].min()),
+        "value_score_max": sig(df["value_score"].max()),
         "arpu": mean("arpu"),
-        "tenure_years": tabulate.sig(df["tenure_days"].cast(pl.Float64).mean() / 365.25)
+        "tenure_years": sig(df["tenure_days"].cast(pl.Float64).mean() / 365.25)
         if df["tenure_days"].null_count() < df.height else None,
         "overdue_days": mean("overdue_days"),
         "arrears": mean("arrears"),

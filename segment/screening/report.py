@@ -3,35 +3,18 @@ whole table and each brand) and the flat rows of ``--format csv``."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-import numpy as np
 import polars as pl
 
 from ..config import ScreeningConfig
 from ..errors import DataError, EmptyPopulationError, SchemaError
+from ..numbers import sig
 from .screener import Screener
 from .stats import CHECKS, screenable
 
 SCHEMA_VERSION = 1
-
-
-def _sig(x: Any, digits: int = 6) -> Any:
-    """Floats rounded to ``digits`` significant digits (NaN/inf -> None), recursively."""
-    if isinstance(x, float) or isinstance(x, np.floating):
-        x = float(x)
-        if not math.isfinite(x):
-            return None
-        return float(f"{x:.{digits}g}")
-    if isinstance(x, dict):
-        return {k: _sig(v, digits) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [_sig(v, digits) for v in x]
-    if isinstance(x, np.integer):
-        return int(x)
-    return x
 
 
 _VAR_KEYS = ("name", "angle", "status", "reason", "statistic", "threshold", "correlated_with", "abs_r",
@@ -86,15 +69,15 @@ def report_from(screener: Screener) -> ScreeningReport:
     """A :class:`ScreeningReport` from a fitted :class:`Screener`."""
     variables = []
     for rec in screener.variables_.values():
-        variables.append(_sig({k: rec.get(k) for k in _VAR_KEYS}))
+        variables.append(sig({k: rec.get(k) for k in _VAR_KEYS}))
     cfg = screener.config_
     thresholds = {
         "max_missing": cfg.max_missing, "max_mode_share": cfg.max_mode_share, "min_cv": cfg.min_cv,
         "max_abs_r": cfg.max_abs_r, "correlation": cfg.correlation, "min_pair_rows": cfg.min_pair_rows,
         "priority": list(cfg.priority), "checks": list(CHECKS),
     }
-    return ScreeningReport(screener.n_rows_, variables, list(screener.kept_), _sig(screener.groups_), thresholds,
-                           _sig(screener.factors_))
+    return ScreeningReport(screener.n_rows_, variables, list(screener.kept_), sig(screener.groups_), thresholds,
+                           sig(screener.factors_))
 
 
 def screen(frame: pl.DataFrame, cfg: ScreeningConfig, id_col: str = "customer_id",

@@ -1,0 +1,27 @@
+"""Rounding for reports: the one helper every JSON document and table goes through."""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+
+
+def sig(x: Any, digits: int = 6) -> Any:
+    """Floats (and decimals) rounded to ``digits`` significant digits, as float; NaN and infinities as None;
+    dicts and lists rounded element by element; numpy integers as int; anything else as is.
+
+    Reports are rounded so that the last bits of a parallel float sum never reach them.
+    """
+    if isinstance(x, (float, np.floating, Decimal)):
+        x = float(x)
+        return float(f"{x:.{digits}g}") if math.isfinite(x) else None
+    if isinstance(x, dict):
+        return {k: sig(v, digits) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [sig(v, digits) for v in x]
+    if isinstance(x, np.integer):
+        return int(x)
+    return x
