@@ -15,13 +15,13 @@ numpy implementation. Ties between centres go to the lowest segment id.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
 from .errors import InputError, SchemaError
+from .io.inputs import read_json
 from .sql import float_literal, quote_ident, quote_literal
 
 MODEL_VERSION = 1
@@ -140,15 +140,7 @@ order by customer_id
 
 def load(path: Path) -> dict:
     """Read model.json (a file, or a folder holding it)."""
-    path = Path(path)
-    if path.is_dir():
-        path = path / "model.json"
-    try:
-        model = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"model not found: {path}") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise InputError(f"{path}: not a model.json ({e})") from None
+    model, path = read_json(path, "model.json", "model")
     if not isinstance(model, dict) or model.get("kind") != "segment-model" or "brands" not in model:
         raise InputError(f"{path}: not a model.json written by segment")
     if model.get("version") != MODEL_VERSION:

@@ -8,6 +8,7 @@ folder as ``DIR/<table>.*`` or ``DIR/<table>/``. Nothing here reads the data: st
 from __future__ import annotations
 
 import glob as globmod
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -104,3 +105,22 @@ def find_inputs(data: Path | None, overrides: dict[str, str | Path | None] | Non
         elif table.required:
             raise InputError(f"{name}: not found in {data} (looked for {name}.csv, {name}.parquet or {name}/)")
     return found
+
+
+def read_json(path: Path, name: str, what: str) -> tuple[object, Path]:
+    """A JSON document the tool wrote: ``path`` is the file or a folder holding ``name``.
+
+    Returns the document and the file it came from; raises InputError (exit 3) naming
+    ``what`` when it is missing, unreadable or not JSON.
+    """
+    path = Path(path)
+    if path.is_dir():
+        path = path / name
+    try:
+        return json.loads(path.read_text(encoding="utf-8")), path
+    except FileNotFoundError:
+        raise InputError(f"{what} not found: {path}") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise InputError(f"{path}: not a {what} (not valid JSON: {e})") from None
+    except OSError as e:
+        raise InputError(f"cannot read {path}: {e.strerror or e}") from None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,14 +18,11 @@ class Request(Options):
 
 def read_profiles(run_dir: Path) -> tuple[dict, Path]:
     """profiles.json of a run folder (or the file itself). Raises InputError (exit 3)."""
-    path = run_dir / "profiles.json" if run_dir.is_dir() else run_dir
-    try:
-        profiles = json.loads(path.read_text(encoding="utf-8"))
-        profiles["brands"].items()
-    except FileNotFoundError:
-        raise InputError(f"no profiles.json in {run_dir} (give the --out folder of segment run or cluster)") from None
-    except (json.JSONDecodeError, KeyError, TypeError, AttributeError, UnicodeDecodeError):
-        raise InputError(f"{path}: not a profiles.json written by segment") from None
+    from ..io.inputs import read_json
+
+    profiles, path = read_json(run_dir, "profiles.json", "profiles.json (give the --out folder of segment run or cluster)")
+    if not isinstance(profiles, dict) or not isinstance(profiles.get("brands"), dict):
+        raise InputError(f"{path}: not a profiles.json written by segment")
     return profiles, path
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from ..errors import InputError
+from ..io.inputs import read_json
 from ..io.outputs import atomic_path, write_json
 from .files import absolute, describe_file, describe_input
 
@@ -135,17 +136,7 @@ def read(path: Path) -> tuple[dict, Path]:
 
     Returns the manifest and the file it came from. Raises InputError (exit 3).
     """
-    path = Path(path)
-    if path.is_dir():
-        path = path / MANIFEST_NAME
-    try:
-        obj = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"manifest not found: {path}") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise InputError(f"{path}: not a manifest (not valid JSON: {e})") from None
-    except OSError as e:
-        raise InputError(f"cannot read {path}: {e.strerror or e}") from None
+    obj, path = read_json(path, MANIFEST_NAME, "manifest")
     if not isinstance(obj, dict) or "manifest_version" not in obj or "command" not in obj:
         raise InputError(f"{path}: not a manifest written by segment (no manifest_version)")
     if obj["manifest_version"] != MANIFEST_VERSION:
