@@ -37,7 +37,7 @@ def sample(
     Example: [bold]segment sample --customers 200000 --months 4 --seed 1 --out big/[/]
     """
     from segment.errors import UsageError
-    from segment.generate import generate
+    from segment.synth import generate
     from segment.io import atomic_dir
     from segment.manifest import Record
 

@@ -16,7 +16,7 @@ import pytest
 
 from segment import channels, churn, config, io, value
 from segment.features import compute
-from segment.generate import generate
+from segment.synth import generate
 
 
 @pytest.fixture(scope="module")

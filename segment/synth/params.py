@@ -1,0 +1,224 @@
+"""The generator's own parameters: brands, behavioural groups, tariffs, life cycle, noise.
+
+These tables are the source of truth for what the generator plants (the package
+docstring of :mod:`segment.synth` says how they are used).
+
+Brands: GoTone 15% (postpaid premium), M-Zone 30% (youth bundles; 35% prepaid),
+Easyown 55% (prepaid pay-as-you-go).
+
+Groups (``GROUPS``; four per brand, share within brand): population-mean
+monthly rates for a full month (times ``EVENT_SCALE``) -- voice calls out/in, mean call seconds, SMS
+out/in, data sessions and KB per session, night share, contact-list size and
+Zipf exponent, onnet share, share of days in domestic roaming, probability of
+an international traveller, active days per month, weekend weight, hour
+profiles, plan mix.  Per-customer lognormal noise: a shared activity factor
+(sigma ``SIGMA_ACTIVITY``) times an independent factor per event type
+(``SIGMA_RATE``); call duration, session size, night share, contact count and
+active days have their own factors.  Per customer-month noise ``SIGMA_MONTH``.
+
+Life cycle (``P_JOIN``, ``P_CHURN``, ``P_ABOUT_TO_LEAVE``): joiners activate
+inside the window; churners leave inside it (no events or bills on or after
+churn_date, usage already down in the churn month); about-to-leave customers
+keep ``LEAVE_LAST_MONTH`` of their usage in the last month, call the
+competitor hotlines 10010/10000 in their last two months, run up arrears
+month on month and complain more.  Normal customers call those numbers with
+probability ``P_HOTLINE_NORMAL``.
+
+Tariffs (``PLANS``, ``RATES``): package fee with included outgoing minutes,
+SMS and MB; overage per minute (offnet dearer), per SMS and per MB; domestic
+roaming calls at a roaming rate outside the allowance; international events at
+international rates.  Incoming domestic calls and SMS are free.  vas_fee is
+5.00 on ``P_VAS_STANDARD`` of bills.  Enterprise-group lines get
+``DISCOUNT_GROUP`` off the package, lines older than ``LOYALTY_YEARS`` get
+``DISCOUNT_LOYALTY``.
+
+Tier: A if expected monthly total_fee > 200, B if 120..200, C if < 120.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+BRANDS = ("GoTone", "M-Zone", "Easyown")
+BRAND_SHARE = (0.15, 0.30, 0.55)
+BRAND_TENURE_YEARS = (7.0, 2.0, 4.0)  # median tenure; lognormal sigma below
+TENURE_SIGMA = 0.7
+TENURE_MIN_DAYS, TENURE_MAX_DAYS = 60, 15 * 365
+BRAND_REGISTERED = (0.90, 0.45, 0.22)  # share with a known birth year
+BRAND_PREPAID = (0.0, 0.35, 1.0)
+BRAND_CREDIT_SHIFT = (0.4, 0.0, -0.2)
+CREDIT_SHARES = (0.07, 0.10, 0.23, 0.30, 0.30)  # levels 1..5
+
+P_JOIN, P_CHURN, P_ABOUT_TO_LEAVE = 0.015, 0.020, 0.030
+LEAVE_LAST_MONTH = 0.20  # about-to-leave: usage factor in the window's last month
+LEAVE_PREV_MONTH = 0.85  # ... and in the month before
+CHURN_MONTH = 0.60  # churners: usage factor in the churn month
+HOTLINES = (10010, 10000)  # competitor service hotlines
+HOTLINE_CALLS_LEAVER = 1.5  # 1 + Poisson(this) per month, last two active months
+P_HOTLINE_NORMAL = 0.0015  # share of other customers with one such call
+HOTLINE_SECONDS = 200.0
+
+EVENT_SCALE = 1.07  # scales every group's event rates (mean ~62 events per customer-month)
+SIGMA_ACTIVITY = 0.25  # shared per-customer activity factor
+SIGMA_RATE = 0.30  # independent factor per event type
+SIGMA_DUR = 0.30  # customer mean call duration
+SIGMA_KB = 0.35  # customer mean session size
+SIGMA_NIGHT = 0.30
+SIGMA_CONTACTS = 0.35
+SIGMA_DAYS = 0.20
+SIGMA_MONTH = 0.12  # customer x month usage noise
+CALL_SIGMA = 0.80  # call-to-call duration spread (lognormal)
+SESSION_SIGMA = 0.90  # session-to-session volume spread (lognormal)
+MAX_CALL_S = 4 * 3600
+
+# Hour profiles: DAY covers 07..18, NIGHT covers 19..23,00..06 (12 slots each).
+DAY_HOURS = np.arange(7, 19)
+NIGHT_HOURS = np.array([19, 20, 21, 22, 23, 0, 1, 2, 3, 4, 5, 6])
+DAY_SHAPES = {
+    "office": (1, 4, 7, 7, 6, 3, 4, 6, 6, 5, 3, 2),
+    "flat": (2, 3, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4),
+    "morning": (4, 6, 7, 6, 5, 3, 3, 3, 3, 2, 2, 2),
+    "afternoon": (1, 1, 2, 3, 3, 4, 5, 5, 5, 5, 5, 5),
+}
+NIGHT_SHAPES = {
+    "evening": (8, 8, 6, 4, 2, 1, 0.5, 0.3, 0.2, 0.2, 0.5, 2),
+    "late": (3, 4, 5, 6, 7, 6, 5, 3, 2, 1, 0.5, 1),
+    "early": (6, 5, 3, 1, 0.5, 0.2, 0.1, 0.1, 0.1, 0.3, 1, 4),
+}
+
+
+class Group(NamedTuple):
+    brand: int
+    name: str
+    share: float
+    rates: tuple[float, float, float, float, float]  # voice out, voice in, sms out, sms in, data sessions / month
+    dur: float  # mean call seconds
+    kb: float  # mean KB per data session
+    night: float  # share of events at night
+    contacts: float  # contact-list size
+    zipf: float  # contact weight exponent
+    onnet: float  # share of contacts on the own network
+    roam: float  # share of days in domestic roaming
+    intl: float  # probability of being an international traveller
+    days: float  # active days per month
+    weekend: float  # weekend day weight (1 = like a weekday)
+    day_shape: str
+    night_shape: str
+    enterprise: float  # probability of an enterprise (group) account line
+    birth: float  # mean birth year of registered lines
+    plans: tuple[tuple[str, float], ...]
+
+
+G, M, E = 0, 1, 2
+GROUPS: tuple[Group, ...] = (
+    Group(G, "business-voice", 0.35, (50, 40, 5, 10, 15), 150, 2500, 0.05, 60, 0.7, 0.55, 0.10, 0.03, 23, 0.45,
+          "office", "evening", 0.85, 1978, (("GT-128", .15), ("GT-168", .25), ("GT-238", .3), ("GT-298", .2), ("GT-398", .1))),
+    Group(G, "roaming-traveller", 0.20, (25, 20, 4, 7, 30), 100, 4000, 0.15, 35, 0.9, 0.45, 0.45, 0.08, 22, 1.0,
+          "flat", "evening", 0.60, 1982, (("GT-128", .2), ("GT-168", .3), ("GT-238", .3), ("GT-298", .2))),
+    Group(G, "family-steady", 0.25, (13, 16, 3, 5, 15), 200, 3000, 0.12, 10, 1.4, 0.50, 0.03, 0.005, 17, 1.3,
+          "morning", "evening", 0.20, 1975, (("GT-58", .2), ("GT-88", .45), ("GT-128", .35))),
+    Group(G, "data-professional", 0.20, (9, 6, 2, 4, 100), 60, 9000, 0.28, 18, 1.0, 0.45, 0.10, 0.02, 28, 0.9,
+          "office", "late", 0.50, 1988, (("GT-128", .3), ("GT-168", .35), ("GT-238", .25), ("GT-298", .1))),
+    Group(M, "social-sms", 0.30, (5, 5, 50, 40, 12), 45, 1500, 0.30, 45, 0.8, 0.50, 0.02, 0.002, 25, 1.3,
+          "afternoon", "evening", 0.08, 2003, (("MZ-38", .35), ("MZ-58", .4), ("MZ-88", .25))),
+    Group(M, "night-gamer", 0.25, (3, 3, 4, 4, 85), 60, 9000, 0.68, 10, 1.3, 0.45, 0.02, 0.001, 26, 1.2,
+          "afternoon", "late", 0.03, 2004, (("MZ-58", .3), ("MZ-88", .4), ("MZ-128", .3))),
+    Group(M, "campus-light", 0.25, (7, 6, 6, 5, 10), 90, 1500, 0.18, 15, 1.1, 0.55, 0.03, 0.001, 12, 0.8,
+          "afternoon", "evening", 0.10, 2005, (("MZ-18", .4), ("MZ-38", .4), ("MZ-58", .2))),
+    Group(M, "streaming-heavy", 0.20, (4, 4, 3, 3, 28), 75, 80000, 0.30, 12, 1.2, 0.50, 0.03, 0.003, 22, 1.5,
+          "afternoon", "evening", 0.05, 2000, (("MZ-88", .2), ("MZ-128", .45), ("MZ-158", .35))),
+    Group(E, "voice-basic", 0.35, (20, 20, 3, 3, 0.5), 100, 800, 0.08, 20, 1.1, 0.50, 0.02, 0.0005, 18, 1.0,
+          "flat", "evening", 0.0, 1972, (("EO-0", .3), ("EO-8", .4), ("EO-18", .3))),
+    Group(E, "migrant-longcall", 0.20, (16, 12, 2, 3, 5), 420, 1500, 0.38, 8, 1.6, 0.15, 0.08, 0.002, 20, 1.1,
+          "flat", "evening", 0.0, 1985, (("EO-8", .3), ("EO-18", .4), ("EO-28", .3))),
+    Group(E, "youth-data-light", 0.25, (5, 4, 11, 11, 22), 45, 1200, 0.30, 25, 1.0, 0.50, 0.02, 0.001, 20, 1.3,
+          "afternoon", "late", 0.0, 2002, (("EO-0", .2), ("EO-8", .3), ("EO-18", .3), ("EO-28", .2))),
+    Group(E, "elderly-minimal", 0.20, (4, 6, 0.3, 2, 0.1), 130, 500, 0.03, 5, 1.5, 0.55, 0.01, 0.0002, 8, 1.0,
+          "morning", "early", 0.0, 1950, (("EO-0", .5), ("EO-8", .5))),
+)
+
+
+class Plan(NamedTuple):
+    code: str
+    brand: int
+    fee: float  # monthly package fee
+    minutes: float  # included outgoing minutes (home network)
+    sms: float  # included outgoing SMS
+    mb: float  # included data MB
+
+
+PLANS: tuple[Plan, ...] = (
+    Plan("GT-58", G, 58, 50, 30, 2048), Plan("GT-88", G, 88, 100, 50, 5120),
+    Plan("GT-128", G, 128, 200, 100, 10240), Plan("GT-168", G, 168, 350, 150, 20480),
+    Plan("GT-238", G, 238, 600, 200, 30720), Plan("GT-298", G, 298, 900, 300, 51200),
+    Plan("GT-398", G, 398, 1500, 500, 81920),
+    Plan("MZ-18", M, 18, 10, 50, 1024), Plan("MZ-38", M, 38, 30, 100, 3072),
+    Plan("MZ-58", M, 58, 50, 150, 6144), Plan("MZ-88", M, 88, 80, 250, 15360),
+    Plan("MZ-128", M, 128, 120, 400, 30720), Plan("MZ-158", M, 158, 150, 500, 40960),
+    Plan("EO-0", E, 0, 0, 0, 0), Plan("EO-8", E, 8, 30, 0, 100),
+    Plan("EO-18", E, 18, 80, 20, 500), Plan("EO-28", E, 28, 150, 50, 1024),
+)
+PLAN_INDEX = {p.code: i for i, p in enumerate(PLANS)}
+
+# Per-brand unit rates: onnet min, offnet min, SMS, MB (beyond allowance);
+# domestic-roaming min; international min (both directions), SMS, MB.
+RATES = np.array([
+    [0.19, 0.25, 0.10, 0.03, 0.39, 2.99, 0.59, 0.05],  # GoTone
+    [0.20, 0.25, 0.05, 0.02, 0.39, 2.99, 0.59, 0.05],  # M-Zone
+    [0.15, 0.20, 0.10, 0.10, 0.29, 2.99, 0.59, 0.05],  # Easyown
+])
+R_ON, R_OFF, R_SMS, R_MB, R_ROAM, R_INTL_MIN, R_INTL_SMS, R_INTL_MB = range(8)
+INTL_DAY_SHARE = 0.12  # share of days abroad for international travellers
+
+P_VAS_STANDARD, VAS_STANDARD = 0.97, 5.00
+VAS_OTHER = (0.0, 10.0, 15.0, 20.0)
+DISCOUNT_GROUP, DISCOUNT_LOYALTY, LOYALTY_YEARS = 0.10, 0.05, 8
+
+# Payment behaviour by credit level 1..5: probability a bill is paid late, and
+# the range of overdue days.  Prepaid lines rarely owe anything.
+OVERDUE_P = (0.45, 0.22, 0.08, 0.02, 0.005)
+OVERDUE_DAYS = ((15, 90), (5, 45), (1, 20), (1, 10), (1, 5))
+PREPAID_OVERDUE_FACTOR = 0.3
+
+TIER_A, TIER_C = 200.0, 120.0  # A > 200, B 120..200, C < 120
+
+# Service contacts.
+CHANNELS = ("hall", "hotline", "ivr", "web", "sms", "wap", "kiosk")
+PURPOSES = ("inquiry", "complaint", "transaction", "campaign")
+BRAND_CHANNEL_MIX = np.array([
+    [0.25, 0.35, 0.10, 0.12, 0.06, 0.04, 0.08],  # GoTone: hotline / hall
+    [0.08, 0.10, 0.07, 0.30, 0.15, 0.25, 0.05],  # M-Zone: web / wap / sms
+    [0.30, 0.10, 0.22, 0.05, 0.08, 0.05, 0.20],  # Easyown: hall / ivr / kiosk
+])
+PREFERRED_SHARE = (0.60, 0.80)  # uniform range of the preferred channel's share
+CONTACTS_BASE, CONTACTS_PER_MONTH, CONTACTS_SIGMA = 4.0, 2.0, 0.3
+LEAVER_EXTRA_CONTACTS = 3.0
+PURPOSE_MIX = np.array([[0.45, 0.08, 0.32, 0.15], [0.25, 0.45, 0.20, 0.10]])  # normal, leaving
+CHANNEL_HOURS = np.array([[9, 19], [8, 22], [8, 22], [7, 24], [7, 24], [7, 24], [9, 19]])
+
+FACE_VALUES = np.array([10, 20, 30, 50, 100, 200, 300], dtype=float)
+
+# Enterprise accounts: heavy-tailed (Pareto) sizes.
+ENT_PARETO_ALPHA, ENT_MIN_SIZE, ENT_MAX_SIZE = 1.0, 2, 2500
+ENT_COLLEAGUE_SHARE = 0.35  # share of an enterprise line's contacts that are colleagues
+
+CELL_HOME_RANGE = 50_000
+CELL_DOMESTIC_ROAM, CELL_INTL = 100_000, 900_000
+P_AT_WORK = 0.6  # daytime events at the work cell
+
+# Event types inside a chunk; the hotline type is an outgoing voice call.
+T_VOICE_OUT, T_VOICE_IN, T_SMS_OUT, T_SMS_IN, T_DATA, T_HOTLINE = range(6)
+TYPE_SERVICE = np.array([0, 0, 1, 1, 2, 0], dtype=np.int8)  # voice, sms, data
+TYPE_DIRECTION = np.array([0, 1, 0, 1, -1, 0], dtype=np.int8)  # out, in, null
+SERVICES = ("voice", "sms", "data")
+DIRECTIONS = ("out", "in")
+NETWORKS = ("onnet", "offnet")
+ROAMING = ("none", "domestic", "international")
+
+# Margin kept between the expected bill and a tier boundary: a fixed part for
+# the VAS lottery plus a part proportional to the usage fee's month-to-month
+# noise, which shrinks with the number of billed months.
+TIER_MARGIN_ABS, TIER_MARGIN_REL = 1.0, 0.15
+TIER_MAX_NUDGE = 0.7  # at most a factor e^0.7 (~2x) on activity
