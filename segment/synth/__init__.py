@@ -54,12 +54,14 @@ from typing import Callable
 
 import numpy as np
 
+from ..schema import TABLES
 from . import billing, cdr, interactions, peers, population, tiers, writer
 from .calendar import Window, window
 
 __all__ = ["GenerateSummary", "generate", "TABLE_NAMES"]
 
-TABLE_NAMES = ("customers", "cdr", "billing", "interactions", "recharges", "truth")
+# Every table of the input contract, and what was planted in them.
+TABLE_NAMES = (*TABLES, "truth")
 
 
 @dataclass(frozen=True)

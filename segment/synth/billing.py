@@ -8,9 +8,10 @@ import numpy as np
 
 from .calendar import Window
 from .params import (
-    FACE_VALUES, OVERDUE_DAYS, OVERDUE_P, P_VAS_STANDARD, PLANS, PREPAID_OVERDUE_FACTOR, VAS_OTHER, VAS_STANDARD,
+    DATA, FACE_VALUES, OVERDUE_DAYS, OVERDUE_P, P_VAS_STANDARD, PLANS, PREPAID_OVERDUE_FACTOR, SMS, VAS_OTHER,
+    VAS_STANDARD, VOICE,
 )
-from .tariff import discount_rate
+from .tariff import ROAMING_BUCKET, discount_rate
 
 
 def bills(rng: np.random.Generator, P: SimpleNamespace, ids: np.ndarray, win: Window, usage: np.ndarray) -> dict:
@@ -40,9 +41,9 @@ def bills(rng: np.random.Generator, P: SimpleNamespace, ids: np.ndarray, win: Wi
 
     ci, mi = np.nonzero(billed)
     return dict(cust=ids[ci] + 1, month=mi, total=total[ci, mi], package=package[ci, mi],
-                voice=fees[ci, mi, 0], sms=fees[ci, mi, 1], data=fees[ci, mi, 2], vas=vas[ci, mi],
-                roaming=fees[ci, mi, 3], discount=discount[ci, mi], overdue=overdue[ci, mi].astype(np.int32),
-                arrears=arrears[ci, mi])
+                voice=fees[ci, mi, VOICE], sms=fees[ci, mi, SMS], data=fees[ci, mi, DATA], vas=vas[ci, mi],
+                roaming=fees[ci, mi, ROAMING_BUCKET], discount=discount[ci, mi],
+                overdue=overdue[ci, mi].astype(np.int32), arrears=arrears[ci, mi])
 
 
 def recharges(rng: np.random.Generator, P: SimpleNamespace, ids: np.ndarray, win: Window, bills: dict) -> dict:

@@ -11,9 +11,10 @@ from .draws import lognormal
 from .params import (
     CALL_SIGMA, CELL_DOMESTIC_ROAM, CELL_HOME_RANGE, CELL_INTL, DAY_HOURS, HOTLINE_CALLS_LEAVER, HOTLINE_SECONDS,
     HOTLINES, MAX_CALL_S, NIGHT_HOURS, P_AT_WORK, SESSION_SIGMA, SIGMA_MONTH, T_DATA, T_HOTLINE, T_SMS_IN, TYPE_SERVICE,
+    VOICE,
 )
 from .population import group_arrays
-from .tariff import price
+from .tariff import BUCKETS, price
 
 
 def events(rng: np.random.Generator, P: SimpleNamespace, C: SimpleNamespace, win: Window, lo: int,
@@ -21,7 +22,7 @@ def events(rng: np.random.Generator, P: SimpleNamespace, C: SimpleNamespace, win
     """CDR rows of customers lo..hi-1, sorted by (customer, time), and their charges.
 
     Returns the rows as a dict of arrays and the charges summed per customer x
-    month x bill bucket, shape (hi - lo, months, 4).
+    month x bill bucket, shape (hi - lo, months, tariff.BUCKETS).
     """
     n, nm = hi - lo, len(win.labels)
     ids = np.arange(lo, hi)
@@ -69,8 +70,8 @@ def events(rng: np.random.Generator, P: SimpleNamespace, C: SimpleNamespace, win
     # Hour of day: night with the customer's night share, profile by group.
     night = rng.random(nev) < P.night[ids][c]
     prof = P.grp[ids][c].astype(np.int64) * 2 + night
-    slot = np.searchsorted(gtab.hour_cum, prof + rng.random(nev), side="right") - prof * 12
-    slot = np.clip(slot, 0, 11)
+    slot = np.searchsorted(gtab.hour_cum, prof + rng.random(nev), side="right") - prof * len(DAY_HOURS)
+    slot = np.clip(slot, 0, len(DAY_HOURS) - 1)
     hour = np.where(night, NIGHT_HOURS[slot], DAY_HOURS[slot])
     del slot, prof
     ts = ((win.month_start[m] + day) * 86400 + hour * 3600 + rng.integers(0, 3600, nev)).astype(np.int64)
@@ -87,12 +88,12 @@ def events(rng: np.random.Generator, P: SimpleNamespace, C: SimpleNamespace, win
     peer[talk] = C.peer[o0:o1][pos]
     net[talk] = np.where(C.onnet[o0:o1][pos], 0, 1)
     hotline = typ == T_HOTLINE
-    peer[hotline] = np.array(HOTLINES)[rng.integers(0, 2, hotline.sum())]
+    peer[hotline] = np.array(HOTLINES)[rng.integers(0, len(HOTLINES), hotline.sum())]
     net[hotline] = 1
     del pos, ct, ckey
 
     # Durations and volumes.
-    voice = TYPE_SERVICE[typ] == 0
+    voice = TYPE_SERVICE[typ] == VOICE
     mean_s = np.where(hotline, HOTLINE_SECONDS, P.dur[ids][c])
     dur = np.zeros(nev, np.int32)
     z = rng.normal(-0.5 * CALL_SIGMA ** 2, CALL_SIGMA, voice.sum())
@@ -119,6 +120,6 @@ def events(rng: np.random.Generator, P: SimpleNamespace, C: SimpleNamespace, win
 
     cdr = dict(cust=ids[ev["c"]] + 1, ts=ev["ts"], typ=ev["typ"], peer=ev["peer"], net=ev["net"],
                dur=ev["dur"], vol=ev["vol"], charge=ev["charge"], roam=ev["roam"], cell=ev["cell"])
-    usage = np.bincount((ev["c"].astype(np.int64) * nm + ev["m"]) * 4 + bucket, weights=ev["charge"],
-                        minlength=n * nm * 4).reshape(n, nm, 4)
+    usage = np.bincount((ev["c"].astype(np.int64) * nm + ev["m"]) * BUCKETS + bucket, weights=ev["charge"],
+                        minlength=n * nm * BUCKETS).reshape(n, nm, BUCKETS)
     return cdr, usage

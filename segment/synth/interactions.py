@@ -6,10 +6,11 @@ from types import SimpleNamespace
 
 import numpy as np
 
+from ..schema import CHANNELS
 from .calendar import Window
 from .draws import pick_rows
 from .params import (
-    BRAND_CHANNEL_MIX, CHANNEL_HOURS, CHANNELS, CONTACTS_BASE, CONTACTS_PER_MONTH, LEAVER_EXTRA_CONTACTS, PURPOSE_MIX,
+    BRAND_CHANNEL_MIX, CHANNEL_HOURS, CONTACTS_BASE, CONTACTS_PER_MONTH, LEAVER_EXTRA_CONTACTS, PURPOSE_MIX,
 )
 
 

@@ -20,7 +20,7 @@ Life cycle (``P_JOIN``, ``P_CHURN``, ``P_ABOUT_TO_LEAVE``): joiners activate
 inside the window; churners leave inside it (no events or bills on or after
 churn_date, usage already down in the churn month); about-to-leave customers
 keep ``LEAVE_LAST_MONTH`` of their usage in the last month, call the
-competitor hotlines 10010/10000 in their last two months, run up arrears
+competitor hotlines (``[features] competitor_hotlines``) in their last two months, run up arrears
 month on month and complain more.  Normal customers call those numbers with
 probability ``P_HOTLINE_NORMAL``.
 
@@ -32,7 +32,7 @@ international rates.  Incoming domestic calls and SMS are free.  vas_fee is
 ``DISCOUNT_GROUP`` off the package, lines older than ``LOYALTY_YEARS`` get
 ``DISCOUNT_LOYALTY``.
 
-Tier: A if expected monthly total_fee > 200, B if 120..200, C if < 120.
+Tier: the ARPU tier (``[value] tier_a_above``, ``tier_c_below``) of the expected monthly total_fee.
 """
 
 from __future__ import annotations
@@ -40,6 +40,27 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
+
+from ..config import FeatureConfig, ValueConfig
+from ..schema import CHANNELS, SERVICES
+
+
+def _table(text: str) -> dict[str, dict[str, str | int | float]]:
+    """A whitespace-aligned text table with a header line: first column -> column -> cell."""
+    header, *lines = text.strip().splitlines()
+    rows = [dict(zip(header.split(), map(_cell, line.split()), strict=True)) for line in lines]
+    return {row[header.split()[0]]: row for row in rows}
+
+
+def _cell(text: str) -> str | int | float:
+    """A cell as the Python literal it spells (so 58 is an int and 0.25 a float), else as text."""
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
 
 BRANDS = ("GoTone", "M-Zone", "Easyown")
 BRAND_SHARE = (0.15, 0.30, 0.55)
@@ -55,7 +76,8 @@ P_JOIN, P_CHURN, P_ABOUT_TO_LEAVE = 0.015, 0.020, 0.030
 LEAVE_LAST_MONTH = 0.20  # about-to-leave: usage factor in the window's last month
 LEAVE_PREV_MONTH = 0.85  # ... and in the month before
 CHURN_MONTH = 0.60  # churners: usage factor in the churn month
-HOTLINES = (10010, 10000)  # competitor service hotlines
+# The numbers the features count as competitor hotlines, as the integers the CDR's peer_id holds.
+HOTLINES = tuple(int(h) for h in FeatureConfig().competitor_hotlines)
 HOTLINE_CALLS_LEAVER = 1.5  # 1 + Poisson(this) per month, last two active months
 P_HOTLINE_NORMAL = 0.0015  # share of other customers with one such call
 HOTLINE_SECONDS = 200.0
@@ -73,9 +95,13 @@ CALL_SIGMA = 0.80  # call-to-call duration spread (lognormal)
 SESSION_SIGMA = 0.90  # session-to-session volume spread (lognormal)
 MAX_CALL_S = 4 * 3600
 
-# Hour profiles: DAY covers 07..18, NIGHT covers 19..23,00..06 (12 slots each).
-DAY_HOURS = np.arange(7, 19)
-NIGHT_HOURS = np.array([19, 20, 21, 22, 23, 0, 1, 2, 3, 4, 5, 6])
+# Hour profiles split the day where the features do (night_start, night_end), so a
+# group's night share is what percent_nocturnal_* measures; each shape below has one
+# weight per hour of its part of the day, in the order of DAY_HOURS and NIGHT_HOURS.
+_DAY_FROM = int(FeatureConfig().night_start.split(":")[0])  # to the hour: minutes are drawn within it
+_DAY_TO = int(FeatureConfig().night_end.split(":")[0])
+DAY_HOURS = np.arange(_DAY_FROM, _DAY_TO)
+NIGHT_HOURS = np.arange(_DAY_TO, _DAY_FROM + 24) % 24
 DAY_SHAPES = {
     "office": (1, 4, 7, 7, 6, 3, 4, 6, 6, 5, 3, 2),
     "flat": (2, 3, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4),
@@ -182,21 +208,29 @@ OVERDUE_P = (0.45, 0.22, 0.08, 0.02, 0.005)
 OVERDUE_DAYS = ((15, 90), (5, 45), (1, 20), (1, 10), (1, 5))
 PREPAID_OVERDUE_FACTOR = 0.3
 
-TIER_A, TIER_C = 200.0, 120.0  # A > 200, B 120..200, C < 120
+# Planted tiers use the value analysis' ARPU tiers: A > TIER_A, B TIER_C..TIER_A, C < TIER_C.
+TIER_A, TIER_C = ValueConfig().tier_a_above, ValueConfig().tier_c_below
 
-# Service contacts.
-CHANNELS = ("hall", "hotline", "ivr", "web", "sms", "wap", "kiosk")
+# Service contacts; the channels are the input contract's (segment.schema.CHANNELS).
 PURPOSES = ("inquiry", "complaint", "transaction", "campaign")
-BRAND_CHANNEL_MIX = np.array([
-    [0.25, 0.35, 0.10, 0.12, 0.06, 0.04, 0.08],  # GoTone: hotline / hall
-    [0.08, 0.10, 0.07, 0.30, 0.15, 0.25, 0.05],  # M-Zone: web / wap / sms
-    [0.30, 0.10, 0.22, 0.05, 0.08, 0.05, 0.20],  # Easyown: hall / ivr / kiosk
-])
 PREFERRED_SHARE = (0.60, 0.80)  # uniform range of the preferred channel's share
 CONTACTS_BASE, CONTACTS_PER_MONTH, CONTACTS_SIGMA = 4.0, 2.0, 0.3
 LEAVER_EXTRA_CONTACTS = 3.0
 PURPOSE_MIX = np.array([[0.45, 0.08, 0.32, 0.15], [0.25, 0.45, 0.20, 0.10]])  # normal, leaving
-CHANNEL_HOURS = np.array([[9, 19], [8, 22], [8, 22], [7, 24], [7, 24], [7, 24], [9, 19]])
+# Each brand's mix of contact channels (GoTone: hotline / hall; M-Zone: web / wap / sms;
+# Easyown: hall / ivr / kiosk) and the hours each channel is open, [opens, closes).
+_CHANNELS = _table('''
+channel  GoTone  M-Zone  Easyown  opens  closes
+hall       0.25    0.08     0.30      9      19
+hotline    0.35    0.10     0.10      8      22
+ivr        0.10    0.07     0.22      8      22
+web        0.12    0.30     0.05      7      24
+sms        0.06    0.15     0.08      7      24
+wap        0.04    0.25     0.05      7      24
+kiosk      0.08    0.05     0.20      9      19
+''')
+BRAND_CHANNEL_MIX = np.array([[_CHANNELS[c][b] for c in CHANNELS] for b in BRANDS])  # brand x channel
+CHANNEL_HOURS = np.array([[_CHANNELS[c]["opens"], _CHANNELS[c]["closes"]] for c in CHANNELS])
 
 FACE_VALUES = np.array([10, 20, 30, 50, 100, 200, 300], dtype=float)
 
@@ -210,9 +244,10 @@ P_AT_WORK = 0.6  # daytime events at the work cell
 
 # Event types inside a chunk; the hotline type is an outgoing voice call.
 T_VOICE_OUT, T_VOICE_IN, T_SMS_OUT, T_SMS_IN, T_DATA, T_HOTLINE = range(6)
-TYPE_SERVICE = np.array([0, 0, 1, 1, 2, 0], dtype=np.int8)  # voice, sms, data
+# Services are coded by their position in the input contract's list (segment.schema.SERVICES).
+VOICE, SMS, DATA = (SERVICES.index(s) for s in ("voice", "sms", "data"))
+TYPE_SERVICE = np.array([VOICE, VOICE, SMS, SMS, DATA, VOICE], dtype=np.int8)
 TYPE_DIRECTION = np.array([0, 1, 0, 1, -1, 0], dtype=np.int8)  # out, in, null
-SERVICES = ("voice", "sms", "data")
 DIRECTIONS = ("out", "in")
 NETWORKS = ("onnet", "offnet")
 ROAMING = ("none", "domestic", "international")

@@ -6,16 +6,21 @@ from types import SimpleNamespace
 
 import numpy as np
 
+from ..schema import SERVICES
 from .params import (
-    DISCOUNT_GROUP, DISCOUNT_LOYALTY, LOYALTY_YEARS, PLANS, R_INTL_MB, R_INTL_MIN, R_INTL_SMS, R_MB, R_OFF, R_ON,
-    R_ROAM, R_SMS, RATES, TYPE_DIRECTION, TYPE_SERVICE,
+    DATA, DISCOUNT_GROUP, DISCOUNT_LOYALTY, LOYALTY_YEARS, PLANS, R_INTL_MB, R_INTL_MIN, R_INTL_SMS, R_MB, R_OFF,
+    R_ON, R_ROAM, R_SMS, RATES, SMS, TYPE_DIRECTION, TYPE_SERVICE, VOICE,
 )
+
+# A bill splits usage fees into one bucket per service and one for roaming.
+ROAMING_BUCKET = len(SERVICES)
+BUCKETS = ROAMING_BUCKET + 1
 
 
 def price(P: SimpleNamespace, ev: dict, ids: np.ndarray, nm: int) -> tuple[np.ndarray, np.ndarray]:
     """Per-event charge against the plan allowance in time order, and its bill bucket.
 
-    Buckets: 0 voice, 1 sms, 2 data, 3 roaming.
+    Buckets: the service's code (VOICE, SMS, DATA), or ROAMING_BUCKET for roaming charges.
     """
     c, typ, roam = ev["c"], ev["typ"], ev["roam"]
     brand = P.brand[ids][c]
@@ -32,23 +37,23 @@ def price(P: SimpleNamespace, ev: dict, ids: np.ndarray, nm: int) -> tuple[np.nd
     charge = np.zeros(len(c))
 
     # Home-network usage consumes the allowance first.
-    home_voice = (svc == 0) & out & (roam == 0)
+    home_voice = (svc == VOICE) & out & (roam == 0)
     allow = np.array([p.minutes for p in PLANS])[plan]
     billable = _beyond_allowance(minutes, home_voice, gkey, allow)
     charge += billable * np.where(ev["net"] == 0, rt(R_ON), rt(R_OFF))
-    home_sms = (svc == 1) & out & (roam < 2)
+    home_sms = (svc == SMS) & out & (roam < 2)
     billable = _beyond_allowance(np.ones(len(c)), home_sms, gkey, np.array([p.sms for p in PLANS])[plan])
     charge += billable * rt(R_SMS)
-    home_data = (svc == 2) & (roam < 2)
+    home_data = (svc == DATA) & (roam < 2)
     billable = _beyond_allowance(mb, home_data, gkey, np.array([p.mb for p in PLANS])[plan])
     charge += billable * rt(R_MB)
     # Roaming: domestic outgoing calls at the roaming rate, everything abroad at international rates.
-    charge += np.where((svc == 0) & out & (roam == 1), minutes * rt(R_ROAM), 0.0)
+    charge += np.where((svc == VOICE) & out & (roam == 1), minutes * rt(R_ROAM), 0.0)
     intl = roam == 2
-    charge += np.where(intl & (svc == 0), minutes * rt(R_INTL_MIN), 0.0)
-    charge += np.where(intl & (svc == 1) & out, rt(R_INTL_SMS), 0.0)
-    charge += np.where(intl & (svc == 2), mb * rt(R_INTL_MB), 0.0)
-    bucket = np.where(intl | ((svc == 0) & (roam == 1)), 3, svc).astype(np.int64)
+    charge += np.where(intl & (svc == VOICE), minutes * rt(R_INTL_MIN), 0.0)
+    charge += np.where(intl & (svc == SMS) & out, rt(R_INTL_SMS), 0.0)
+    charge += np.where(intl & (svc == DATA), mb * rt(R_INTL_MB), 0.0)
+    bucket = np.where(intl | ((svc == VOICE) & (roam == 1)), ROAMING_BUCKET, svc).astype(np.int64)
     return np.round(charge, 2), bucket
 
 

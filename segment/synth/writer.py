@@ -10,12 +10,16 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from ..config import InputConfig
+from ..schema import CHANNELS, SERVICES, TABLES
 from .calendar import Window
 from .params import (
-    BRANDS, CHANNELS, DIRECTIONS, GROUPS, NETWORKS, PLANS, PURPOSES, ROAMING, SERVICES, TYPE_DIRECTION, TYPE_SERVICE,
+    BRANDS, DATA, DIRECTIONS, GROUPS, NETWORKS, PLANS, PURPOSES, ROAMING, TYPE_DIRECTION, TYPE_SERVICE, VOICE,
 )
 
 FORMATS = ("parquet", "csv")
+# CSV extracts use the delimiter `segment` reads when no config says otherwise.
+CSV_DELIMITER = InputConfig().delimiter
 PARQUET_OPTIONS = dict(compression="zstd", compression_level=3, use_dictionary=True, write_statistics=True)
 
 
@@ -39,18 +43,26 @@ def _date(days: np.ndarray, null: np.ndarray | None = None) -> pa.Array:
     return pa.array(days.astype("datetime64[D]"), type=pa.date32(), mask=null)
 
 
+def _contract(table: str, columns: dict[str, pa.Array]) -> pa.Table:
+    """``columns`` in the order of the input contract (segment.schema), whose columns they must be."""
+    names = [c.name for c in TABLES[table].columns]
+    if sorted(names) != sorted(columns):
+        raise RuntimeError(f"generated {table} columns differ from segment.schema: {sorted(set(names) ^ set(columns))}")
+    return pa.table({name: columns[name] for name in names})
+
+
 def cdr_table(ev: dict) -> pa.Table:
     typ = ev["typ"]
     svc = TYPE_SERVICE[typ]
-    is_data = svc == 2
-    return pa.table({
+    is_data = svc == DATA
+    return _contract("cdr", {
         "customer_id": pa.array(ev["cust"].astype(np.int64)),
         "start_time": _ts(ev["ts"]),
         "service": _labels(SERVICES, svc),
         "direction": _labels(DIRECTIONS, np.maximum(TYPE_DIRECTION[typ], 0), is_data),
         "peer_id": pa.array(ev["peer"], mask=is_data),
         "peer_network": _labels(NETWORKS, np.maximum(ev["net"], 0), is_data),
-        "duration_s": pa.array(ev["dur"].astype(np.int32), mask=svc != 0),
+        "duration_s": pa.array(ev["dur"].astype(np.int32), mask=svc != VOICE),
         "volume_kb": pa.array(ev["vol"].astype(np.int64), mask=~is_data),
         "charge": pa.array(ev["charge"].astype(np.float64)),
         "roaming": _labels(ROAMING, ev["roam"]),
@@ -61,7 +73,7 @@ def cdr_table(ev: dict) -> pa.Table:
 def customers_table(P: SimpleNamespace) -> pa.Table:
     n_ent = max(P.n_ent, 1)
     ent_labels = tuple(f"G{i:06d}" for i in range(1, n_ent + 1))
-    return pa.table({
+    return _contract("customers", {
         "customer_id": pa.array(np.arange(1, P.n + 1, dtype=np.int64)),
         "brand": _labels(BRANDS, P.brand),
         "activation_date": _date(P.activation),
@@ -100,11 +112,11 @@ def billing_table(b: dict, win: Window, fmt: str) -> pa.Table:
         cols[name] = pa.array(b[key].astype(np.float64))
     cols["overdue_days"] = pa.array(b["overdue"].astype(np.int32))
     cols["arrears"] = pa.array(b["arrears"].astype(np.float64))
-    return pa.table(cols)
+    return _contract("billing", cols)
 
 
 def interactions_table(x: dict) -> pa.Table:
-    return pa.table({
+    return _contract("interactions", {
         "customer_id": pa.array(x["cust"].astype(np.int64)),
         "contact_time": _ts(x["ts"]),
         "channel": _labels(CHANNELS, x["channel"]),
@@ -113,7 +125,7 @@ def interactions_table(x: dict) -> pa.Table:
 
 
 def recharges_table(x: dict) -> pa.Table:
-    return pa.table({
+    return _contract("recharges", {
         "customer_id": pa.array(x["cust"].astype(np.int64)),
         "recharge_time": _ts(x["ts"]),
         "amount": pa.array(x["amount"].astype(np.float64)),
@@ -121,7 +133,7 @@ def recharges_table(x: dict) -> pa.Table:
 
 
 class Writer:
-    """Deterministic Parquet (zstd) or CSV (header, comma, utf-8, nulls empty)."""
+    """Deterministic Parquet (zstd) or CSV (header, CSV_DELIMITER, utf-8, nulls empty)."""
 
     def __init__(self, fmt: str):
         self.fmt = fmt
@@ -134,8 +146,8 @@ class Writer:
             table = table.cast(pa.schema([
                 f.with_type(pa.timestamp("s")) if pa.types.is_timestamp(f.type) else f for f in table.schema]))
             # Arrow always quotes header names, so the header is written by hand;
-            # values never contain commas or quotes, so nothing needs quoting.
+            # values never contain the delimiter or quotes, so nothing needs quoting.
             with open(path, "wb") as f:
-                f.write((",".join(table.column_names) + "\n").encode("utf-8"))
-                pacsv.write_csv(table, f, pacsv.WriteOptions(include_header=False, delimiter=",",
+                f.write((CSV_DELIMITER.join(table.column_names) + "\n").encode("utf-8"))
+                pacsv.write_csv(table, f, pacsv.WriteOptions(include_header=False, delimiter=CSV_DELIMITER,
                                                              quoting_style="none"))
