@@ -8,7 +8,7 @@ import numpy as np
 
 from .calendar import Window
 from .params import (
-    DATA, FACE_VALUES, OVERDUE_DAYS, OVERDUE_P, P_VAS_STANDARD, PLANS, PREPAID_OVERDUE_FACTOR, SMS, VAS_OTHER,
+    DATA, FACE_VALUES, OVERDUE_DAYS, OVERDUE_P, P_VAS_STANDARD, PLAN_FEE, PREPAID_OVERDUE_FACTOR, SMS, VAS_OTHER,
     VAS_STANDARD, VOICE,
 )
 from .tariff import ROAMING_BUCKET, discount_rate
@@ -17,7 +17,7 @@ from .tariff import ROAMING_BUCKET, discount_rate
 def bills(rng: np.random.Generator, P: SimpleNamespace, ids: np.ndarray, win: Window, usage: np.ndarray) -> dict:
     n, nm = len(ids), len(win.labels)
     billed = P.billed[ids]
-    fee = np.array([p.fee for p in PLANS])[P.plan[ids]]
+    fee = PLAN_FEE[P.plan[ids]]
     package = np.round(fee[:, None] * P.frac[ids], 2)
     fees = np.round(usage, 2)  # voice, sms, data, roaming
     vas = np.where(rng.random((n, nm)) < P_VAS_STANDARD, VAS_STANDARD,

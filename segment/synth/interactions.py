@@ -6,7 +6,6 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from ..schema import CHANNELS
 from .calendar import Window
 from .draws import pick_rows
 from .params import (
@@ -14,7 +13,7 @@ from .params import (
 )
 
 
-def active_span(P: SimpleNamespace, ids: np.ndarray, win: Window) -> tuple[np.ndarray, np.ndarray]:
+def _active_span(P: SimpleNamespace, ids: np.ndarray, win: Window) -> tuple[np.ndarray, np.ndarray]:
     """First active day and day after the last one (days since epoch) inside the window."""
     start = np.maximum(P.activation[ids], win.start)
     end = np.where(P.churned[ids], P.churn[ids], win.end)
@@ -37,11 +36,9 @@ def draw(rng: np.random.Generator, P: SimpleNamespace, ids: np.ndarray, win: Win
     # Other contacts: the brand mix without the preferred channel.
     mix = BRAND_CHANNEL_MIX[P.brand[ids][owner]].copy()
     mix[np.arange(len(owner)), pref] = 0.0
-    cum = np.cumsum(mix, axis=1)
-    other = (cum < (rng.random(len(owner)) * cum[:, -1])[:, None]).sum(1)
-    channel = np.where(is_pref, pref, np.minimum(other, len(CHANNELS) - 1)).astype(np.int8)
+    channel = np.where(is_pref, pref, pick_rows(rng, mix)).astype(np.int8)
 
-    start, end = active_span(P, ids, win)
+    start, end = _active_span(P, ids, win)
     day = start[owner] + (rng.random(len(owner)) * (end - start)[owner]).astype(np.int64)
     h = CHANNEL_HOURS[channel]
     secs = h[:, 0] * 3600 + (rng.random(len(owner)) * (h[:, 1] - h[:, 0]) * 3600).astype(np.int64)

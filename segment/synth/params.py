@@ -118,8 +118,8 @@ NIGHT_SHAPES = {
 class Group(NamedTuple):
     brand: int
     name: str
-    share: float
-    rates: tuple[float, float, float, float, float]  # voice out, voice in, sms out, sms in, data sessions / month
+    share: float  # share of the brand's lines
+    rates: tuple[float, float, float, float, float]  # calls out, calls in, sms out, sms in, data sessions / month
     dur: float  # mean call seconds
     kb: float  # mean KB per data session
     night: float  # share of events at night
@@ -130,40 +130,72 @@ class Group(NamedTuple):
     intl: float  # probability of being an international traveller
     days: float  # active days per month
     weekend: float  # weekend day weight (1 = like a weekday)
-    day_shape: str
-    night_shape: str
+    day_shape: str  # a key of DAY_SHAPES
+    night_shape: str  # a key of NIGHT_SHAPES
     enterprise: float  # probability of an enterprise (group) account line
     birth: float  # mean birth year of registered lines
-    plans: tuple[tuple[str, float], ...]
+    plans: tuple[tuple[str, float], ...]  # plan code, share of the group's lines
 
 
-G, M, E = 0, 1, 2
-GROUPS: tuple[Group, ...] = (
-    Group(G, "business-voice", 0.35, (50, 40, 5, 10, 15), 150, 2500, 0.05, 60, 0.7, 0.55, 0.10, 0.03, 23, 0.45,
-          "office", "evening", 0.85, 1978, (("GT-128", .15), ("GT-168", .25), ("GT-238", .3), ("GT-298", .2), ("GT-398", .1))),
-    Group(G, "roaming-traveller", 0.20, (25, 20, 4, 7, 30), 100, 4000, 0.15, 35, 0.9, 0.45, 0.45, 0.08, 22, 1.0,
-          "flat", "evening", 0.60, 1982, (("GT-128", .2), ("GT-168", .3), ("GT-238", .3), ("GT-298", .2))),
-    Group(G, "family-steady", 0.25, (13, 16, 3, 5, 15), 200, 3000, 0.12, 10, 1.4, 0.50, 0.03, 0.005, 17, 1.3,
-          "morning", "evening", 0.20, 1975, (("GT-58", .2), ("GT-88", .45), ("GT-128", .35))),
-    Group(G, "data-professional", 0.20, (9, 6, 2, 4, 100), 60, 9000, 0.28, 18, 1.0, 0.45, 0.10, 0.02, 28, 0.9,
-          "office", "late", 0.50, 1988, (("GT-128", .3), ("GT-168", .35), ("GT-238", .25), ("GT-298", .1))),
-    Group(M, "social-sms", 0.30, (5, 5, 50, 40, 12), 45, 1500, 0.30, 45, 0.8, 0.50, 0.02, 0.002, 25, 1.3,
-          "afternoon", "evening", 0.08, 2003, (("MZ-38", .35), ("MZ-58", .4), ("MZ-88", .25))),
-    Group(M, "night-gamer", 0.25, (3, 3, 4, 4, 85), 60, 9000, 0.68, 10, 1.3, 0.45, 0.02, 0.001, 26, 1.2,
-          "afternoon", "late", 0.03, 2004, (("MZ-58", .3), ("MZ-88", .4), ("MZ-128", .3))),
-    Group(M, "campus-light", 0.25, (7, 6, 6, 5, 10), 90, 1500, 0.18, 15, 1.1, 0.55, 0.03, 0.001, 12, 0.8,
-          "afternoon", "evening", 0.10, 2005, (("MZ-18", .4), ("MZ-38", .4), ("MZ-58", .2))),
-    Group(M, "streaming-heavy", 0.20, (4, 4, 3, 3, 28), 75, 80000, 0.30, 12, 1.2, 0.50, 0.03, 0.003, 22, 1.5,
-          "afternoon", "evening", 0.05, 2000, (("MZ-88", .2), ("MZ-128", .45), ("MZ-158", .35))),
-    Group(E, "voice-basic", 0.35, (20, 20, 3, 3, 0.5), 100, 800, 0.08, 20, 1.1, 0.50, 0.02, 0.0005, 18, 1.0,
-          "flat", "evening", 0.0, 1972, (("EO-0", .3), ("EO-8", .4), ("EO-18", .3))),
-    Group(E, "migrant-longcall", 0.20, (16, 12, 2, 3, 5), 420, 1500, 0.38, 8, 1.6, 0.15, 0.08, 0.002, 20, 1.1,
-          "flat", "evening", 0.0, 1985, (("EO-8", .3), ("EO-18", .4), ("EO-28", .3))),
-    Group(E, "youth-data-light", 0.25, (5, 4, 11, 11, 22), 45, 1200, 0.30, 25, 1.0, 0.50, 0.02, 0.001, 20, 1.3,
-          "afternoon", "late", 0.0, 2002, (("EO-0", .2), ("EO-8", .3), ("EO-18", .3), ("EO-28", .2))),
-    Group(E, "elderly-minimal", 0.20, (4, 6, 0.3, 2, 0.1), 130, 500, 0.03, 5, 1.5, 0.55, 0.01, 0.0002, 8, 1.0,
-          "morning", "early", 0.0, 1950, (("EO-0", .5), ("EO-8", .5))),
-)
+# The behavioural groups, four per brand, in two tables of Group's fields joined on
+# the name: how much they use (rates before EVENT_SCALE: calls_out .. sessions) ...
+_USAGE = _table("""
+name              brand   share calls_out calls_in sms_out sms_in sessions dur    kb
+business-voice    GoTone   0.35        50       40       5     10       15 150  2500
+roaming-traveller GoTone   0.20        25       20       4      7       30 100  4000
+family-steady     GoTone   0.25        13       16       3      5       15 200  3000
+data-professional GoTone   0.20         9        6       2      4      100  60  9000
+social-sms        M-Zone   0.30         5        5      50     40       12  45  1500
+night-gamer       M-Zone   0.25         3        3       4      4       85  60  9000
+campus-light      M-Zone   0.25         7        6       6      5       10  90  1500
+streaming-heavy   M-Zone   0.20         4        4       3      3       28  75 80000
+voice-basic       Easyown  0.35        20       20       3      3      0.5 100   800
+migrant-longcall  Easyown  0.20        16       12       2      3        5 420  1500
+youth-data-light  Easyown  0.25         5        4      11     11       22  45  1200
+elderly-minimal   Easyown  0.20         4        6     0.3      2      0.1 130   500
+""")
+# ... and when, with whom and who they are.
+_HABITS = _table("""
+name              night days weekend day_shape night_shape contacts zipf onnet roam   intl enterprise birth
+business-voice     0.05   23    0.45 office    evening           60  0.7  0.55 0.10   0.03       0.85  1978
+roaming-traveller  0.15   22    1.00 flat      evening           35  0.9  0.45 0.45   0.08       0.60  1982
+family-steady      0.12   17    1.30 morning   evening           10  1.4  0.50 0.03  0.005       0.20  1975
+data-professional  0.28   28    0.90 office    late              18  1.0  0.45 0.10   0.02       0.50  1988
+social-sms         0.30   25    1.30 afternoon evening           45  0.8  0.50 0.02  0.002       0.08  2003
+night-gamer        0.68   26    1.20 afternoon late              10  1.3  0.45 0.02  0.001       0.03  2004
+campus-light       0.18   12    0.80 afternoon evening           15  1.1  0.55 0.03  0.001       0.10  2005
+streaming-heavy    0.30   22    1.50 afternoon evening           12  1.2  0.50 0.03  0.003       0.05  2000
+voice-basic        0.08   18    1.00 flat      evening           20  1.1  0.50 0.02 0.0005       0.00  1972
+migrant-longcall   0.38   20    1.10 flat      evening            8  1.6  0.15 0.08  0.002       0.00  1985
+youth-data-light   0.30   20    1.30 afternoon late              25  1.0  0.50 0.02  0.001       0.00  2002
+elderly-minimal    0.03    8    1.00 morning   early              5  1.5  0.55 0.01 0.0002       0.00  1950
+""")
+# ... and the plans their lines are on (plan code: share of the group's lines).
+_PLAN_MIX = {
+    "business-voice": {"GT-128": .15, "GT-168": .25, "GT-238": .3, "GT-298": .2, "GT-398": .1},
+    "roaming-traveller": {"GT-128": .2, "GT-168": .3, "GT-238": .3, "GT-298": .2},
+    "family-steady": {"GT-58": .2, "GT-88": .45, "GT-128": .35},
+    "data-professional": {"GT-128": .3, "GT-168": .35, "GT-238": .25, "GT-298": .1},
+    "social-sms": {"MZ-38": .35, "MZ-58": .4, "MZ-88": .25},
+    "night-gamer": {"MZ-58": .3, "MZ-88": .4, "MZ-128": .3},
+    "campus-light": {"MZ-18": .4, "MZ-38": .4, "MZ-58": .2},
+    "streaming-heavy": {"MZ-88": .2, "MZ-128": .45, "MZ-158": .35},
+    "voice-basic": {"EO-0": .3, "EO-8": .4, "EO-18": .3},
+    "migrant-longcall": {"EO-8": .3, "EO-18": .4, "EO-28": .3},
+    "youth-data-light": {"EO-0": .2, "EO-8": .3, "EO-18": .3, "EO-28": .2},
+    "elderly-minimal": {"EO-0": .5, "EO-8": .5},
+}
+_RATES = ("calls_out", "calls_in", "sms_out", "sms_in", "sessions")
+
+
+def _group(name: str) -> Group:
+    row = {**_USAGE[name], **_HABITS[name]}
+    fields = {f: row[f] for f in Group._fields if f in row}
+    return Group(**fields | {"brand": BRANDS.index(row["brand"]), "rates": tuple(row[r] for r in _RATES),
+                             "plans": tuple(_PLAN_MIX[name].items())})
+
+
+GROUPS: tuple[Group, ...] = tuple(_group(name) for name in _USAGE)
 
 
 class Plan(NamedTuple):
@@ -175,18 +207,29 @@ class Plan(NamedTuple):
     mb: float  # included data MB
 
 
-PLANS: tuple[Plan, ...] = (
-    Plan("GT-58", G, 58, 50, 30, 2048), Plan("GT-88", G, 88, 100, 50, 5120),
-    Plan("GT-128", G, 128, 200, 100, 10240), Plan("GT-168", G, 168, 350, 150, 20480),
-    Plan("GT-238", G, 238, 600, 200, 30720), Plan("GT-298", G, 298, 900, 300, 51200),
-    Plan("GT-398", G, 398, 1500, 500, 81920),
-    Plan("MZ-18", M, 18, 10, 50, 1024), Plan("MZ-38", M, 38, 30, 100, 3072),
-    Plan("MZ-58", M, 58, 50, 150, 6144), Plan("MZ-88", M, 88, 80, 250, 15360),
-    Plan("MZ-128", M, 128, 120, 400, 30720), Plan("MZ-158", M, 158, 150, 500, 40960),
-    Plan("EO-0", E, 0, 0, 0, 0), Plan("EO-8", E, 8, 30, 0, 100),
-    Plan("EO-18", E, 18, 80, 20, 500), Plan("EO-28", E, 28, 150, 50, 1024),
-)
+PLANS: tuple[Plan, ...] = tuple(Plan(**{**row, "brand": BRANDS.index(row["brand"])}) for row in _table("""
+code   brand   fee minutes sms    mb
+GT-58  GoTone   58      50  30  2048
+GT-88  GoTone   88     100  50  5120
+GT-128 GoTone  128     200 100 10240
+GT-168 GoTone  168     350 150 20480
+GT-238 GoTone  238     600 200 30720
+GT-298 GoTone  298     900 300 51200
+GT-398 GoTone  398    1500 500 81920
+MZ-18  M-Zone   18      10  50  1024
+MZ-38  M-Zone   38      30 100  3072
+MZ-58  M-Zone   58      50 150  6144
+MZ-88  M-Zone   88      80 250 15360
+MZ-128 M-Zone  128     120 400 30720
+MZ-158 M-Zone  158     150 500 40960
+EO-0   Easyown   0       0   0     0
+EO-8   Easyown   8      30   0   100
+EO-18  Easyown  18      80  20   500
+EO-28  Easyown  28     150  50  1024
+""").values())
 PLAN_INDEX = {p.code: i for i, p in enumerate(PLANS)}
+PLAN_FEE, PLAN_MINUTES, PLAN_SMS, PLAN_MB = (np.array([getattr(p, f) for p in PLANS])
+                                          for f in ("fee", "minutes", "sms", "mb"))
 
 # Per-brand unit rates: onnet min, offnet min, SMS, MB (beyond allowance);
 # domestic-roaming min; international min (both directions), SMS, MB.

@@ -8,8 +8,8 @@ import numpy as np
 
 from ..schema import SERVICES
 from .params import (
-    DATA, DISCOUNT_GROUP, DISCOUNT_LOYALTY, LOYALTY_YEARS, PLANS, R_INTL_MB, R_INTL_MIN, R_INTL_SMS, R_MB, R_OFF,
-    R_ON, R_ROAM, R_SMS, RATES, SMS, TYPE_DIRECTION, TYPE_SERVICE, VOICE,
+    DATA, DISCOUNT_GROUP, DISCOUNT_LOYALTY, LOYALTY_YEARS, PLAN_MB, PLAN_MINUTES, PLAN_SMS, R_INTL_MB, R_INTL_MIN,
+    R_INTL_SMS, R_MB, R_OFF, R_ON, R_ROAM, R_SMS, RATES, SMS, TYPE_DIRECTION, TYPE_SERVICE, VOICE,
 )
 
 # A bill splits usage fees into one bucket per service and one for roaming.
@@ -38,14 +38,14 @@ def price(P: SimpleNamespace, ev: dict, ids: np.ndarray, nm: int) -> tuple[np.nd
 
     # Home-network usage consumes the allowance first.
     home_voice = (svc == VOICE) & out & (roam == 0)
-    allow = np.array([p.minutes for p in PLANS])[plan]
+    allow = PLAN_MINUTES[plan]
     billable = _beyond_allowance(minutes, home_voice, gkey, allow)
     charge += billable * np.where(ev["net"] == 0, rt(R_ON), rt(R_OFF))
     home_sms = (svc == SMS) & out & (roam < 2)
-    billable = _beyond_allowance(np.ones(len(c)), home_sms, gkey, np.array([p.sms for p in PLANS])[plan])
+    billable = _beyond_allowance(np.ones(len(c)), home_sms, gkey, PLAN_SMS[plan])
     charge += billable * rt(R_SMS)
     home_data = (svc == DATA) & (roam < 2)
-    billable = _beyond_allowance(mb, home_data, gkey, np.array([p.mb for p in PLANS])[plan])
+    billable = _beyond_allowance(mb, home_data, gkey, PLAN_MB[plan])
     charge += billable * rt(R_MB)
     # Roaming: domestic outgoing calls at the roaming rate, everything abroad at international rates.
     charge += np.where((svc == VOICE) & out & (roam == 1), minutes * rt(R_ROAM), 0.0)

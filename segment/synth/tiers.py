@@ -8,9 +8,9 @@ from types import SimpleNamespace
 import numpy as np
 
 from .params import (
-    CALL_SIGMA, FACE_VALUES, MAX_CALL_S, P_VAS_STANDARD, PLANS, R_INTL_MB, R_INTL_MIN, R_INTL_SMS, R_MB, R_OFF, R_ON,
-    R_ROAM, R_SMS, RATES, SESSION_SIGMA, SIGMA_MONTH, TIER_A, TIER_C, TIER_MARGIN_ABS, TIER_MARGIN_REL, TIER_MAX_NUDGE,
-    VAS_OTHER, VAS_STANDARD,
+    CALL_SIGMA, FACE_VALUES, MAX_CALL_S, P_VAS_STANDARD, PLAN_FEE, PLAN_MB, PLAN_MINUTES, PLAN_SMS, R_INTL_MB,
+    R_INTL_MIN, R_INTL_SMS, R_MB, R_OFF, R_ON, R_ROAM, R_SMS, RATES, SESSION_SIGMA, SIGMA_MONTH, TIER_A, TIER_C,
+    TIER_MARGIN_ABS, TIER_MARGIN_REL, TIER_MAX_NUDGE, VAS_OTHER, VAS_STANDARD,
 )
 from .tariff import discount_rate
 
@@ -53,10 +53,10 @@ def _expected_excess(mu: np.ndarray, var: np.ndarray, allowance: np.ndarray) -> 
 def _expected_fee(P: SimpleNamespace, idx: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Expected window-average monthly total_fee and its usage-driven part."""
     plan = P.plan[idx]
-    fee = np.array([p.fee for p in PLANS])[plan][:, None]
-    a_min = np.array([p.minutes for p in PLANS])[plan][:, None]
-    a_sms = np.array([p.sms for p in PLANS])[plan][:, None]
-    a_mb = np.array([p.mb for p in PLANS])[plan][:, None]
+    fee = PLAN_FEE[plan][:, None]
+    a_min = PLAN_MINUTES[plan][:, None]
+    a_sms = PLAN_SMS[plan][:, None]
+    a_mb = PLAN_MB[plan][:, None]
     rt = RATES[P.brand[idx]]
     r = P.rates[idx]
     roam, intl = P.roam[idx][:, None], P.intl[idx][:, None]
