@@ -20,9 +20,10 @@ How it works
 2. Per chunk of customers, all events of all months are drawn at once
    (:mod:`.cdr`): Poisson counts per customer x month x event type, expanded
    with ``np.repeat``; days from a per customer-month set of active days
-   (Gumbel top-k with weekend weights); hours from group profiles (day 07-18 /
-   night 19-06 mix with a per-customer night share); peers by ``searchsorted``
-   on per-customer Zipf cumulative weights.  Events are sorted by (customer,
+   (Gumbel top-k with weekend weights); hours from group profiles (a day and a
+   night profile, split where ``[features] night_start``/``night_end`` split
+   them, mixed with a per-customer night share); peers by ``searchsorted`` on
+   per-customer Zipf cumulative weights.  Events are sorted by (customer,
    time), priced against the plan allowance in time order (:mod:`.tariff`),
    written as one CDR part file, and aggregated into bills (:mod:`.billing`).
    Interactions (:mod:`.interactions`) and recharges follow from the same chunk.

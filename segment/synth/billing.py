@@ -15,11 +15,12 @@ from .tariff import ROAMING_BUCKET, discount_rate
 
 
 def bills(rng: np.random.Generator, P: SimpleNamespace, ids: np.ndarray, win: Window, usage: np.ndarray) -> dict:
+    """One bill per customer ``ids`` and billed month, from ``usage`` (charges by customer x month x bucket)."""
     n, nm = len(ids), len(win.labels)
     billed = P.billed[ids]
     fee = PLAN_FEE[P.plan[ids]]
     package = np.round(fee[:, None] * P.frac[ids], 2)
-    fees = np.round(usage, 2)  # voice, sms, data, roaming
+    fees = np.round(usage, 2)
     vas = np.where(rng.random((n, nm)) < P_VAS_STANDARD, VAS_STANDARD,
                    np.array(VAS_OTHER)[rng.integers(0, len(VAS_OTHER), (n, nm))])
     discount = np.round(discount_rate(P, ids)[:, None] * package, 2)
@@ -68,6 +69,3 @@ def recharges(rng: np.random.Generator, P: SimpleNamespace, ids: np.ndarray, win
     ts = day * 86400 + 8 * 3600 + (rng.random(len(owner)) * 14 * 3600).astype(np.int64)
     perm = np.lexsort((ts, cust[owner]))
     return dict(cust=cust[owner][perm], ts=ts[perm], amount=amount[perm].astype(float))
-
-
-# ---------------------------------------------------------------------------

@@ -21,6 +21,7 @@ def _active_span(P: SimpleNamespace, ids: np.ndarray, win: Window) -> tuple[np.n
 
 
 def draw(rng: np.random.Generator, P: SimpleNamespace, ids: np.ndarray, win: Window) -> dict:
+    """Service contacts of customers ``ids``, ordered by customer and time."""
     n = len(ids)
     months_active = P.frac[ids].sum(1)
     lv = P.leaving[ids]
@@ -46,4 +47,3 @@ def draw(rng: np.random.Generator, P: SimpleNamespace, ids: np.ndarray, win: Win
     purpose = pick_rows(rng, PURPOSE_MIX[lv[owner].astype(int)])
     perm = np.lexsort((ts, owner))
     return dict(cust=(ids[owner] + 1)[perm], ts=ts[perm], channel=channel[perm], purpose=purpose[perm])
-

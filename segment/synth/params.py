@@ -1,28 +1,32 @@
 """The generator's own parameters: brands, behavioural groups, tariffs, life cycle, noise.
 
 These tables are the source of truth for what the generator plants (the package
-docstring of :mod:`segment.synth` says how they are used).
+docstring of :mod:`segment.synth` says how they are used).  Rules that the tool
+itself defines are read from it, not copied: the competitor hotlines, the night
+bounds and the ARPU tier bounds from :mod:`segment.config`, the channel and
+service lists from :mod:`segment.schema`.
 
 Brands: GoTone 15% (postpaid premium), M-Zone 30% (youth bundles; 35% prepaid),
 Easyown 55% (prepaid pay-as-you-go).
 
 Groups (``GROUPS``; four per brand, share within brand): population-mean
-monthly rates for a full month (times ``EVENT_SCALE``) -- voice calls out/in, mean call seconds, SMS
-out/in, data sessions and KB per session, night share, contact-list size and
-Zipf exponent, onnet share, share of days in domestic roaming, probability of
-an international traveller, active days per month, weekend weight, hour
-profiles, plan mix.  Per-customer lognormal noise: a shared activity factor
-(sigma ``SIGMA_ACTIVITY``) times an independent factor per event type
-(``SIGMA_RATE``); call duration, session size, night share, contact count and
-active days have their own factors.  Per customer-month noise ``SIGMA_MONTH``.
+monthly rates for a full month (times ``EVENT_SCALE``) -- voice calls out/in,
+mean call seconds, SMS out/in, data sessions and KB per session, night share,
+contact-list size and Zipf exponent, onnet share, share of days in domestic
+roaming, probability of an international traveller, active days per month,
+weekend weight, hour profiles, plan mix.  Per-customer lognormal noise: a
+shared activity factor (sigma ``SIGMA_ACTIVITY``) times an independent factor
+per event type (``SIGMA_RATE``); call duration, session size, night share,
+contact count and active days have their own factors.  Per customer-month
+noise ``SIGMA_MONTH``.
 
 Life cycle (``P_JOIN``, ``P_CHURN``, ``P_ABOUT_TO_LEAVE``): joiners activate
 inside the window; churners leave inside it (no events or bills on or after
 churn_date, usage already down in the churn month); about-to-leave customers
 keep ``LEAVE_LAST_MONTH`` of their usage in the last month, call the
-competitor hotlines (``[features] competitor_hotlines``) in their last two months, run up arrears
-month on month and complain more.  Normal customers call those numbers with
-probability ``P_HOTLINE_NORMAL``.
+competitor hotlines (``[features] competitor_hotlines``) in their last two
+months, run up arrears month on month and complain more.  Normal customers
+call those numbers with probability ``P_HOTLINE_NORMAL``.
 
 Tariffs (``PLANS``, ``RATES``): package fee with included outgoing minutes,
 SMS and MB; overage per minute (offnet dearer), per SMS and per MB; domestic
@@ -32,7 +36,8 @@ international rates.  Incoming domestic calls and SMS are free.  vas_fee is
 ``DISCOUNT_GROUP`` off the package, lines older than ``LOYALTY_YEARS`` get
 ``DISCOUNT_LOYALTY``.
 
-Tier: the ARPU tier (``[value] tier_a_above``, ``tier_c_below``) of the expected monthly total_fee.
+Tier: the ARPU tier (``[value] tier_a_above``, ``tier_c_below``) of the
+expected monthly total_fee.
 """
 
 from __future__ import annotations

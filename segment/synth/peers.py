@@ -15,7 +15,7 @@ from .params import ENT_COLLEAGUE_SHARE
 
 
 def _hash64(x: np.ndarray) -> np.ndarray:
-    """splitmix64 finalizer -> positive int64 well above any short number."""
+    """splitmix64 finalizer -> positive int64 above 2**40, so no peer can equal a hotline or other short number."""
     z = x.astype(np.uint64) + np.uint64(0x9E3779B97F4A7C15)
     z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
     z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
@@ -24,11 +24,17 @@ def _hash64(x: np.ndarray) -> np.ndarray:
 
 
 def _subscriber_hash(customer_index: np.ndarray, seed: int) -> np.ndarray:
+    """The peer id under which other subscribers see customer ``customer_index`` (0-based)."""
     return _hash64(customer_index.astype(np.uint64) + np.uint64((seed * 1_000_003) % (1 << 62)) * np.uint64(3))
 
 
 def draw(rng: np.random.Generator, P: SimpleNamespace, seed: int) -> SimpleNamespace:
-    """Per-customer contact lists with Zipf weights, stored flat with offsets."""
+    """Everyone's contact list; also sets ``P.onnet_w``, the minutes-weighted onnet share.
+
+    Returns a namespace of flat arrays over all list entries (owner, peer, onnet,
+    cum: the owner's cumulative Zipf weight) and ``offsets``: customer i's entries
+    are offsets[i]:offsets[i + 1].
+    """
     K = P.n_contacts
     C = SimpleNamespace()
     C.offsets = np.concatenate([[0], np.cumsum(K)])

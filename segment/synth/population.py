@@ -23,15 +23,17 @@ from .params import (
 
 
 def draw(rng: np.random.Generator, n: int, win: Window) -> SimpleNamespace:
+    """The attributes of ``n`` customers over the window ``win``."""
     P = SimpleNamespace(n=n)
     gtab = group_arrays()
     P.brand = pick(rng, np.array(BRAND_SHARE), n).astype(np.int8)
     P.grp = np.empty(n, np.int16)
-    for b in range(len(BRANDS)):  # loop over brands: group draw within brand
+    for b in range(len(BRANDS)):  # a group's share is of its brand
         idx = np.flatnonzero(P.brand == b)
         gids = np.flatnonzero(gtab.brand == b)
         P.grp[idx] = gids[pick(rng, gtab.share[gids], len(idx))]
-    P.gidx = (P.grp - np.array([np.flatnonzero(gtab.brand == b)[0] for b in range(3)])[P.brand]).astype(np.int32)
+    first = np.array([np.flatnonzero(gtab.brand == b)[0] for b in range(len(BRANDS))])
+    P.gidx = (P.grp - first[P.brand]).astype(np.int32)  # position of the group within its brand
 
     _life_cycle(rng, P, win)
     _registration(rng, P, gtab)
@@ -40,7 +42,7 @@ def draw(rng: np.random.Generator, n: int, win: Window) -> SimpleNamespace:
     _enterprise(rng, P, gtab)
     _usage_profile(rng, P, gtab)
 
-    # Preferred service channel and how dominant it is.
+    # Service channel the customer prefers, and the share of contacts it gets.
     P.pref = np.empty(n, np.int8)
     for b in range(len(BRANDS)):
         idx = np.flatnonzero(P.brand == b)
@@ -55,13 +57,15 @@ def draw(rng: np.random.Generator, n: int, win: Window) -> SimpleNamespace:
 
 @lru_cache(maxsize=1)
 def group_arrays() -> SimpleNamespace:
+    """GROUPS as arrays indexed by group number, and the hour profiles (built once, used by every chunk)."""
     t = SimpleNamespace()
     for f in ("brand", "share", "dur", "kb", "night", "contacts", "zipf", "onnet", "roam", "intl", "days",
               "weekend", "enterprise", "birth"):
         t.__dict__[f] = np.array([getattr(g, f) for g in GROUPS], dtype=float)
     t.brand = t.brand.astype(np.int8)
     t.rates = np.array([g.rates for g in GROUPS], dtype=float) * EVENT_SCALE
-    # Hour profiles as one flat cumulative array: profile p occupies p + (0, 1].
+    # One flat cumulative array, profile p (group * 2 + night) occupying p + (0, 1], so that
+    # a single searchsorted draws the hours of all events.
     profiles = []
     for g in GROUPS:
         for shape in (DAY_SHAPES[g.day_shape], NIGHT_SHAPES[g.night_shape]):
@@ -126,6 +130,7 @@ def _life_cycle(rng: np.random.Generator, P: SimpleNamespace, win: Window) -> No
 
 
 def _registration(rng: np.random.Generator, P: SimpleNamespace, gtab: SimpleNamespace) -> None:
+    """Birth year (known for registered lines only) and gender."""
     n = P.n
     registered = rng.random(n) < np.array(BRAND_REGISTERED)[P.brand]
     P.birth_null = ~registered
@@ -137,13 +142,13 @@ def _registration(rng: np.random.Generator, P: SimpleNamespace, gtab: SimpleName
 
 
 def _plans(rng: np.random.Generator, P: SimpleNamespace) -> None:
+    """Tariff plan (from the group's plan mix) and prepaid or postpaid (by brand)."""
     P.plan = np.empty(P.n, np.int16)
-    for gi, g in enumerate(GROUPS):  # loop over the 12 groups
+    for gi, g in enumerate(GROUPS):
         idx = np.flatnonzero(P.grp == gi)
         codes = np.array([PLAN_INDEX[c] for c, _ in g.plans])
         P.plan[idx] = codes[pick(rng, np.array([p for _, p in g.plans]), len(idx))]
-    brand_prepaid = rng.random(P.n) < np.array(BRAND_PREPAID)[P.brand]
-    P.prepaid = brand_prepaid
+    P.prepaid = rng.random(P.n) < np.array(BRAND_PREPAID)[P.brand]
 
 
 def _credit(rng: np.random.Generator, P: SimpleNamespace) -> None:
@@ -202,6 +207,7 @@ def _enterprise_sizes(lines: int) -> np.ndarray:
 
 
 def _usage_profile(rng: np.random.Generator, P: SimpleNamespace, gtab: SimpleNamespace) -> None:
+    """Each customer's own usage parameters: the group's, times lognormal noise."""
     n, g = P.n, P.grp
     P.s = lognormal(rng, SIGMA_ACTIVITY, n)  # shared activity; tier planting nudges it
     P.rates = gtab.rates[g] * lognormal(rng, SIGMA_RATE, (n, 5))

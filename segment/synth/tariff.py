@@ -73,4 +73,5 @@ def _beyond_allowance(units: np.ndarray, mask: np.ndarray, gkey: np.ndarray, all
 
 
 def discount_rate(P: SimpleNamespace, idx) -> np.ndarray:
+    """Share of the package fee discounted: enterprise lines and loyal (long-tenure) lines."""
     return DISCOUNT_GROUP * (P.ent[idx] >= 0) + DISCOUNT_LOYALTY * (P.tenure_years[idx] >= LOYALTY_YEARS)

@@ -120,5 +120,3 @@ def plant(P: SimpleNamespace) -> None:
     # Prepaid face value: a card worth a fraction of the expected bill.
     want = total * P.face_u
     P.face = FACE_VALUES[np.argmin(np.abs(FACE_VALUES[None, :] - want[:, None]), axis=1)]
-
-

@@ -24,6 +24,7 @@ PARQUET_OPTIONS = dict(compression="zstd", compression_level=3, use_dictionary=T
 
 
 def concat(parts: list[dict]) -> dict:
+    """The chunks' dicts of arrays joined key by key, in chunk order."""
     return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
 
 
@@ -40,6 +41,7 @@ def _ts(seconds: np.ndarray) -> pa.Array:
 
 
 def _date(days: np.ndarray, null: np.ndarray | None = None) -> pa.Array:
+    """Date column from days since the epoch (nulls where ``null``)."""
     return pa.array(days.astype("datetime64[D]"), type=pa.date32(), mask=null)
 
 
