@@ -53,8 +53,9 @@ from ..schema import CHANNELS, SERVICES
 def _table(text: str) -> dict[str, dict[str, str | int | float]]:
     """A whitespace-aligned text table with a header line: first column -> column -> cell."""
     header, *lines = text.strip().splitlines()
-    rows = [dict(zip(header.split(), map(_cell, line.split()), strict=True)) for line in lines]
-    return {row[header.split()[0]]: row for row in rows}
+    names = header.split()
+    rows = [dict(zip(names, map(_cell, line.split()), strict=True)) for line in lines]
+    return {row[names[0]]: row for row in rows}
 
 
 def _cell(text: str) -> str | int | float:
@@ -212,7 +213,7 @@ class Plan(NamedTuple):
     mb: float  # included data MB
 
 
-PLANS: tuple[Plan, ...] = tuple(Plan(**{**row, "brand": BRANDS.index(row["brand"])}) for row in _table("""
+_PLANS = _table("""
 code   brand   fee minutes sms    mb
 GT-58  GoTone   58      50  30  2048
 GT-88  GoTone   88     100  50  5120
@@ -231,7 +232,8 @@ EO-0   Easyown   0       0   0     0
 EO-8   Easyown   8      30   0   100
 EO-18  Easyown  18      80  20   500
 EO-28  Easyown  28     150  50  1024
-""").values())
+""")
+PLANS: tuple[Plan, ...] = tuple(Plan(**row | {"brand": BRANDS.index(row["brand"])}) for row in _PLANS.values())
 PLAN_INDEX = {p.code: i for i, p in enumerate(PLANS)}
 PLAN_FEE, PLAN_MINUTES, PLAN_SMS, PLAN_MB = (np.array([getattr(p, f) for p in PLANS])
                                           for f in ("fee", "minutes", "sms", "mb"))
