@@ -119,6 +119,10 @@ NIGHT_SHAPES = {
     "late": (3, 4, 5, 6, 7, 6, 5, 3, 2, 1, 0.5, 1),
     "early": (6, 5, 3, 1, 0.5, 0.2, 0.1, 0.1, 0.1, 0.3, 1, 4),
 }
+# Other night bounds would misalign these shapes, and the profiles in cdr, which are all
+# one length, silently: fail on import instead.
+if len({len(DAY_HOURS), len(NIGHT_HOURS), *map(len, DAY_SHAPES.values()), *map(len, NIGHT_SHAPES.values())}) != 1:
+    raise ValueError("hour shapes need one weight per hour of the day and of the night (night_start, night_end)")
 
 
 class Group(NamedTuple):
