@@ -17,7 +17,7 @@ import pytest
 from segment import channels, churn, config, value
 from segment.io.inputs import find_inputs
 from segment.features import compute
-from segment.generate import generate
+from segment.synth import generate
 
 
 @pytest.fixture(scope="module")

@@ -66,3 +66,15 @@ def test_every_command_has_a_job():
         module = jobs.module(command)
         assert callable(module.run) and hasattr(module, "Request"), command
         assert module.Request.__dataclass_params__.frozen, command
+
+
+def test_every_package_is_installed():
+    """pyproject.toml lists packages one by one: a new one left out would be missing from
+    the wheel (CI installs the wheel, not the checkout)."""
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
+    found = {"segment." + ".".join(p.parent.relative_to(ROOT / "segment").parts) for p in (ROOT / "segment").rglob("__init__.py")}
+    found |= {"segment_cli." + ".".join(p.parent.relative_to(ROOT / "cli").parts) for p in (ROOT / "cli").rglob("__init__.py")}
+    found = {name.rstrip(".") for name in found}
+    assert found - listed == set()

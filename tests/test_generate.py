@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from segment.generate import GenerateSummary, generate
+from segment.synth import GenerateSummary, generate
 
 N = 2000
 

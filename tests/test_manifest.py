@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 from segment import config
 from segment.provenance import compare, files, manifest as mf
-from segment.generate import generate
+from segment.synth import generate
 from segment_cli.main import app
 
 runner = CliRunner()

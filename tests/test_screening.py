@@ -452,7 +452,7 @@ def test_factor_view_finds_planted_factors():
 @pytest.fixture(scope="module")
 def generated_features(tmp_path_factory) -> pl.DataFrame:
     from segment.features import compute
-    from segment.generate import generate
+    from segment.synth import generate
 
     folder = tmp_path_factory.mktemp("gen")
     generate(folder, customers=3000, months=4, seed=5)

@@ -16,7 +16,7 @@ from segment.io.inputs import find_inputs
 from segment import model as modelmod
 from segment.errors import DataError
 from segment.features import compute
-from segment.generate import generate
+from segment.synth import generate
 from segment.pipeline import segment_table
 from segment.prepare import Preparer, VariablePrep
 from segment_cli.main import app

@@ -23,7 +23,7 @@ class Request(Options):
 
 def run(req: Request, progress: Progress | None = None) -> Outcome:
     from ..errors import UsageError
-    from ..generate import generate
+    from ..synth import generate
     from ..io.outputs import atomic_dir
 
     say = common.say(progress)

@@ -1,0 +1,1 @@
+"""Everything the CLI draws for people, and the JSON and CSV it writes on stdout."""

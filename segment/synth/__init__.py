@@ -1,0 +1,144 @@
+"""Synthetic mobile-operator extracts with planted, checkable structure.
+
+``generate`` writes six tables (customers, cdr, billing, interactions, recharges,
+truth) for ``customers`` subscribers over ``months`` calendar months ending at
+``end_month``.  Everything is vectorized with numpy; the only Python loops run
+over brands, groups, months and chunks of customers.  Output depends only on
+(seed, customers, months, end_month, chunk_customers, fmt): the same call gives
+byte-identical files.
+
+How it works
+------------
+1. Customer attributes are drawn up front for everyone (cheap): brand,
+   behavioural group, tenure, join/leave status, plan, enterprise group, usage
+   rates (:mod:`.population`), contact list (:mod:`.peers`).  The expected
+   monthly bill of each customer is computed analytically from the same
+   tariffs that later price the events, and the planted value tier
+   (truth.planted_tier) is taken from it.  Customers whose expected bill sits
+   within noise of a tier boundary get their activity level nudged just clear
+   of it, so the realized tier reproduces the planted one (:mod:`.tiers`).
+2. Per chunk of customers, all events of all months are drawn at once
+   (:mod:`.cdr`): Poisson counts per customer x month x event type, expanded
+   with ``np.repeat``; days from a per customer-month set of active days
+   (Gumbel top-k with weekend weights); hours from group profiles (a day and a
+   night profile, split where ``[features] night_start``/``night_end`` split
+   them, mixed with a per-customer night share); peers by ``searchsorted`` on
+   per-customer Zipf cumulative weights.  Events are sorted by (customer,
+   time), priced against the plan allowance in time order (:mod:`.tariff`),
+   written as one CDR part file, and aggregated into bills (:mod:`.billing`).
+   Interactions (:mod:`.interactions`) and recharges follow from the same chunk.
+
+The planted parameters are in :mod:`.params`.
+
+Files
+-----
+``customers``, ``billing``, ``interactions``, ``recharges``, ``truth`` as single
+files and ``cdr/part-NNNNN`` (one per chunk of ``chunk_customers`` customers),
+all ordered by customer_id (CDR then by start_time, stable).  Parquet: zstd,
+no timestamps in the metadata; timestamps hold whole seconds but are typed
+``timestamp[us]`` because Parquet has no second unit.  CSV: header, comma,
+utf-8, unquoted values, dates 'YYYY-MM-DD', timestamps 'YYYY-MM-DD HH:MM:SS',
+nulls empty, billing.bill_month as 'YYYY-MM' (:mod:`.writer`).
+
+Measured at 200,000 customers x 4 months (seed 1): ~50M CDR rows, about 50 s
+and 1.3 GiB peak RSS on 2 cores; planted tier = realized tier for 99.9% of
+customers; KMeans(k=4) on 12 log-standardized usage features per brand
+recovers the groups with ARI ~0.95 (GoTone), ~0.95 (M-Zone), ~0.99 (Easyown).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Callable
+
+import numpy as np
+
+from ..schema import TABLES
+from . import billing, cdr, interactions, peers, population, tiers, writer
+from .calendar import Window, window
+
+__all__ = ["GenerateSummary", "generate", "TABLE_NAMES"]
+
+# Every table of the input contract, and what was planted in them.
+TABLE_NAMES = (*TABLES, "truth")
+
+
+@dataclass(frozen=True)
+class GenerateSummary:
+    files: dict[str, list[Path]]  # table name -> files written (sorted)
+    rows: dict[str, int]  # table name -> row count
+    months: list[str]  # 'YYYY-MM' of the months generated, ascending
+
+
+def generate(out_dir: Path, *, customers: int, months: int = 4, seed: int = 42,
+             end_month: str = "2026-08", fmt: str = "parquet",
+             chunk_customers: int = 20_000,
+             progress: Callable[[int, int], None] | None = None) -> GenerateSummary:
+    """Write customers, cdr, billing, interactions, recharges and truth into out_dir (an existing empty dir)."""
+    _validate(customers, months, fmt, chunk_customers)
+    out_dir = Path(out_dir)
+    win = window(end_month, months)
+    ext = fmt
+    out = writer.Writer(fmt)
+
+    pop = population.draw(np.random.default_rng([seed, 0]), customers, win)
+    contacts = peers.draw(np.random.default_rng([seed, 1]), pop, seed)
+    tiers.plant(pop)
+
+    (out_dir / "cdr").mkdir(exist_ok=True)
+    files: dict[str, list[Path]] = {t: [] for t in TABLE_NAMES}
+    rows: dict[str, int] = {t: 0 for t in TABLE_NAMES}
+    collected: dict[str, list[dict[str, np.ndarray]]] = {"billing": [], "interactions": [], "recharges": []}
+
+    starts = list(range(0, customers, chunk_customers))
+    for k, lo in enumerate(starts):
+        hi = min(lo + chunk_customers, customers)
+        rng = np.random.default_rng([seed, 2, k])
+        events, bills, inter, rech = _chunk(rng, pop, contacts, win, lo, hi)
+        path = out_dir / "cdr" / f"part-{k:05d}.{ext}"
+        out.write(writer.cdr_table(events), path)
+        files["cdr"].append(path)
+        rows["cdr"] += len(events["cust"])
+        collected["billing"].append(bills)
+        collected["interactions"].append(inter)
+        collected["recharges"].append(rech)
+        del events
+        if progress is not None:
+            progress(k + 1, len(starts))
+
+    tables = {
+        "customers": writer.customers_table(pop),
+        "billing": writer.billing_table(writer.concat(collected.pop("billing")), win, fmt),
+        "interactions": writer.interactions_table(writer.concat(collected.pop("interactions"))),
+        "recharges": writer.recharges_table(writer.concat(collected.pop("recharges"))),
+        "truth": writer.truth_table(pop),
+    }
+    for name, table in tables.items():
+        path = out_dir / f"{name}.{ext}"
+        out.write(table, path)
+        files[name].append(path)
+        rows[name] = table.num_rows
+    return GenerateSummary(files={t: sorted(files[t]) for t in TABLE_NAMES}, rows=rows, months=list(win.labels))
+
+
+def _chunk(rng: np.random.Generator, P: SimpleNamespace, C: SimpleNamespace, win: Window, lo: int, hi: int):
+    """Events, bills, service contacts and top-ups of customers lo..hi-1, all from one random stream."""
+    ids = np.arange(lo, hi)
+    events, usage = cdr.events(rng, P, C, win, lo, hi)
+    bills = billing.bills(rng, P, ids, win, usage)
+    inter = interactions.draw(rng, P, ids, win)
+    rech = billing.recharges(rng, P, ids, win, bills)
+    return events, bills, inter, rech
+
+
+def _validate(customers: int, months: int, fmt: str, chunk_customers: int) -> None:
+    if not isinstance(customers, (int, np.integer)) or customers < 1:
+        raise ValueError(f"customers must be a positive integer, got {customers!r}")
+    if not isinstance(months, (int, np.integer)) or months < 1 or months > 120:
+        raise ValueError(f"months must be an integer between 1 and 120, got {months!r}")
+    if fmt not in writer.FORMATS:
+        raise ValueError(f"fmt must be one of {', '.join(writer.FORMATS)}, got {fmt!r}")
+    if not isinstance(chunk_customers, (int, np.integer)) or chunk_customers < 1:
+        raise ValueError(f"chunk_customers must be a positive integer, got {chunk_customers!r}")
