@@ -89,21 +89,23 @@ SampleEnd = Annotated[str, typer.Option("--end-month", help="Last month generate
 SampleFileFormat = Annotated[FileFormat, typer.Option("--file-format", help="File format of the extracts.")]
 
 # ---------------------------------------------------------------- the inputs of every extract-reading command
+def _opt(kind, help: str, panel: str):
+    return Annotated[Optional[kind], typer.Option(help=help, rich_help_panel=panel)]
+
+
+_TABLE = "{} table: a file, glob or folder (overrides --data)."
 _INPUTS = [
     ("data", Annotated[Optional[Path], typer.Option("--data", "-d", help="Folder holding customers.*, cdr.* (or cdr/), billing.* and the optional interactions.*, recharges.*.", show_default=False)]),
     ("config", ConfigFile),
-    ("encoding", Annotated[Optional[str], typer.Option(help="Encoding of CSV inputs (utf-8, gbk, ...); overrides the config.", rich_help_panel="Inputs")]),
-    ("customers", Annotated[Optional[str], typer.Option(help="customers table: a file, glob or folder (overrides --data).", rich_help_panel="Inputs")]),
-    ("cdr", Annotated[Optional[str], typer.Option(help="cdr table: a file, glob or folder (overrides --data).", rich_help_panel="Inputs")]),
-    ("billing", Annotated[Optional[str], typer.Option(help="billing table: a file, glob or folder (overrides --data).", rich_help_panel="Inputs")]),
-    ("interactions", Annotated[Optional[str], typer.Option(help="interactions table (optional).", rich_help_panel="Inputs")]),
-    ("recharges", Annotated[Optional[str], typer.Option(help="recharges table (optional).", rich_help_panel="Inputs")]),
-    ("months", Annotated[Optional[int], typer.Option(help="Calendar months in the window (default 3).", rich_help_panel="Window")]),
-    ("end_month", Annotated[Optional[str], typer.Option(help="Last month of the window, YYYY-MM (default: latest billed).", rich_help_panel="Window")]),
-    ("population", Annotated[Optional[Population], typer.Option(help="stable: a bill and an event every month; all: any activity.", rich_help_panel="Window")]),
-    ("threads", Annotated[Optional[int], typer.Option(help="Threads for DuckDB and for the clustering fits run side by side (default: all cores); outputs do not depend on it.", rich_help_panel="Engine")]),
-    ("memory_limit", Annotated[Optional[str], typer.Option(help="DuckDB memory limit, e.g. 4GB; beyond it DuckDB spills to --temp-dir.", rich_help_panel="Engine")]),
-    ("temp_dir", Annotated[Optional[Path], typer.Option(help="Folder where DuckDB spills when over the memory limit (default: a private folder under TMPDIR, removed after the run).", rich_help_panel="Engine")]),
+    ("encoding", _opt(str, "Encoding of CSV inputs (utf-8, gbk, ...); overrides the config.", "Inputs")),
+    *[(t, _opt(str, _TABLE.format(t), "Inputs")) for t in ("customers", "cdr", "billing")],
+    *[(t, _opt(str, f"{t} table (optional).", "Inputs")) for t in ("interactions", "recharges")],
+    ("months", _opt(int, "Calendar months in the window (default 3).", "Window")),
+    ("end_month", _opt(str, "Last month of the window, YYYY-MM (default: latest billed).", "Window")),
+    ("population", _opt(Population, "stable: a bill and an event every month; all: any activity.", "Window")),
+    ("threads", _opt(int, "Threads for DuckDB and for the clustering fits run side by side (default: all cores); outputs do not depend on it.", "Engine")),
+    ("memory_limit", _opt(str, "DuckDB memory limit, e.g. 4GB; beyond it DuckDB spills to --temp-dir.", "Engine")),
+    ("temp_dir", _opt(Path, "Folder where DuckDB spills when over the memory limit (default: a private folder under TMPDIR, removed after the run).", "Engine")),
     ("fail_on", Annotated[Optional[list[str]], typer.Option(
         "--fail-on", metavar="GATE[=LIMIT]", rich_help_panel="Quality",
         help="Exit 3 (and write nothing) when a data-quality warning passes LIMIT: unknown-customers[=SHARE], "
