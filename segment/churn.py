@@ -4,7 +4,8 @@ Stages, most severe first (a customer gets the first whose rules fire):
 
 * ``churned``: churn_date set before the window's end, or no CDR event in the window's
   last ``inactive_days`` days;
-* ``alert``: calls to a competitor's hotline (``[features] competitor_hotlines``), usage
+* ``alert``: voice calls or SMS with a competitor's hotline (``[features] competitor_hotlines``,
+  the events the indicator competitor_hotline_calls counts: sql/23_cdr_hotline.sql), usage
   of the last month down by ``alert_usage_drop`` or more against the monthly average of
   the earlier months, arrears rising in each of the last ``arrears_rising_months``;
 * ``warning``: usage down by ``warning_usage_drop`` or more, distinct contacts down by
@@ -115,7 +116,7 @@ def assess(fs, cfg: Config, segments: pl.DataFrame | None = None, value: ValueRe
     w = fs.window
     detail = tabulate.query(
         fs.con, "55_churn_customers", start=w.start, end=w.end, last_month=w.last_month,
-        hotlines=fs.hotline_ids(cfg.features.competitor_hotlines), inactive_days=c.inactive_days,
+        inactive_days=c.inactive_days,
         hotline_calls=c.hotline_calls, alert_usage_drop=c.alert_usage_drop,
         warning_usage_drop=c.warning_usage_drop, arrears_rising_months=c.arrears_rising_months,
         contacts_drop=c.contacts_drop, complaints_min=c.complaints_min,

@@ -324,6 +324,7 @@ def _run_stages(con, sources, cfg, say, workdir, staged, label) -> FeatureSet:
 
     say("aggregating contacts")
     sql.run(con, "21_cdr_peer", **bounds)
+    sql.run(con, "23_cdr_hotline", hotlines=hotline_ids(con, f.competitor_hotlines))
     say("selecting the population")
     sql.run(con, "30_population", **bounds, months=len(window.months), population=cfg.features.population)
     n = con.execute("SELECT count(*) FROM population").fetchone()[0]
@@ -335,10 +336,7 @@ def _run_stages(con, sources, cfg, say, workdir, staged, label) -> FeatureSet:
         )
     say("computing indicators")
     query = sql.load("40_features")
-    params = dict(
-        **bounds, months=len(window.months),
-        pareto_share=cfg.features.pareto_share, hotlines=hotline_ids(con, cfg.features.competitor_hotlines),
-    )
+    params = dict(**bounds, months=len(window.months), pareto_share=f.pareto_share)
     con.execute("CREATE OR REPLACE TEMP TABLE features AS " + query, params)
 
     produced, skipped = [], []

@@ -3,8 +3,8 @@
 -- grain: one row per customer_id (the table is read ordered by customer_id: FeatureSet.relation;
 --   sorting here as well would sort the wide rows twice).
 -- params: $start, $end (DATE, window = [start, end)), $months (months in the window),
---   $pareto_share (e.g. 0.8),
---   $hotlines (competitor hotline numbers, typed as peer_id: features.hotline_ids).
+--   $pareto_share (e.g. 0.8).
+-- Reads the stage tables cdr_usage, cdr_peer, cdr_hotline (20, 21, 23) and population (30).
 -- Volumes are window totals / $months; shares, means and dispersions are over all events
 -- of the window. Sums of money and counts are exact (DECIMAL / integers); the entropy and
 -- balance sums go through fixed point (1e-15) so that they do not depend on the
@@ -37,8 +37,7 @@ contacts as (
         sum(cast(events_out / (events_out + events_in) * 1e15 as hugeint))
             filter (where events_out + events_in > 0) as balance_sum_e15,
         count(*) filter (where events_out + events_in > 0) as balance_contacts,
-        count(*) filter (where offnet) as offnet_contacts,
-        sum(events) filter (where list_contains($hotlines, peer_id)) as hotline_events
+        count(*) filter (where offnet) as offnet_contacts
     from cdr_peer
     where service in ('voice', 'sms')
     group by customer_id, service
@@ -177,8 +176,7 @@ social_wide as (
         max(balance_sum_e15) filter (where service = 'sms') as s_balance_e15,
         max(balance_contacts) filter (where service = 'sms') as s_balance_contacts,
         max(offnet_contacts) filter (where service = 'sms') as s_offnet_contacts,
-        max(pareto_contacts) filter (where service = 'sms') as s_pareto_contacts,
-        coalesce(sum(hotline_events), 0) as hotline_events
+        max(pareto_contacts) filter (where service = 'sms') as s_pareto_contacts
     from social
     group by customer_id
 ),
@@ -333,7 +331,7 @@ final as (
         cast(coalesce(t.amount, 0) as double) / $months as recharge_amount,
         cast(t.amount as double) / nullif(t.recharges, 0) as recharge_amount_mean,
         -- churn signals
-        coalesce(s.hotline_events, 0) / $months as competitor_hotline_calls,
+        coalesce(h.hotline_events, 0) / $months as competitor_hotline_calls,
         coalesce(u.events_last_month_all, 0) / nullif(u.events_earlier_mean, 0) as last_month_usage_ratio
     from population as pop
     inner join stg_customers as c on c.customer_id = pop.customer_id
@@ -343,6 +341,7 @@ final as (
     left join bills as b on b.customer_id = pop.customer_id
     left join service_contacts as sc on sc.customer_id = pop.customer_id
     left join topups as t on t.customer_id = pop.customer_id
+    left join cdr_hotline as h on h.customer_id = pop.customer_id
 )
 
 select * from final

@@ -1,9 +1,10 @@
 -- Churn early warning: the measures and rules behind the stage of every customer of the
 -- window (table window_customers, from 50_window_customers.sql).
+-- Competitor-hotline contacts come from cdr_hotline (23_cdr_hotline.sql), the definition the
+-- indicator competitor_hotline_calls reads too.
 -- grain: one row per customer_id, ordered by customer_id.
 -- params: $start, $end (DATE, window = [start, end)); $last_month (DATE, first day of the
---   window's last month); $hotlines (competitor hotline numbers typed as peer_id:
---   features.hotline_ids);
+--   window's last month);
 --   $inactive_days; $hotline_calls; $alert_usage_drop, $warning_usage_drop, $contacts_drop
 --   (shares in (0, 1]); $arrears_rising_months; $complaints_min.
 -- "Earlier months" are the window's months before the last one, from the month the line
@@ -57,15 +58,6 @@ contacts as (
     group by customer_id
 ),
 
-hotline as (
-    select
-        customer_id,
-        sum(events) as hotline_calls
-    from cdr_peer
-    where service = 'voice' and list_contains($hotlines, peer_id)
-    group by customer_id
-),
-
 bills as (
     select
         customer_id,
@@ -109,14 +101,14 @@ measures as (
         coalesce(u.events_earlier, 0) as events_earlier,
         coalesce(k.contacts_last, 0) as contacts_last,
         coalesce(k.contacts_earlier, 0) as contacts_earlier,
-        coalesce(h.hotline_calls, 0) as hotline_calls,
+        coalesce(h.hotline_events, 0) as hotline_calls,
         coalesce(a.arrears_rises, 0) as arrears_rises,
         coalesce(p.complaints_last, 0) as complaints_last,
         coalesce(p.complaints_earlier, 0) as complaints_earlier
     from customers as c
     left join usage as u on u.customer_id = c.customer_id
     left join contacts as k on k.customer_id = c.customer_id
-    left join hotline as h on h.customer_id = c.customer_id
+    left join cdr_hotline as h on h.customer_id = c.customer_id
     left join arrears as a on a.customer_id = c.customer_id
     left join complaints as p on p.customer_id = c.customer_id
 ),

@@ -7,10 +7,11 @@ import numpy as np
 import polars as pl
 import pytest
 
-from analysis_tables import write_rule_tables
+from analysis_tables import rule_tables, write_rule_tables
 from segment import channels, churn, config, io, value
 from segment.errors import InputError
 from segment.features import compute
+from tables import write_tables
 
 GROUPS = {"group_a": 3, "group_b": 2, "group_c": 1}
 
@@ -123,6 +124,37 @@ def test_churn_stages_and_reasons(results):
     assert reasons["19"] == "distinct contacts down 25%"
     assert reasons["20"] == "2 complaint(s) last month, more than before"
     assert reasons["12"] == ""
+
+
+def test_an_sms_to_a_competitor_hotline_counts_in_features_and_churn(tmp_path):
+    # customer 12 is healthy; give it one SMS to a hotline and nothing else changes
+    tables = rule_tables()
+    tables["cdr"][1].append([12, "2026-08-06 09:00:00", "sms", "out", "10000", "offnet", None, None, 0, "none", 1])
+    cfg = config.Config().replace(value=GROUPS)
+    with compute(io.find_inputs(write_tables(tmp_path / "d", tables)), cfg) as fs:
+        feats = fs.frame()
+        c = churn.assess(fs, cfg)
+    assert by_id(feats, "competitor_hotline_calls")["12"] == pytest.approx(1 / 3)
+    row = c.detail.filter(pl.col("customer_id") == "12").row(0, named=True)
+    assert row["r_hotline"] and row["hotline_calls"] == 1
+    assert (row["stage"], row["reasons"]) == ("alert", "1 call(s) to a competitor hotline")
+
+
+def test_churn_and_features_read_the_same_hotline_contacts():
+    from pathlib import Path
+
+    # The sample's hotline contacts are all calls: a peer that gets SMS from 23 customers
+    # is made a hotline too, so that both services count.
+    sample = Path(__file__).resolve().parent.parent / "sample_data"
+    cfg = config.Config().replace(features={"competitor_hotlines": ("10010", "10000", "3279974884319978586")})
+    with compute(io.find_inputs(sample), cfg) as fs:
+        months = len(fs.window.months)
+        feats = fs.frame().select("customer_id", "competitor_hotline_calls")
+        detail = churn.assess(fs, cfg).detail.select("customer_id", "hotline_calls")
+    both = feats.join(detail, on="customer_id", how="inner")
+    assert both.height == feats.height  # every customer of the features is in churn's window
+    assert both.filter(pl.col("hotline_calls") > 0).height > 100
+    assert (both["competitor_hotline_calls"] * months).round(9).to_list() == both["hotline_calls"].cast(pl.Float64).to_list()
 
 
 def test_churn_list_is_sorted_by_value_score(results):

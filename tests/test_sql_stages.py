@@ -122,6 +122,20 @@ def test_cdr_peer_is_windowed_and_per_peer():
     assert_frame_equal(got, expected, check_dtypes=False)
 
 
+def test_cdr_hotline_counts_voice_and_sms_with_a_hotline_peer():
+    con = _con_with_cdr(CDR + [
+        (1, _ts("2026-06-02 10:00:00"), "sms", "out", "10010", "offnet", None, None, 0, "none", 1),
+        (1, _ts("2026-06-03 10:00:00"), "voice", "out", "10010", "offnet", 30, None, 0, "none", 1),
+        (2, _ts("2026-07-02 10:00:00"), "sms", "in", "10000", "offnet", None, None, 0, "none", 2),
+        (2, _ts("2026-05-02 10:00:00"), "sms", "in", "10000", "offnet", None, None, 0, "none", 2),  # outside
+        (3, _ts("2026-07-02 10:00:00"), "voice", "out", "10086", "onnet", 30, None, 0, "none", 3),  # not a hotline
+    ])
+    sql.run(con, "21_cdr_peer", **WINDOW)
+    sql.run(con, "23_cdr_hotline", hotlines=["10010", "10000"])
+    got = con.execute("select customer_id, hotline_events from cdr_hotline order by all").fetchall()
+    assert got == [(1, 2), (2, 1)]  # customer 2's only contact is an SMS in the window
+
+
 def _population(con, start, end, months, population):
     sql.run(con, "30_population", start=start, end=end, months=months, population=population)
     return [r[0] for r in con.execute("select customer_id from population order by 1").fetchall()]
