@@ -30,7 +30,7 @@ def features(
     Example: [bold]segment features --data sample_data --out features.parquet[/]
     """
     if list_:
-        _print_catalogue(fmt)
+        _print_catalogue(fmt, inputs.load_config())
         return
     from segment import quality
     from segment.errors import UsageError
@@ -100,15 +100,15 @@ def _render_summary(summary: dict, fmt) -> None:
         con.print(f"Wrote [bold]{summary['out']}[/]")
 
 
-def _print_catalogue(fmt) -> None:
-    from segment.catalogue import ANGLES, INDICATORS
+def _print_catalogue(fmt, cfg) -> None:
+    from segment.catalogue import ANGLES, catalogue
 
     from .options import Format
 
-    rows = [(i.name, i.angle, " ".join(i.requires), i.definition) for i in INDICATORS]
+    indicators = catalogue(cfg)
+    rows = [(i["name"], i["angle"], " ".join(i["requires"]), i["definition"]) for i in indicators]
     if fmt == Format.json:
-        write_json({"version": SCHEMA_VERSION, "angles": ANGLES, "indicators": [
-            {"name": n, "angle": a, "requires": r.split(), "definition": d} for n, a, r, d in rows]})
+        write_json({"version": SCHEMA_VERSION, "angles": ANGLES, "indicators": indicators})
     elif fmt == Format.csv:
         write_csv(["name", "angle", "requires", "definition"], rows)
     else:

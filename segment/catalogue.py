@@ -7,11 +7,21 @@ why) and a one-line definition. The order here is the column order of the output
 Conventions: volumes (counts, minutes, MB, fees, active days) are monthly averages
 (window total / months of the window); shares, means, dispersions and entropies are
 computed over all events of the window.
+
+A definition that depends on a setting of ``[features]`` names it as a ``{field}`` of
+:class:`segment.config.FeatureConfig`; :func:`catalogue` fills them in from a config, so
+``segment features --list --config x.toml`` describes what x.toml computes.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .schema import CHANNELS
+
+if TYPE_CHECKING:
+    from .config import Config, FeatureConfig
 
 ANGLES = {
     "revenue": "revenue and bill composition",
@@ -36,14 +46,19 @@ class Indicator:
     name: str
     angle: str
     requires: tuple[str, ...]  # "table.column" beyond the required columns
-    definition: str
+    definition: str  # a template: {night_start}, {night_end}, {pareto_share} from [features]
+
+    def describe(self, features: FeatureConfig) -> str:
+        """The definition with the settings of ``features`` filled in."""
+        return self.definition.format(night_start=features.night_start, night_end=features.night_end,
+                                      pareto_share=f"{features.pareto_share:g}")
 
 
 def _i(name, angle, requires, definition):
     return Indicator(name, angle, tuple(requires.split()) if requires else (), definition)
 
 
-_CH = ("hall", "hotline", "ivr", "web", "sms", "wap", "kiosk")
+_NIGHT = "outside {night_start} < t < {night_end}"  # features.night_start, night_end
 
 
 def _toolbox(service: str) -> list[Indicator]:
@@ -55,12 +70,12 @@ def _toolbox(service: str) -> list[Indicator]:
         _i(f"number_of_contacts_{s}", "social", "cdr.peer_id", f"distinct peers of {s} over the window / months"),
         _i(f"entropy_of_contacts_{s}", "social", "cdr.peer_id", f"Shannon entropy (natural log) of {s} events over peers"),
         _i(f"percent_pareto_interactions_{s}", "social", "cdr.peer_id",
-           f"fewest top peers whose {s} events reach ceil(0.8 x events), / distinct peers"),
+           f"fewest top peers whose {s} events reach ceil({{pareto_share}} x events), / distinct peers"),
         _i(f"interactions_per_contact_mean_{s}", "social", "cdr.peer_id", f"{s} events with a peer / distinct peers"),
         _i(f"balance_of_contacts_mean_{s}", "social", "cdr.peer_id cdr.direction",
            f"mean over peers of out / (out + in) {s} events"),
         _i(f"offnet_contact_share_{s}", "network", "cdr.peer_id cdr.peer_network", f"share of {s} peers on other networks"),
-        _i(f"percent_nocturnal_{s}", "time_of_day", "", f"share of {s} events outside 07:00:00 < t < 19:00:00"),
+        _i(f"percent_nocturnal_{s}", "time_of_day", "", f"share of {s} events {_NIGHT}"),
         _i(f"interevent_time_mean_{s}", "activity", "", f"mean seconds between consecutive {s} events"),
     ]
     return out
@@ -105,9 +120,9 @@ INDICATORS: tuple[Indicator, ...] = tuple(
         _i("roaming_domestic_events", "roaming", "cdr.roaming", "events in domestic roaming (monthly average)"),
         _i("roaming_international_events", "roaming", "cdr.roaming", "events in international roaming (monthly average)"),
         _i("roaming_event_share", "roaming", "cdr.roaming", "share of events in roaming"),
-        _i("night_share", "time_of_day", "", "share of all events outside 07:00:00 < t < 19:00:00"),
+        _i("night_share", "time_of_day", "", "share of all events " + _NIGHT),
         _i("weekend_share", "time_of_day", "", "share of all events on Saturday or Sunday"),
-        _i("percent_nocturnal_data", "time_of_day", "", "share of data sessions outside 07:00:00 < t < 19:00:00"),
+        _i("percent_nocturnal_data", "time_of_day", "", "share of data sessions " + _NIGHT),
         _i("active_days", "activity", "", "days with any event (monthly average)"),
         _i("events_total", "activity", "", "events of every service (monthly average)"),
         _i("tenure_months", "tenure", "", "whole months from activation to the end of the window"),
@@ -120,7 +135,7 @@ INDICATORS: tuple[Indicator, ...] = tuple(
         _i("arrears", "payment", "billing.arrears", "arrears at month end (monthly average)"),
         _i("contacts_total", "contacts", "interactions.customer_id", "service contacts (monthly average)"),
     ]
-    + [_i(f"contacts_{c}", "contacts", "interactions.customer_id", f"contacts through {c} (monthly average)") for c in _CH]
+    + [_i(f"contacts_{c}", "contacts", "interactions.customer_id", f"contacts through {c} (monthly average)") for c in CHANNELS]
     + [
         _i("complaints", "contacts", "interactions.purpose", "complaint contacts (monthly average)"),
         _i("complaint_share", "contacts", "interactions.purpose", "complaints / contacts"),
@@ -136,6 +151,13 @@ INDICATORS: tuple[Indicator, ...] = tuple(
 
 NAMES = tuple(i.name for i in INDICATORS)
 BY_NAME = {i.name: i for i in INDICATORS}
+
+
+def catalogue(cfg: Config) -> list[dict]:
+    """Every indicator as a row (name, angle, requires, definition), its definition
+    filled in from ``cfg.features``, in output column order (``segment features --list``)."""
+    return [{"name": i.name, "angle": i.angle, "requires": list(i.requires), "definition": i.describe(cfg.features)}
+            for i in INDICATORS]
 
 
 def missing_requirements(ind: Indicator, present: dict[str, frozenset[str]]) -> list[str]:
