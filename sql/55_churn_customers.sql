@@ -1,5 +1,7 @@
--- Churn early warning: the measures and rules behind the stage of every customer of the
--- window (table window_customers, from 50_window_customers.sql).
+-- Churn early warning: the measures and rule flags behind the stage of every customer of
+-- the window (table window_customers, from 50_window_customers.sql). Each flag r_* is the
+-- logic of one rule of segment/churn.py, which names the rule's stage and text and turns
+-- the flags into the stage and the reasons.
 -- Competitor-hotline contacts come from cdr_hotline (23_cdr_hotline.sql), the definition the
 -- indicator competitor_hotline_calls reads too.
 -- grain: one row per customer_id, ordered by customer_id.
@@ -135,26 +137,6 @@ final as (
     select
         customer_id,
         brand,
-        case
-            when r_churn_date or r_inactive then 'churned'
-            when r_hotline or r_usage_alert or r_arrears then 'alert'
-            when r_usage_warning or r_contacts or r_complaints then 'warning'
-            else 'healthy'
-        end as stage,
-        -- reasons are separated by '; ' spelled chr(59) so that the file holds no statement separator
-        concat_ws(chr(59) || ' ',
-            case when r_churn_date then 'churn_date ' || strftime(churn_date, '%Y-%m-%d') end,
-            case when r_inactive then 'no event in the last ' || $inactive_days || ' days' end,
-            case when r_hotline then hotline_calls || ' call(s) to a competitor hotline' end,
-            case when r_usage_warning then
-                'usage down ' || cast(round(100 - 100.0 * events_last * earlier_months / events_earlier) as bigint)
-                || '% (last month vs earlier average)' end,
-            case when r_arrears then 'arrears rising ' || $arrears_rising_months || ' month(s) running' end,
-            case when r_contacts then
-                'distinct contacts down '
-                || cast(round(100 - 100.0 * contacts_last * earlier_months / contacts_earlier) as bigint) || '%' end,
-            case when r_complaints then complaints_last || ' complaint(s) last month, more than before' end
-        ) as reasons,
         r_churn_date,
         r_inactive,
         r_hotline,
@@ -172,7 +154,14 @@ final as (
         hotline_calls,
         arrears_rises,
         complaints_last,
-        complaints_earlier
+        complaints_earlier,
+        churn_date,
+        -- the drops the reasons quote, in whole percent
+        case when earlier_months > 0 and events_earlier > 0 then
+            cast(round(100 - 100.0 * events_last * earlier_months / events_earlier) as bigint) end as usage_down_pct,
+        case when earlier_months > 0 and contacts_earlier > 0 then
+            cast(round(100 - 100.0 * contacts_last * earlier_months / contacts_earlier) as bigint) end
+            as contacts_down_pct
     from rules
 )
 

@@ -198,6 +198,55 @@ def test_no_interactions_channels_refuses_others_run(tmp_path):
     assert v.customers.height == 18
 
 
+def test_churn_rules_are_one_list_with_its_sql_flags(results):
+    from dataclasses import fields
+
+    from segment import sql
+
+    rules = churn.rules(config.ChurnConfig())
+    assert len({r.name for r in rules}) == len({r.column for r in rules}) == len(rules)
+    assert {r.stage for r in rules} == set(churn.STAGES[:-1])
+    # every r_* flag of the SQL belongs to one rule, and every rule has its flag
+    flags = [c for c in results[1].detail.columns if c.startswith("r_")]
+    assert flags == [r.column for r in rules]
+    # the SQL reads every threshold of [churn], by the config's own names
+    assert sql.params_of("55_churn_customers") == {f.name for f in fields(config.ChurnConfig)} | {
+        "start", "end", "last_month"}
+    # the rule texts quote the config
+    texts = {r.name: r.text for r in churn.rules(config.ChurnConfig(inactive_days=45, contacts_drop=0.4))}
+    assert "45 days" in texts["inactive"] and "40%" in texts["fewer_contacts"]
+
+
+def test_churn_stage_is_the_most_severe_and_a_shared_reason_is_listed_once():
+    rules = churn.rules(config.ChurnConfig())
+    off = {r.column: [False, False, False] for r in rules}
+    flags = pl.DataFrame({**off, "r_usage_alert": [True, False, False], "r_usage_warning": [True, True, False],
+                          "r_arrears": [False, True, False], "usage_down_pct": [60, 30, None],
+                          **{c: [None] * 3 for c in ("churn_date", "hotline_calls", "contacts_down_pct", "complaints_last")}})
+    got = churn.stage_and_reasons(flags, rules)
+    assert got["stage"].to_list() == ["alert", "alert", "healthy"]
+    usage = "usage down {} (last month vs earlier average)"
+    assert got["reasons"].to_list() == [usage.format("60%"),
+                                        usage.format("30%") + "; arrears rising 2 month(s) running", ""]
+
+
+def test_churn_rules_that_cannot_run_say_why_and_never_fire(rules_dir):
+    cfg = config.Config().replace(value=GROUPS, features={"months": 1, "competitor_hotlines": ()})
+    with compute(io.find_inputs(rules_dir), cfg) as fs:
+        c = churn.assess(fs, cfg)
+    rules = {r["name"]: r for r in c.summary()["rules"]}
+    assert {n: r["reason"] for n, r in rules.items() if not r["available"]} == {
+        "competitor_hotline": "no competitor hotline in [features] competitor_hotlines",
+        "usage_drop_alert": "the window has one month: no earlier month to compare with",
+        "usage_drop_warning": "the window has one month: no earlier month to compare with",
+        "fewer_contacts": "the window has one month: no earlier month to compare with",
+        "more_complaints": "the window has one month: no earlier month to compare with",
+        "arrears_rising": "the window has 1 month(s); 2 rises need one more",
+    }
+    assert all(r["fired"] == 0 for r in rules.values() if not r["available"])
+    assert by_id(c.customers, "stage")["16"] == "healthy"  # its hotline call no longer counts
+
+
 def test_segments_cross_tabs(rules_dir, tmp_path):
     seg = pl.DataFrame({"customer_id": ["1", "2", "3", "10"], "segment": [0, 0, 1, 0]})
     cfg = config.Config().replace(value=GROUPS)
