@@ -63,6 +63,20 @@ def test_card_tiers(results):
     assert [card[k] for k in "123456"] == ["silver", "gold", "gold", "silver", "diamond", "none"]
 
 
+def test_value_rules_and_sql_read_value_config():
+    from dataclasses import fields
+
+    from segment import sql
+
+    read = sql.params_of(value.QUERY) - {"end"}
+    assert read == {f.name for f in fields(config.ValueConfig)} - {"top_share"}  # top_share: Python
+    v = config.ValueConfig(tier_a_above=250, tier_c_below=99.5, card_gold=175)
+    assert value.sql_params(v)["tier_a_above"] == 250 and set(value.sql_params(v)) == read
+    assert value.tier_rules(v) == {"A": "arpu > 250", "B": "99.5 <= arpu <= 250", "C": "arpu < 99.5"}
+    assert value.card_rules(v) == {"diamond": "arpu >= 300", "gold": "arpu >= 175", "silver": "arpu >= 80",
+                                   "none": "below silver"}
+
+
 def test_value_score_ranks_within_the_brand(results):
     score = by_id(results[0].customers, "value_score")
     # GoTone: every component but revenue ties (0.5 each); revenue ranks 0, .2, .4, .6, .8, 1
