@@ -9,6 +9,7 @@ in that order; customers with fewer than ``[channels] min_contacts`` contacts ge
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import polars as pl
@@ -72,8 +73,7 @@ def analyse(fs, cfg: Config, segments: pl.DataFrame | None = None) -> ChannelRes
         raise InputError("channels: no interactions table, so there are no service contacts to analyse "
                          "(give --interactions FILE or put interactions.* in --data)")
     tabulate.window_customers(fs)
-    w = fs.window
-    detail = tabulate.query(fs.con, "60_channels", start=w.start, end=w.end, min_contacts=cfg.channels.min_contacts)
+    detail = tabulate.query(fs.con, "60_channels", **dataclasses.asdict(cfg.channels))
     if segments is not None:
         tabulate.attach_segments(detail.select("customer_id", "brand"), segments)  # validate early
     return ChannelResult(detail, tabulate.window_info(fs), cfg.channels, segments)

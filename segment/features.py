@@ -325,6 +325,7 @@ def _run_stages(con, sources, cfg, say, workdir, staged, label) -> FeatureSet:
     say("aggregating contacts")
     sql.run(con, "21_cdr_peer", **bounds)
     sql.run(con, "23_cdr_hotline", hotlines=hotline_ids(con, f.competitor_hotlines))
+    sql.run(con, "24_service_contacts", **bounds, last_month=window.last_month)
     say("selecting the population")
     sql.run(con, "30_population", **bounds, months=len(window.months), population=cfg.features.population)
     n = con.execute("SELECT count(*) FROM population").fetchone()[0]

@@ -4,7 +4,8 @@
 --   sorting here as well would sort the wide rows twice).
 -- params: $start, $end (DATE, window = [start, end)), $months (months in the window),
 --   $pareto_share (e.g. 0.8).
--- Reads the stage tables cdr_usage, cdr_peer, cdr_hotline (20, 21, 23) and population (30).
+-- Reads the stage tables cdr_usage, cdr_peer, cdr_hotline, service_contacts (20, 21, 23, 24)
+--   and population (30).
 -- Volumes are window totals / $months; shares, means and dispersions are over all events
 -- of the window. Sums of money and counts are exact (DECIMAL / integers); the entropy and
 -- balance sums go through fixed point (1e-15) so that they do not depend on the
@@ -200,23 +201,6 @@ bills as (
         sum(arrears) as arrears
     from stg_billing
     where bill_month >= $start and bill_month < $end
-    group by customer_id
-),
-
-service_contacts as (
-    select
-        customer_id,
-        count(*) as contacts,
-        count(*) filter (where channel = 'hall') as hall,
-        count(*) filter (where channel = 'hotline') as hotline,
-        count(*) filter (where channel = 'ivr') as ivr,
-        count(*) filter (where channel = 'web') as web,
-        count(*) filter (where channel = 'sms') as sms,
-        count(*) filter (where channel = 'wap') as wap,
-        count(*) filter (where channel = 'kiosk') as kiosk,
-        count(*) filter (where purpose = 'complaint') as complaints
-    from stg_interactions
-    where contact_time >= $start and contact_time < $end
     group by customer_id
 ),
 

@@ -2,8 +2,8 @@
 -- the window (table window_customers, from 50_window_customers.sql). Each flag r_* is the
 -- logic of one rule of segment/churn.py, which names the rule's stage and text and turns
 -- the flags into the stage and the reasons.
--- Competitor-hotline contacts come from cdr_hotline (23_cdr_hotline.sql), the definition the
--- indicator competitor_hotline_calls reads too.
+-- Reads the stage tables shared with the indicators: cdr_hotline (23_cdr_hotline.sql, the
+-- competitor-hotline contacts competitor_hotline_calls counts) and service_contacts (24).
 -- grain: one row per customer_id, ordered by customer_id.
 -- params: $start, $end (DATE, window = [start, end)); $last_month (DATE, first day of the
 --   window's last month);
@@ -20,20 +20,12 @@ with customers as (
         activation_date,
         churn_date,
         last_event,
+        events_last,
+        events - events_last as events_earlier,
         greatest(date_diff(
             'month', greatest($start, cast(date_trunc('month', activation_date) as date)), $last_month), 0)
             as earlier_months
     from window_customers
-),
-
-usage as (
-    select
-        customer_id,
-        sum(events_last) as events_last,
-        sum(events) - sum(events_last) as events_earlier
-    from cdr_usage
-    where service in ('voice', 'sms', 'data')
-    group by customer_id
 ),
 
 -- distinct contacts per month: a two-level aggregate (customer x month x peer first)
@@ -82,16 +74,6 @@ arrears as (
     group by customer_id
 ),
 
-complaints as (
-    select
-        customer_id,
-        count(*) filter (where contact_time >= $last_month) as complaints_last,
-        count(*) filter (where contact_time < $last_month) as complaints_earlier
-    from stg_interactions
-    where purpose = 'complaint' and contact_time >= $start and contact_time < $end
-    group by customer_id
-),
-
 measures as (
     select
         c.customer_id,
@@ -99,20 +81,19 @@ measures as (
         c.churn_date,
         c.last_event,
         c.earlier_months,
-        coalesce(u.events_last, 0) as events_last,
-        coalesce(u.events_earlier, 0) as events_earlier,
+        c.events_last,
+        c.events_earlier,
         coalesce(k.contacts_last, 0) as contacts_last,
         coalesce(k.contacts_earlier, 0) as contacts_earlier,
         coalesce(h.hotline_events, 0) as hotline_calls,
         coalesce(a.arrears_rises, 0) as arrears_rises,
         coalesce(p.complaints_last, 0) as complaints_last,
-        coalesce(p.complaints_earlier, 0) as complaints_earlier
+        coalesce(p.complaints - p.complaints_last, 0) as complaints_earlier
     from customers as c
-    left join usage as u on u.customer_id = c.customer_id
     left join contacts as k on k.customer_id = c.customer_id
     left join cdr_hotline as h on h.customer_id = c.customer_id
     left join arrears as a on a.customer_id = c.customer_id
-    left join complaints as p on p.customer_id = c.customer_id
+    left join service_contacts as p on p.customer_id = c.customer_id
 ),
 
 rules as (
