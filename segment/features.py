@@ -259,12 +259,16 @@ def _run_stages(con, sources, cfg, say, workdir, staged, label) -> FeatureSet:
     for table in ("customers", "billing"):
         if con.execute(f"SELECT count(*) FROM stg_{table}").fetchone()[0] == 0:
             raise DataError(f"{table} ({label[table]}): no rows (header only?)")
-    _audit(con, "audit_customers_required", lambda r: f"customers ({label['customers']}): empty required values: "
-           + ", ".join(f"{c} in {n} row(s)" for c, n in r))
+    rows = sql.run(con, "audit_required_values").fetchall()
+    empty = {t: [(c, n) for table, c, n in rows if table == t] for t in ("customers", "billing")}
+    if empty["customers"]:
+        raise DataError(f"customers ({label['customers']}): empty required values: "
+                        + ", ".join(f"{c} in {n} row(s)" for c, n in empty["customers"]))
     _audit(con, "audit_customers_duplicate_id", lambda r: f"customers ({label['customers']}): column 'customer_id': "
            f"{len(r)} id(s) appear more than once, e.g. {', '.join(str(x[0]) for x in r[:3])}")
-    _audit(con, "audit_billing_required", lambda r: f"billing ({label['billing']}): empty or unreadable required values: "
-           + ", ".join(f"{c} in {n} row(s)" for c, n in r))
+    if empty["billing"]:
+        raise DataError(f"billing ({label['billing']}): empty or unreadable required values: "
+                        + ", ".join(f"{c} in {n} row(s)" for c, n in empty["billing"]))
     col = cfg.source_column
     _audit(con, "audit_billing_duplicate_month", lambda r: f"billing ({label['billing']}): column "
            f"{col('billing', 'bill_month')!r}: {len(r)} customer-month(s) billed more than once, "

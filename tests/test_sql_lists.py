@@ -54,3 +54,13 @@ def test_value_levels_are_the_python_lists():
     assert case_labels(value.QUERY, "arpu_tier") == list(value.TIERS)
     assert case_labels(value.QUERY, "card_tier") == list(value.CARDS)
     assert case_labels(value.QUERY, "group_class") == list(value.GROUP_CLASSES)
+
+
+def test_required_values_audit_covers_the_schema_required_columns():
+    from segment.schema import TABLES
+
+    q = text("audit_required_values")
+    audited = dict(re.findall(r"from (\w+) unpivot \(empty_rows for column_name in \(([^)]*)\)\)", q))
+    assert audited.keys() == {"customers", "billing"}  # cdr's: 22_cdr_summary
+    for table, cols in audited.items():
+        assert cols.split(", ") == [c.name for c in TABLES[table].columns if c.required]
