@@ -25,27 +25,20 @@ PREFERRED = (*CHANNELS, "none")
 
 
 @dataclass
-class ChannelResult:
+class ChannelResult(tabulate.Analysis):
+    """Contacts, shares and preferred channel per customer (``detail`` also holds other_contacts)."""
+
     detail: pl.DataFrame
     window: dict
     config: ChannelConfig
     segments: pl.DataFrame | None = None
-
-    @property
-    def customers(self) -> pl.DataFrame:
-        """The output contract: one row per customer, ordered by customer_id."""
-        return self.detail.select(COLUMNS)
-
-    def write(self, path, force: bool = False) -> None:
-        tabulate.write_frame(self.customers, path, force)
+    analysis = "channels"
+    output_columns = COLUMNS
 
     def summary(self) -> dict:
-        d, keys = tabulate.attach_segments(self.detail, self.segments)
+        head, d, keys = self.summary_head()
         return {
-            "version": 1,
-            "analysis": "channels",
-            "window": self.window,
-            "population": {"definition": tabulate.POPULATION, "customers": d.height},
+            **head,
             "min_contacts": self.config.min_contacts,
             "contacts": int(d["contacts"].sum()),
             "other_channel_contacts": int(d["other_contacts"].sum()),

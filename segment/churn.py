@@ -143,7 +143,7 @@ def stage_and_reasons(flags: pl.DataFrame, rule_list: list[Rule]) -> pl.DataFram
 
 
 @dataclass
-class ChurnResult:
+class ChurnResult(tabulate.Analysis):
     """Stages and reasons per customer (``detail`` also holds every rule flag and measure)."""
 
     detail: pl.DataFrame
@@ -151,11 +151,8 @@ class ChurnResult:
     config: ChurnConfig
     unavailable: dict[str, str]  # rule name -> why it cannot run on these inputs
     segments: pl.DataFrame | None = None
-
-    @property
-    def customers(self) -> pl.DataFrame:
-        """The output contract: one row per customer, ordered by customer_id."""
-        return self.detail.select(COLUMNS)
+    analysis = "churn"
+    output_columns = COLUMNS
 
     def listing(self, stage: str) -> pl.DataFrame:
         """The customers of one stage, highest value score first (ties: lower customer_id)."""
@@ -168,12 +165,9 @@ class ChurnResult:
         tabulate.write_frame(self.listing(stage) if stage else self.customers, path, force)
 
     def summary(self) -> dict:
-        d, keys = tabulate.attach_segments(self.detail, self.segments)
+        head, d, keys = self.summary_head()
         return {
-            "version": 1,
-            "analysis": "churn",
-            "window": self.window,
-            "population": {"definition": tabulate.POPULATION, "customers": d.height},
+            **head,
             "stages": {s: int((d["stage"] == s).sum()) for s in STAGES},
             "by_brand": tabulate.crosstab(d, ["brand"], "stage", STAGES),
             "by_segment": tabulate.crosstab(d, keys, "stage", STAGES) if keys else None,

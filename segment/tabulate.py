@@ -143,3 +143,28 @@ def write_frame(df: pl.DataFrame, path: Path, force: bool = False) -> None:
 def sig(x: float | None, digits: int = 6) -> float | None:
     """Round for display so that the last bits of a float never reach stdout."""
     return None if x is None else float(f"{x:.{digits}g}")
+
+
+class Analysis:
+    """What the value, churn and channel results share (a base of their dataclasses): a
+    ``detail`` frame, one row per customer ordered by customer_id that holds the output
+    columns ``output_columns``; the ``window``; the optional ``segments`` table."""
+
+    analysis = ""  # its name in the summary: value, churn or channels
+    output_columns: list[str] | tuple[str, ...] = ()
+
+    @property
+    def customers(self) -> pl.DataFrame:
+        """The output contract: one row per customer, ordered by customer_id."""
+        return self.detail.select(self.output_columns)
+
+    def write(self, path, force: bool = False) -> None:
+        write_frame(self.customers, path, force)
+
+    def summary_head(self) -> tuple[dict, pl.DataFrame, list[str]]:
+        """The head every summary starts with, the detail with segments attached, and the
+        cross-tab keys (see :func:`attach_segments`)."""
+        d, keys = attach_segments(self.detail, self.segments)
+        head = {"version": 1, "analysis": self.analysis, "window": self.window,
+                "population": {"definition": POPULATION, "customers": d.height}}
+        return head, d, keys

@@ -52,7 +52,7 @@ def sql_params(v: ValueConfig) -> dict:
 
 
 @dataclass
-class ValueResult:
+class ValueResult(tabulate.Analysis):
     """Per-customer values (``detail`` holds the score components too) and the summary inputs."""
 
     detail: pl.DataFrame
@@ -60,22 +60,13 @@ class ValueResult:
     config: ValueConfig
     segments: pl.DataFrame | None = None
     groups_skipped: str | None = None
-
-    @property
-    def customers(self) -> pl.DataFrame:
-        """The output contract: one row per customer, ordered by customer_id."""
-        return self.detail.select(COLUMNS)
-
-    def write(self, path, force: bool = False) -> None:
-        tabulate.write_frame(self.customers, path, force)
+    analysis = "value"
+    output_columns = COLUMNS
 
     def summary(self) -> dict:
-        d, keys = tabulate.attach_segments(self.detail, self.segments)
+        head, d, keys = self.summary_head()
         out = {
-            "version": 1,
-            "analysis": "value",
-            "window": self.window,
-            "population": {"definition": tabulate.POPULATION, "customers": d.height},
+            **head,
             "tiers": {
                 "rules": tier_rules(self.config),
                 "overall": _counts(d, "arpu_tier", TIERS),
