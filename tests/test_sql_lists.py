@@ -8,7 +8,7 @@ import re
 import pytest
 
 from segment import sql, value
-from segment.schema import CHANNELS, SERVICES
+from segment.schema import CHANNELS, FEES, SERVICES
 
 
 def text(name: str) -> str:
@@ -64,3 +64,11 @@ def test_required_values_audit_covers_the_schema_required_columns():
     assert audited.keys() == {"customers", "billing"}  # cdr's: 22_cdr_summary
     for table, cols in audited.items():
         assert cols.split(", ") == [c.name for c in TABLES[table].columns if c.required]
+
+
+def test_fee_shares_are_the_schema_fees():
+    q = text("40_features")
+    shares = re.findall(r"cast\(b\.(\w+) / nullif\(b\.total_fee \+ b\.discount, 0\) as double\) as (\w+)_share\b", q)
+    assert shares == [(f, f) for f in FEES]
+    summed = re.findall(r"sum\((\w+_fee)\) as (\w+)", q)
+    assert [f for f, _ in summed if f != "total_fee"] == list(FEES)
