@@ -1,10 +1,11 @@
 """Channel preference: each customer's share of service contacts per channel.
 
 Population: the customers of the window (see :mod:`segment.tabulate`); contacts are the
-interactions of the window on the seven known channels (hall, hotline, ivr, web, sms,
-wap, kiosk). The preferred channel has the largest share; ties go to the first channel
-in that order; customers with fewer than ``[channels] min_contacts`` contacts get
-``none``. Needs the interactions table: without it the analysis raises InputError.
+interactions of the window on the known channels, :data:`segment.schema.CHANNELS`
+(counted by sql/24_service_contacts.sql). The preferred channel has the largest share;
+ties go to the first channel in that order; customers with fewer than ``[channels]
+min_contacts`` contacts get ``none``. Needs the interactions table: without it the
+analysis raises InputError.
 """
 
 from __future__ import annotations

@@ -1,16 +1,11 @@
 """Churn early warning: a stage per customer of the window, with the rules that fired.
 
-Stages, most severe first (a customer gets the first whose rules fire):
-
-* ``churned``: churn_date set before the window's end, or no CDR event in the window's
-  last ``inactive_days`` days;
-* ``alert``: voice calls or SMS with a competitor's hotline (``[features] competitor_hotlines``,
-  the events the indicator competitor_hotline_calls counts: sql/23_cdr_hotline.sql), usage
-  of the last month down by ``alert_usage_drop`` or more against the monthly average of
-  the earlier months, arrears rising in each of the last ``arrears_rising_months``;
-* ``warning``: usage down by ``warning_usage_drop`` or more, distinct contacts down by
-  ``contacts_drop`` or more, more complaints in the last month than the earlier average;
-* ``healthy`` otherwise.
+A customer gets the most severe stage (``churned``, ``alert``, ``warning``) of the rules
+that fire, ``healthy`` when none does. The rules are one list, :func:`rules`: each names
+its stage, its flag column in ``sql/55_churn_customers.sql`` (its logic), its text and
+reason built from ``[churn]``, and what it needs of the inputs (docs/analyses.md lists
+them). Competitor-hotline contacts are the events the indicator competitor_hotline_calls
+counts (sql/23_cdr_hotline.sql).
 
 Population: the customers of the window (see :mod:`segment.tabulate`), leavers included.
 Rules whose input is absent are reported as not available and never fire.

@@ -7,7 +7,8 @@
 --   $weight_revenue, $weight_tenure, $weight_credit, $weight_cost (score weights);
 --   $group_a, $group_b, $group_c (lines per group_id for classes A, B, C).
 -- Tiers compare the exact DECIMAL window revenue with threshold x billed months, so
--- an ARPU of exactly 120.00 or 200.00 is B. Each score component is a rank within the
+-- an ARPU of exactly tier_c_below or tier_a_above is B. The labels are segment.value's
+-- TIERS, CARDS and GROUP_CLASSES (tests/test_sql_lists.py holds them to it). Each score component is a rank within the
 -- brand scaled to 0..1 (ties share their average rank; a brand's only value gets 0.5);
 -- the score renormalizes the weights over the components a customer has.
 with customers as (
