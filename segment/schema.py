@@ -58,8 +58,7 @@ def _table(name: str, required: bool, grain: str, *columns: Column, id_doc: str 
 TABLES: dict[str, Table] = {
     t.name: t
     for t in (
-        _table(
-            "customers", True, "one row per subscriber",
+        _table("customers", True, "one row per subscriber",
             Column("brand", "VARCHAR", True, "product line, e.g. GoTone, M-Zone, Easyown"),
             Column("activation_date", "DATE", True, "date the line was opened"),
             Column("birth_year", "INTEGER", False, "year of birth"),
@@ -70,8 +69,7 @@ TABLES: dict[str, Table] = {
             Column("churn_date", "DATE", False, "date the line left; empty while active"),
             id_doc="unique subscriber id",
         ),
-        _table(
-            "cdr", True, "one row per usage event",
+        _table("cdr", True, "one row per usage event",
             Column("start_time", "TIMESTAMP", True, "local start time"),
             Column("service", "VARCHAR", True, _one_of(SERVICES)),
             Column("direction", "VARCHAR", False, "out or in (voice and sms)"),
@@ -83,8 +81,7 @@ TABLES: dict[str, Table] = {
             Column("roaming", "VARCHAR", False, "none, domestic or international"),
             Column("cell_id", ID, False, "serving cell"),
         ),
-        _table(
-            "billing", True, "one row per customer per month",
+        _table("billing", True, "one row per customer per month",
             Column("bill_month", "DATE", True, "DATE or 'YYYY-MM'; staged as the first day of the month"),
             Column("total_fee", MONEY, True, "amount billed for the month"),
             *(Column(fee, MONEY, False, doc) for fee, doc in FEES.items()),
@@ -92,14 +89,12 @@ TABLES: dict[str, Table] = {
             Column("overdue_days", "INTEGER", False, "days the bill was paid late"),
             Column("arrears", MONEY, False, "amount owed at month end"),
         ),
-        _table(
-            "interactions", False, "one row per service contact",
+        _table("interactions", False, "one row per service contact",
             Column("contact_time", "TIMESTAMP", True, "time of the contact"),
             Column("channel", "VARCHAR", True, _one_of(CHANNELS)),
             Column("purpose", "VARCHAR", False, "inquiry, complaint, transaction or campaign"),
         ),
-        _table(
-            "recharges", False, "one row per prepaid top-up",
+        _table("recharges", False, "one row per prepaid top-up",
             Column("recharge_time", "TIMESTAMP", True, "time of the top-up"),
             Column("amount", MONEY, True, "amount topped up"),
         ),
