@@ -35,14 +35,14 @@ QUERY = "51_value_customers"
 
 def tier_rules(v: ValueConfig) -> dict[str, str]:
     """What each ARPU tier means, with the thresholds of ``v``."""
-    return {"A": f"arpu > {v.tier_a_above:g}", "B": f"{v.tier_c_below:g} <= arpu <= {v.tier_a_above:g}",
-            "C": f"arpu < {v.tier_c_below:g}"}
+    a, c = f"{v.tier_a_above:g}", f"{v.tier_c_below:g}"
+    return dict(zip(TIERS, (f"arpu > {a}", f"{c} <= arpu <= {a}", f"arpu < {c}"), strict=True))
 
 
 def card_rules(v: ValueConfig) -> dict[str, str]:
     """What each card tier means, with the thresholds of ``v``."""
-    lowest = CARDS[-2]
-    return {**{card: f"arpu >= {getattr(v, f'card_{card}'):g}" for card in CARDS[:-1]}, CARDS[-1]: f"below {lowest}"}
+    *cards, none = CARDS  # each card has its threshold card_<name> in [value]
+    return {**{card: f"arpu >= {getattr(v, f'card_{card}'):g}" for card in cards}, none: f"below {cards[-1]}"}
 
 
 def sql_params(v: ValueConfig) -> dict:
