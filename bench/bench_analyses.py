@@ -24,7 +24,8 @@ HERE = Path(__file__).resolve().parent
 CHILD = r"""
 import json, sys, tempfile, time
 from pathlib import Path
-from segment import channels, churn, config, io, value
+from segment import channels, churn, config, value
+from segment.io.inputs import find_inputs
 from segment.engine import EngineOptions
 from segment.features import compute
 
@@ -33,7 +34,7 @@ cfg = config.Config()
 out = Path(tempfile.mkdtemp())
 times = {}
 t = time.perf_counter()
-with compute(io.find_inputs(data), cfg, EngineOptions(threads=threads)) as fs:
+with compute(find_inputs(data), cfg, EngineOptions(threads=threads)) as fs:
     times["features (shared)"] = time.perf_counter() - t
     t = time.perf_counter(); v = value.analyse(fs, cfg); v.summary(); times["value"] = time.perf_counter() - t
     t = time.perf_counter(); c = churn.assess(fs, cfg, value=v); c.summary(); times["churn"] = time.perf_counter() - t

@@ -7,11 +7,21 @@ why) and a one-line definition. The order here is the column order of the output
 Conventions: volumes (counts, minutes, MB, fees, active days) are monthly averages
 (window total / months of the window); shares, means, dispersions and entropies are
 computed over all events of the window.
+
+A definition that depends on a setting of ``[features]`` names it as a ``{field}`` of
+:class:`segment.config.FeatureConfig`; :func:`catalogue` fills them in from a config, so
+``segment features --list --config x.toml`` describes what x.toml computes.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .schema import CHANNELS, FEES
+
+if TYPE_CHECKING:
+    from .config import Config, FeatureConfig
 
 ANGLES = {
     "revenue": "revenue and bill composition",
@@ -36,14 +46,20 @@ class Indicator:
     name: str
     angle: str
     requires: tuple[str, ...]  # "table.column" beyond the required columns
-    definition: str
+    definition: str  # a template: {night_start}, {night_end}, {pareto_share} from [features]
+
+    def describe(self, features: FeatureConfig) -> str:
+        """The definition with the settings of ``features`` filled in."""
+        return self.definition.format(night_start=features.night_start, night_end=features.night_end,
+                                      pareto_share=f"{features.pareto_share:g}")
 
 
 def _i(name, angle, requires, definition):
     return Indicator(name, angle, tuple(requires.split()) if requires else (), definition)
 
 
-_CH = ("hall", "hotline", "ivr", "web", "sms", "wap", "kiosk")
+_NIGHT = "outside {night_start} < t < {night_end}"  # features.night_start, night_end
+_FEE_NAMES = {"sms_fee": "SMS fee", "vas_fee": "value-added services fee"}  # others: package_fee -> package fee
 
 
 def _toolbox(service: str) -> list[Indicator]:
@@ -55,87 +71,83 @@ def _toolbox(service: str) -> list[Indicator]:
         _i(f"number_of_contacts_{s}", "social", "cdr.peer_id", f"distinct peers of {s} over the window / months"),
         _i(f"entropy_of_contacts_{s}", "social", "cdr.peer_id", f"Shannon entropy (natural log) of {s} events over peers"),
         _i(f"percent_pareto_interactions_{s}", "social", "cdr.peer_id",
-           f"fewest top peers whose {s} events reach ceil(0.8 x events), / distinct peers"),
+           f"fewest top peers whose {s} events reach ceil({{pareto_share}} x events), / distinct peers"),
         _i(f"interactions_per_contact_mean_{s}", "social", "cdr.peer_id", f"{s} events with a peer / distinct peers"),
         _i(f"balance_of_contacts_mean_{s}", "social", "cdr.peer_id cdr.direction",
            f"mean over peers of out / (out + in) {s} events"),
         _i(f"offnet_contact_share_{s}", "network", "cdr.peer_id cdr.peer_network", f"share of {s} peers on other networks"),
-        _i(f"percent_nocturnal_{s}", "time_of_day", "", f"share of {s} events outside 07:00:00 < t < 19:00:00"),
+        _i(f"percent_nocturnal_{s}", "time_of_day", "", f"share of {s} events {_NIGHT}"),
         _i(f"interevent_time_mean_{s}", "activity", "", f"mean seconds between consecutive {s} events"),
     ]
     return out
 
 
-INDICATORS: tuple[Indicator, ...] = tuple(
-    [
-        _i("total_fee", "revenue", "", "billed amount, i.e. ARPU (monthly average)"),
-        _i("package_fee", "revenue", "billing.package_fee", "plan fee (monthly average)"),
-        _i("voice_fee", "revenue", "billing.voice_fee", "voice fee (monthly average)"),
-        _i("data_fee", "revenue", "billing.data_fee", "data fee (monthly average)"),
-        _i("package_fee_share", "revenue", "billing.package_fee", "package fee / gross bill (total + discount)"),
-        _i("voice_fee_share", "revenue", "billing.voice_fee", "voice fee / gross bill"),
-        _i("sms_fee_share", "revenue", "billing.sms_fee", "SMS fee / gross bill"),
-        _i("data_fee_share", "revenue", "billing.data_fee", "data fee / gross bill"),
-        _i("vas_fee_share", "revenue", "billing.vas_fee", "value-added services fee / gross bill"),
-        _i("roaming_fee_share", "revenue", "billing.roaming_fee", "roaming fee / gross bill"),
-        _i("discount_rate", "revenue", "billing.discount", "discount / gross bill"),
-        _i("total_fee_cv", "revenue", "", "coefficient of variation of the monthly bills (population std / mean)"),
-        _i("usage_charge", "revenue", "cdr.charge", "sum of tariffed event charges (monthly average)"),
-    ]
-    + _toolbox("voice")
-    + [
-        _i("calls_out", "voice", "cdr.direction", "outgoing calls (monthly average)"),
-        _i("calls_in", "voice", "cdr.direction", "incoming calls (monthly average)"),
-        _i("minutes_out", "voice", "cdr.direction cdr.duration_s", "outgoing call minutes (monthly average)"),
-        _i("minutes_in", "voice", "cdr.direction cdr.duration_s", "incoming call minutes (monthly average)"),
-        _i("call_duration_mean_voice", "voice", "cdr.duration_s", "mean call duration in seconds"),
-        _i("call_duration_std_voice", "voice", "cdr.duration_s", "population std (ddof=0) of call duration in seconds"),
-        _i("long_calls", "voice", "cdr.duration_s", "calls of at least long_call_s seconds (monthly average)"),
-        _i("onnet_call_share", "network", "cdr.peer_network", "share of calls with on-net peers"),
-    ]
-    + _toolbox("sms")
-    + [
-        _i("sms_out", "sms", "cdr.direction", "SMS sent (monthly average)"),
-        _i("sms_in", "sms", "cdr.direction", "SMS received (monthly average)"),
-        _i("data_mb", "data", "cdr.volume_kb", "data volume in MB (monthly average)"),
-        _i("data_sessions", "data", "", "data sessions (monthly average)"),
-        _i("data_mb_per_session", "data", "cdr.volume_kb", "MB per data session"),
-        _i("data_mb_per_active_day", "data", "cdr.volume_kb", "MB per day with data use"),
-        _i("data_active_days", "data", "", "days with data use (monthly average)"),
-        _i("roaming_domestic_events", "roaming", "cdr.roaming", "events in domestic roaming (monthly average)"),
-        _i("roaming_international_events", "roaming", "cdr.roaming", "events in international roaming (monthly average)"),
-        _i("roaming_event_share", "roaming", "cdr.roaming", "share of events in roaming"),
-        _i("night_share", "time_of_day", "", "share of all events outside 07:00:00 < t < 19:00:00"),
-        _i("weekend_share", "time_of_day", "", "share of all events on Saturday or Sunday"),
-        _i("percent_nocturnal_data", "time_of_day", "", "share of data sessions outside 07:00:00 < t < 19:00:00"),
-        _i("active_days", "activity", "", "days with any event (monthly average)"),
-        _i("events_total", "activity", "", "events of every service (monthly average)"),
-        _i("tenure_months", "tenure", "", "whole months from activation to the end of the window"),
-        _i("age", "tenure", "customers.birth_year", "years at the end of the window"),
-        _i("group_member", "tenure", "customers.group_id", "1 if the line belongs to an enterprise account"),
-        _i("credit_level", "payment", "customers.credit_level", "credit level, 1 (worst) .. 5 (best)"),
-        _i("overdue_days", "payment", "billing.overdue_days", "days paid late (monthly average)"),
-        _i("max_overdue_days", "payment", "billing.overdue_days", "most days paid late in one month"),
-        _i("months_with_arrears", "payment", "billing.arrears", "months of the window ending with arrears (a count)"),
-        _i("arrears", "payment", "billing.arrears", "arrears at month end (monthly average)"),
-        _i("contacts_total", "contacts", "interactions.customer_id", "service contacts (monthly average)"),
-    ]
-    + [_i(f"contacts_{c}", "contacts", "interactions.customer_id", f"contacts through {c} (monthly average)") for c in _CH]
-    + [
-        _i("complaints", "contacts", "interactions.purpose", "complaint contacts (monthly average)"),
-        _i("complaint_share", "contacts", "interactions.purpose", "complaints / contacts"),
-        _i("recharge_count", "recharge", "recharges.customer_id", "prepaid top-ups (monthly average)"),
-        _i("recharge_amount", "recharge", "recharges.customer_id", "amount topped up (monthly average)"),
-        _i("recharge_amount_mean", "recharge", "recharges.customer_id", "mean top-up amount"),
-        _i("competitor_hotline_calls", "churn_signal", "cdr.peer_id",
-           "voice and SMS events with a competitor's service hotline (monthly average)"),
-        _i("last_month_usage_ratio", "churn_signal", "",
-           "events in the window's last month / mean events of its earlier months"),
-    ]
+INDICATORS: tuple[Indicator, ...] = (
+    _i("total_fee", "revenue", "", "billed amount, i.e. ARPU (monthly average)"),
+    _i("package_fee", "revenue", "billing.package_fee", "plan fee (monthly average)"),
+    _i("voice_fee", "revenue", "billing.voice_fee", "voice fee (monthly average)"),
+    _i("data_fee", "revenue", "billing.data_fee", "data fee (monthly average)"),
+    # each component's share of the bill; the first one says what the gross bill is
+    *(_i(f"{fee}_share", "revenue", f"billing.{fee}", _FEE_NAMES.get(fee, fee.replace("_", " ")) + " / gross bill"
+         + (" (total + discount)" if k == 0 else "")) for k, fee in enumerate(FEES)),
+    _i("discount_rate", "revenue", "billing.discount", "discount / gross bill"),
+    _i("total_fee_cv", "revenue", "", "coefficient of variation of the monthly bills (population std / mean)"),
+    _i("usage_charge", "revenue", "cdr.charge", "sum of tariffed event charges (monthly average)"),
+    *_toolbox("voice"),
+    _i("calls_out", "voice", "cdr.direction", "outgoing calls (monthly average)"),
+    _i("calls_in", "voice", "cdr.direction", "incoming calls (monthly average)"),
+    _i("minutes_out", "voice", "cdr.direction cdr.duration_s", "outgoing call minutes (monthly average)"),
+    _i("minutes_in", "voice", "cdr.direction cdr.duration_s", "incoming call minutes (monthly average)"),
+    _i("call_duration_mean_voice", "voice", "cdr.duration_s", "mean call duration in seconds"),
+    _i("call_duration_std_voice", "voice", "cdr.duration_s", "population std (ddof=0) of call duration in seconds"),
+    _i("long_calls", "voice", "cdr.duration_s", "calls of at least long_call_s seconds (monthly average)"),
+    _i("onnet_call_share", "network", "cdr.peer_network", "share of calls with on-net peers"),
+    *_toolbox("sms"),
+    _i("sms_out", "sms", "cdr.direction", "SMS sent (monthly average)"),
+    _i("sms_in", "sms", "cdr.direction", "SMS received (monthly average)"),
+    _i("data_mb", "data", "cdr.volume_kb", "data volume in MB (monthly average)"),
+    _i("data_sessions", "data", "", "data sessions (monthly average)"),
+    _i("data_mb_per_session", "data", "cdr.volume_kb", "MB per data session"),
+    _i("data_mb_per_active_day", "data", "cdr.volume_kb", "MB per day with data use"),
+    _i("data_active_days", "data", "", "days with data use (monthly average)"),
+    _i("roaming_domestic_events", "roaming", "cdr.roaming", "events in domestic roaming (monthly average)"),
+    _i("roaming_international_events", "roaming", "cdr.roaming", "events in international roaming (monthly average)"),
+    _i("roaming_event_share", "roaming", "cdr.roaming", "share of events in roaming"),
+    _i("night_share", "time_of_day", "", "share of all events " + _NIGHT),
+    _i("weekend_share", "time_of_day", "", "share of all events on Saturday or Sunday"),
+    _i("percent_nocturnal_data", "time_of_day", "", "share of data sessions " + _NIGHT),
+    _i("active_days", "activity", "", "days with any event (monthly average)"),
+    _i("events_total", "activity", "", "events of every service (monthly average)"),
+    _i("tenure_months", "tenure", "", "whole months from activation to the end of the window"),
+    _i("age", "tenure", "customers.birth_year", "years at the end of the window"),
+    _i("group_member", "tenure", "customers.group_id", "1 if the line belongs to an enterprise account"),
+    _i("credit_level", "payment", "customers.credit_level", "credit level, 1 (worst) .. 5 (best)"),
+    _i("overdue_days", "payment", "billing.overdue_days", "days paid late (monthly average)"),
+    _i("max_overdue_days", "payment", "billing.overdue_days", "most days paid late in one month"),
+    _i("months_with_arrears", "payment", "billing.arrears", "months of the window ending with arrears (a count)"),
+    _i("arrears", "payment", "billing.arrears", "arrears at month end (monthly average)"),
+    _i("contacts_total", "contacts", "interactions.customer_id", "service contacts (monthly average)"),
+    *(_i(f"contacts_{c}", "contacts", "interactions.customer_id", f"contacts through {c} (monthly average)") for c in CHANNELS),
+    _i("complaints", "contacts", "interactions.purpose", "complaint contacts (monthly average)"),
+    _i("complaint_share", "contacts", "interactions.purpose", "complaints / contacts"),
+    _i("recharge_count", "recharge", "recharges.customer_id", "prepaid top-ups (monthly average)"),
+    _i("recharge_amount", "recharge", "recharges.customer_id", "amount topped up (monthly average)"),
+    _i("recharge_amount_mean", "recharge", "recharges.customer_id", "mean top-up amount"),
+    _i("competitor_hotline_calls", "churn_signal", "cdr.peer_id",
+       "voice and SMS events with a competitor's service hotline (monthly average)"),
+    _i("last_month_usage_ratio", "churn_signal", "",
+       "events in the window's last month / mean events of its earlier months"),
 )
 
 NAMES = tuple(i.name for i in INDICATORS)
 BY_NAME = {i.name: i for i in INDICATORS}
+
+
+def catalogue(cfg: Config) -> list[dict]:
+    """Every indicator as a row (name, angle, requires, definition), its definition
+    filled in from ``cfg.features``, in output column order (``segment features --list``)."""
+    return [{"name": i.name, "angle": i.angle, "requires": list(i.requires), "definition": i.describe(cfg.features)}
+            for i in INDICATORS]
 
 
 def missing_requirements(ind: Indicator, present: dict[str, frozenset[str]]) -> list[str]:

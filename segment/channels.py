@@ -1,20 +1,21 @@
 """Channel preference: each customer's share of service contacts per channel.
 
 Population: the customers of the window (see :mod:`segment.tabulate`); contacts are the
-interactions of the window on the seven known channels (hall, hotline, ivr, web, sms,
-wap, kiosk). The preferred channel has the largest share; ties go to the first channel
-in that order; customers with fewer than ``[channels] min_contacts`` contacts get
-``none``. Needs the interactions table: without it the analysis raises InputError.
+interactions of the window on the known channels, :data:`segment.schema.CHANNELS`
+(counted by sql/24_service_contacts.sql). The preferred channel has the largest share;
+ties go to the first channel in that order; customers with fewer than ``[channels]
+min_contacts`` contacts get ``none``. Needs the interactions table: without it the
+analysis raises InputError.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import polars as pl
 
 from . import tabulate
-from .io.outputs import write_frame
 from .config import ChannelConfig, Config
 from .errors import InputError
 from .schema import CHANNELS
@@ -25,27 +26,20 @@ PREFERRED = (*CHANNELS, "none")
 
 
 @dataclass
-class ChannelResult:
+class ChannelResult(tabulate.Analysis):
+    """Contacts, shares and preferred channel per customer (``detail`` also holds other_contacts)."""
+
     detail: pl.DataFrame
     window: dict
     config: ChannelConfig
     segments: pl.DataFrame | None = None
-
-    @property
-    def customers(self) -> pl.DataFrame:
-        """The output contract: one row per customer, ordered by customer_id."""
-        return self.detail.select(COLUMNS)
-
-    def write(self, path, force: bool = False) -> None:
-        write_frame(self.customers, path, force)
+    analysis = "channels"
+    output_columns = COLUMNS
 
     def summary(self) -> dict:
-        d, keys = tabulate.attach_segments(self.detail, self.segments)
+        head, d, keys = self.summary_head()
         return {
-            "version": 1,
-            "analysis": "channels",
-            "window": self.window,
-            "population": {"definition": tabulate.POPULATION, "customers": d.height},
+            **head,
             "min_contacts": self.config.min_contacts,
             "contacts": int(d["contacts"].sum()),
             "other_channel_contacts": int(d["other_contacts"].sum()),
@@ -73,8 +67,7 @@ def analyse(fs, cfg: Config, segments: pl.DataFrame | None = None) -> ChannelRes
         raise InputError("channels: no interactions table, so there are no service contacts to analyse "
                          "(give --interactions FILE or put interactions.* in --data)")
     tabulate.window_customers(fs)
-    w = fs.window
-    detail = tabulate.query(fs.con, "60_channels", start=w.start, end=w.end, min_contacts=cfg.channels.min_contacts)
+    detail = tabulate.query(fs.con, "60_channels", **dataclasses.asdict(cfg.channels))
     if segments is not None:
         tabulate.attach_segments(detail.select("customer_id", "brand"), segments)  # validate early
     return ChannelResult(detail, tabulate.window_info(fs), cfg.channels, segments)

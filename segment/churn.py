@@ -1,15 +1,11 @@
 """Churn early warning: a stage per customer of the window, with the rules that fired.
 
-Stages, most severe first (a customer gets the first whose rules fire):
-
-* ``churned``: churn_date set before the window's end, or no CDR event in the window's
-  last ``inactive_days`` days;
-* ``alert``: calls to a competitor's hotline (``[features] competitor_hotlines``), usage
-  of the last month down by ``alert_usage_drop`` or more against the monthly average of
-  the earlier months, arrears rising in each of the last ``arrears_rising_months``;
-* ``warning``: usage down by ``warning_usage_drop`` or more, distinct contacts down by
-  ``contacts_drop`` or more, more complaints in the last month than the earlier average;
-* ``healthy`` otherwise.
+A customer gets the most severe stage (``churned``, ``alert``, ``warning``) of the rules
+that fire, ``healthy`` when none does. The rules are one list, :func:`rules`: each names
+its stage, its flag column in ``sql/55_churn_customers.sql`` (its logic), its text and
+reason built from ``[churn]``, and what it needs of the inputs (docs/analyses.md lists
+them). Competitor-hotline contacts are the events the indicator competitor_hotline_calls
+counts (sql/23_cdr_hotline.sql).
 
 Population: the customers of the window (see :mod:`segment.tabulate`), leavers included.
 Rules whose input is absent are reported as not available and never fire.
@@ -17,7 +13,10 @@ Rules whose input is absent are reported as not available and never fire.
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from dataclasses import dataclass
+from typing import Any, Callable
 
 import polars as pl
 
@@ -28,37 +27,119 @@ from .errors import UsageError
 from .value import ValueResult, analyse as analyse_value
 
 COLUMNS = ["customer_id", "brand", "stage", "reasons", "arpu_tier", "value_score"]
-STAGES = ("churned", "alert", "warning", "healthy")
+STAGES = ("churned", "alert", "warning", "healthy")  # most severe first; healthy: no rule fired
+
+# What a rule needs of the inputs: (FeatureSet, Config) -> why it cannot run, or None.
+Check = Callable[[Any, Config], "str | None"]
+
+
+def _column(table: str, column: str) -> Check:
+    """The input gave ``table.column``."""
+    def check(fs, cfg):
+        return None if tabulate.has_column(fs, cfg, table, column) else f"{table}: no {column} column in the input"
+    return check
+
+
+def _months(n: int, why: str) -> Check:
+    """The window has at least ``n`` months; ``why`` may quote them as {months}."""
+    def check(fs, cfg):
+        months = len(fs.window.months)
+        return None if months >= n else why.format(months=months)
+    return check
+
+
+def _interactions(fs, cfg) -> str | None:
+    given = fs.con.execute("select count(*) from duckdb_views() where view_name = 'src_interactions'").fetchall()[0][0]
+    return None if given else "no interactions table (give --interactions FILE or interactions.* in --data)"
+
+
+def _hotlines(fs, cfg) -> str | None:
+    return None if cfg.features.competitor_hotlines else "no competitor hotline in [features] competitor_hotlines"
+
+
+_PEERS = _column("cdr", "peer_id")
+_EARLIER = _months(2, "the window has one month: no earlier month to compare with")
 
 
 @dataclass(frozen=True)
 class Rule:
+    """One churn rule: all of it but its logic, the flag ``column`` of sql/55_churn_customers.sql."""
+
     name: str
-    stage: str
-    column: str  # flag column of sql/55_churn_customers.sql
-    text: str
+    stage: str  # one of STAGES: a customer gets the most severe stage of the rules that fired
+    column: str  # its flag column in sql/55_churn_customers.sql
+    text: str  # the rule with its thresholds (summary)
+    reason: str  # what `reasons` says when it fires; {name} = that column of the detail.
+    #              Rules with the same reason share it: it is listed once, at the first of them.
+    needs: tuple[Check, ...] = ()  # what it needs of the inputs, checked in order
+
+    def unavailable(self, fs, cfg: Config) -> str | None:
+        """Why the rule cannot run on these inputs (it then never fires), or None."""
+        return next((why for why in (check(fs, cfg) for check in self.needs) if why), None)
 
 
 def rules(c: ChurnConfig) -> list[Rule]:
-    """The rules with their thresholds, in the order reasons are listed."""
+    """The rules with their thresholds, in the order reasons are listed: the one list of
+    churn rules. Adding one is a Rule here and its flag column in sql/55_churn_customers.sql."""
+    usage = "usage down {usage_down_pct}% (last month vs earlier average)"  # both usage rules
     return [
-        Rule("churn_date", "churned", "r_churn_date", "churn_date set (before the window's end)"),
-        Rule("inactive", "churned", "r_inactive", f"no event in the window's last {c.inactive_days} days"),
-        Rule("competitor_hotline", "alert", "r_hotline", f">= {c.hotline_calls} call(s) to a competitor hotline"),
+        Rule("churn_date", "churned", "r_churn_date", "churn_date set (before the window's end)",
+             "churn_date {churn_date}", (_column("customers", "churn_date"),)),
+        Rule("inactive", "churned", "r_inactive", f"no event in the window's last {c.inactive_days} days",
+             f"no event in the last {c.inactive_days} days"),
+        Rule("competitor_hotline", "alert", "r_hotline", f">= {c.hotline_calls} call(s) to a competitor hotline",
+             "{hotline_calls} call(s) to a competitor hotline", (_PEERS, _hotlines)),
         Rule("usage_drop_alert", "alert", "r_usage_alert",
-             f"last month's events down >= {c.alert_usage_drop:.0%} against the earlier months' average"),
-        Rule("arrears_rising", "alert", "r_arrears", f"arrears rose in each of the last {c.arrears_rising_months} months"),
+             f"last month's events down >= {c.alert_usage_drop:.0%} against the earlier months' average",
+             usage, (_EARLIER,)),
+        Rule("arrears_rising", "alert", "r_arrears", f"arrears rose in each of the last {c.arrears_rising_months} months",
+             f"arrears rising {c.arrears_rising_months} month(s) running",
+             (_column("billing", "arrears"), _months(c.arrears_rising_months + 1, "the window has {months} month(s); "
+                                                     f"{c.arrears_rising_months} rises need one more"))),
         Rule("usage_drop_warning", "warning", "r_usage_warning",
-             f"last month's events down >= {c.warning_usage_drop:.0%} against the earlier months' average"),
+             f"last month's events down >= {c.warning_usage_drop:.0%} against the earlier months' average",
+             usage, (_EARLIER,)),
         Rule("fewer_contacts", "warning", "r_contacts",
-             f"distinct voice/SMS contacts of the last month down >= {c.contacts_drop:.0%}"),
+             f"distinct voice/SMS contacts of the last month down >= {c.contacts_drop:.0%}",
+             "distinct contacts down {contacts_down_pct}%", (_EARLIER, _PEERS)),
         Rule("more_complaints", "warning", "r_complaints",
-             f">= {c.complaints_min} complaint(s) last month, more than the earlier months' average"),
+             f">= {c.complaints_min} complaint(s) last month, more than the earlier months' average",
+             "{complaints_last} complaint(s) last month, more than before",
+             (_interactions, _column("interactions", "purpose"), _EARLIER)),
     ]
 
 
+def unavailable(fs, cfg: Config) -> dict[str, str]:
+    """The rules that cannot run on these inputs, and why."""
+    out = {r.name: r.unavailable(fs, cfg) for r in rules(cfg.churn)}
+    return {name: why for name, why in sorted(out.items()) if why}
+
+
+def _text(template: str) -> pl.Expr:
+    """A reason template as text: literal parts and {columns} of the detail."""
+    parts = re.split(r"\{(\w+)\}", template)
+    return pl.concat_str([pl.col(p).cast(pl.String) if k % 2 else pl.lit(p) for k, p in enumerate(parts) if p])
+
+
+def stage_and_reasons(flags: pl.DataFrame, rule_list: list[Rule]) -> pl.DataFrame:
+    """``flags`` (the rules' flag columns and the columns their reasons quote) with
+    ``stage`` (the most severe stage of the rules that fired, else the last of STAGES) and
+    ``reasons`` (the reasons of the rules that fired, in rule order, '; '-separated)."""
+    stage = pl.lit(STAGES[-1])
+    for s in reversed(STAGES):
+        fired = [pl.col(r.column) for r in rule_list if r.stage == s]
+        if fired:
+            stage = pl.when(pl.any_horizontal(fired)).then(pl.lit(s)).otherwise(stage)
+    by_reason: dict[str, list[pl.Expr]] = {}
+    for r in rule_list:
+        by_reason.setdefault(r.reason, []).append(pl.col(r.column))
+    reasons = [pl.when(pl.any_horizontal(fired)).then(_text(t)) for t, fired in by_reason.items()]
+    return flags.with_columns(stage.alias("stage"), pl.concat_str(reasons, separator="; ", ignore_nulls=True)
+                              .alias("reasons"))
+
+
 @dataclass
-class ChurnResult:
+class ChurnResult(tabulate.Analysis):
     """Stages and reasons per customer (``detail`` also holds every rule flag and measure)."""
 
     detail: pl.DataFrame
@@ -66,11 +147,8 @@ class ChurnResult:
     config: ChurnConfig
     unavailable: dict[str, str]  # rule name -> why it cannot run on these inputs
     segments: pl.DataFrame | None = None
-
-    @property
-    def customers(self) -> pl.DataFrame:
-        """The output contract: one row per customer, ordered by customer_id."""
-        return self.detail.select(COLUMNS)
+    analysis = "churn"
+    output_columns = COLUMNS
 
     def listing(self, stage: str) -> pl.DataFrame:
         """The customers of one stage, highest value score first (ties: lower customer_id)."""
@@ -83,12 +161,9 @@ class ChurnResult:
         write_frame(self.listing(stage) if stage else self.customers, path, force)
 
     def summary(self) -> dict:
-        d, keys = tabulate.attach_segments(self.detail, self.segments)
+        head, d, keys = self.summary_head()
         return {
-            "version": 1,
-            "analysis": "churn",
-            "window": self.window,
-            "population": {"definition": tabulate.POPULATION, "customers": d.height},
+            **head,
             "stages": {s: int((d["stage"] == s).sum()) for s in STAGES},
             "by_brand": tabulate.crosstab(d, ["brand"], "stage", STAGES),
             "by_segment": tabulate.crosstab(d, keys, "stage", STAGES) if keys else None,
@@ -112,45 +187,19 @@ def assess(fs, cfg: Config, segments: pl.DataFrame | None = None, value: ValueRe
     """
     c = cfg.churn
     tabulate.window_customers(fs)
-    unavailable = _unavailable(fs, cfg)
+    rule_list = rules(c)
+    missing = unavailable(fs, cfg)
     w = fs.window
-    detail = tabulate.query(
-        fs.con, "55_churn_customers", start=w.start, end=w.end, last_month=w.last_month,
-        hotlines=fs.hotline_ids(cfg.features.competitor_hotlines), inactive_days=c.inactive_days,
-        hotline_calls=c.hotline_calls, alert_usage_drop=c.alert_usage_drop,
-        warning_usage_drop=c.warning_usage_drop, arrears_rising_months=c.arrears_rising_months,
-        contacts_drop=c.contacts_drop, complaints_min=c.complaints_min,
-    )
+    flags = tabulate.query(fs.con, "55_churn_customers", start=w.start, end=w.end, last_month=w.last_month,
+                           **dataclasses.asdict(c))
+    # a rule that cannot run never fires, whatever its inputs' typed NULLs made of its flag
+    flags = flags.with_columns(pl.lit(False).alias(r.column) for r in rule_list if r.name in missing)
+    detail = stage_and_reasons(flags, rule_list)
     value = value or analyse_value(fs, cfg)
     detail = detail.join(value.detail.select("customer_id", "arpu_tier", "value_score"),
                          on="customer_id", how="left", maintain_order="left")
     detail = detail.select(*COLUMNS, pl.exclude(COLUMNS))
     if segments is not None:
         tabulate.attach_segments(detail.select("customer_id", "brand"), segments)  # validate early
-    return ChurnResult(detail, tabulate.window_info(fs), c, unavailable, segments)
+    return ChurnResult(detail, tabulate.window_info(fs), c, missing, segments)
 
-
-def _unavailable(fs, cfg: Config) -> dict[str, str]:
-    """Rules that cannot run on these inputs, and why."""
-    months = len(fs.window.months)
-    out = {}
-    if not tabulate.has_column(fs, cfg, "customers", "churn_date"):
-        out["churn_date"] = "customers: no churn_date column in the input"
-    if not cfg.features.competitor_hotlines:
-        out["competitor_hotline"] = "no competitor hotline in [features] competitor_hotlines"
-    if not tabulate.has_column(fs, cfg, "cdr", "peer_id"):
-        out["competitor_hotline"] = "cdr: no peer_id column in the input"
-        out["fewer_contacts"] = "cdr: no peer_id column in the input"
-    if months < 2:
-        for name in ("usage_drop_alert", "usage_drop_warning", "fewer_contacts", "more_complaints"):
-            out[name] = "the window has one month: no earlier month to compare with"
-    if not tabulate.has_column(fs, cfg, "billing", "arrears"):
-        out["arrears_rising"] = "billing: no arrears column in the input"
-    elif months < cfg.churn.arrears_rising_months + 1:
-        out["arrears_rising"] = (f"the window has {months} month(s); {cfg.churn.arrears_rising_months} "
-                                 "rises need one more")
-    if not fs.con.execute("select count(*) from duckdb_views() where view_name = 'src_interactions'").fetchall()[0][0]:
-        out["more_complaints"] = "no interactions table (give --interactions FILE or interactions.* in --data)"
-    elif not tabulate.has_column(fs, cfg, "interactions", "purpose"):
-        out["more_complaints"] = "interactions: no purpose column in the input"
-    return dict(sorted(out.items()))

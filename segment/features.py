@@ -2,9 +2,10 @@
 
 Usage from Python::
 
-    from segment import features, io, config
+    from segment import config, features
+    from segment.io.inputs import find_inputs
     cfg = config.load(None)
-    with features.compute(io.find_inputs(Path("sample_data")), cfg) as fs:
+    with features.compute(find_inputs(Path("sample_data")), cfg) as fs:
         df = fs.frame()              # polars DataFrame, one row per customer
         fs.write(Path("features.parquet"))
 """
@@ -121,10 +122,6 @@ class FeatureSet:
     def write(self, path: Path, force: bool = False) -> None:
         """Write the features atomically: Parquet or CSV by the suffix of ``path``."""
         write_frame(self.frame(), path, force)
-
-    def hotline_ids(self, hotlines) -> list:
-        """``hotlines`` as values of the type of the CDR's peer_id (see :func:`hotline_ids`)."""
-        return hotline_ids(self.con, hotlines)
 
     def summary(self) -> dict:
         """A JSON-ready description: window, population, CDR accounting, indicator stats."""
@@ -244,12 +241,16 @@ def _run_stages(con, sources, cfg, say, workdir, staged, label) -> FeatureSet:
     for table in ("customers", "billing"):
         if con.execute(f"SELECT count(*) FROM stg_{table}").fetchone()[0] == 0:
             raise DataError(f"{table} ({label[table]}): no rows (header only?)")
-    _audit(con, "audit_customers_required", lambda r: f"customers ({label['customers']}): empty required values: "
-           + ", ".join(f"{c} in {n} row(s)" for c, n in r))
+    rows = sql.run(con, "audit_required_values").fetchall()
+    empty = {t: [(c, n) for table, c, n in rows if table == t] for t in ("customers", "billing")}
+    if empty["customers"]:
+        raise DataError(f"customers ({label['customers']}): empty required values: "
+                        + ", ".join(f"{c} in {n} row(s)" for c, n in empty["customers"]))
     _audit(con, "audit_customers_duplicate_id", lambda r: f"customers ({label['customers']}): column 'customer_id': "
            f"{len(r)} id(s) appear more than once, e.g. {', '.join(str(x[0]) for x in r[:3])}")
-    _audit(con, "audit_billing_required", lambda r: f"billing ({label['billing']}): empty or unreadable required values: "
-           + ", ".join(f"{c} in {n} row(s)" for c, n in r))
+    if empty["billing"]:
+        raise DataError(f"billing ({label['billing']}): empty or unreadable required values: "
+                        + ", ".join(f"{c} in {n} row(s)" for c, n in empty["billing"]))
     col = cfg.source_column
     _audit(con, "audit_billing_duplicate_month", lambda r: f"billing ({label['billing']}): column "
            f"{col('billing', 'bill_month')!r}: {len(r)} customer-month(s) billed more than once, "
@@ -309,6 +310,8 @@ def _run_stages(con, sources, cfg, say, workdir, staged, label) -> FeatureSet:
 
     say("aggregating contacts")
     sql.run(con, "21_cdr_peer", **bounds)
+    sql.run(con, "23_cdr_hotline", hotlines=hotline_ids(con, f.competitor_hotlines))
+    sql.run(con, "24_service_contacts", **bounds, last_month=window.last_month)
     say("selecting the population")
     sql.run(con, "30_population", **bounds, months=len(window.months), population=cfg.features.population)
     n = con.execute("SELECT count(*) FROM population").fetchone()[0]
@@ -320,10 +323,7 @@ def _run_stages(con, sources, cfg, say, workdir, staged, label) -> FeatureSet:
         )
     say("computing indicators")
     query = sql.load("40_features")
-    params = dict(
-        **bounds, months=len(window.months),
-        pareto_share=cfg.features.pareto_share, hotlines=hotline_ids(con, cfg.features.competitor_hotlines),
-    )
+    params = dict(**bounds, months=len(window.months), pareto_share=f.pareto_share)
     con.execute("CREATE OR REPLACE TEMP TABLE features AS " + query, params)
 
     produced, skipped = [], []

@@ -39,86 +39,64 @@ class Table:
 
 
 MONEY = "DECIMAL(18,2)"
+CHANNELS = ("hall", "hotline", "ivr", "web", "sms", "wap", "kiosk")  # interactions.channel, in this order
+SERVICES = ("voice", "sms", "data")  # cdr.service
+# The bill's components (billing columns; the features give each one's share of the gross bill).
+FEES = {"package_fee": "plan's fixed fee", "voice_fee": "voice usage fee", "sms_fee": "SMS usage fee",
+        "data_fee": "data usage fee", "vas_fee": "value-added services fee", "roaming_fee": "roaming fee"}
+
+
+def _one_of(values: tuple[str, ...]) -> str:
+    return ", ".join(values[:-1]) + " or " + values[-1]
+
+
+def _table(name: str, required: bool, grain: str, *columns: Column, id_doc: str = "subscriber id") -> Table:
+    """A table of the contract; each starts with its required customer_id."""
+    return Table(name, required, grain, (Column("customer_id", ID, True, id_doc), *columns))
+
 
 TABLES: dict[str, Table] = {
     t.name: t
     for t in (
-        Table(
-            "customers",
-            True,
-            "one row per subscriber",
-            (
-                Column("customer_id", ID, True, "unique subscriber id"),
-                Column("brand", "VARCHAR", True, "product line, e.g. GoTone, M-Zone, Easyown"),
-                Column("activation_date", "DATE", True, "date the line was opened"),
-                Column("birth_year", "INTEGER", False, "year of birth"),
-                Column("gender", "VARCHAR", False, "M, F or U"),
-                Column("plan_id", "VARCHAR", False, "tariff plan"),
-                Column("group_id", "VARCHAR", False, "enterprise (group) account"),
-                Column("credit_level", "INTEGER", False, "1 (worst) .. 5 (best)"),
-                Column("churn_date", "DATE", False, "date the line left; empty while active"),
-            ),
+        _table("customers", True, "one row per subscriber",
+            Column("brand", "VARCHAR", True, "product line, e.g. GoTone, M-Zone, Easyown"),
+            Column("activation_date", "DATE", True, "date the line was opened"),
+            Column("birth_year", "INTEGER", False, "year of birth"),
+            Column("gender", "VARCHAR", False, "M, F or U"),
+            Column("plan_id", "VARCHAR", False, "tariff plan"),
+            Column("group_id", "VARCHAR", False, "enterprise (group) account"),
+            Column("credit_level", "INTEGER", False, "1 (worst) .. 5 (best)"),
+            Column("churn_date", "DATE", False, "date the line left; empty while active"),
+            id_doc="unique subscriber id",
         ),
-        Table(
-            "cdr",
-            True,
-            "one row per usage event",
-            (
-                Column("customer_id", ID, True, "subscriber id"),
-                Column("start_time", "TIMESTAMP", True, "local start time"),
-                Column("service", "VARCHAR", True, "voice, sms or data"),
-                Column("direction", "VARCHAR", False, "out or in (voice and sms)"),
-                Column("peer_id", ID, False, "hashed counterpart (voice and sms)"),
-                Column("peer_network", "VARCHAR", False, "onnet or offnet"),
-                Column("duration_s", "BIGINT", False, "call length in whole seconds (voice)"),
-                Column("volume_kb", "BIGINT", False, "data volume in whole kilobytes (data)"),
-                Column("charge", MONEY, False, "tariffed charge of the event"),
-                Column("roaming", "VARCHAR", False, "none, domestic or international"),
-                Column("cell_id", ID, False, "serving cell"),
-            ),
+        _table("cdr", True, "one row per usage event",
+            Column("start_time", "TIMESTAMP", True, "local start time"),
+            Column("service", "VARCHAR", True, _one_of(SERVICES)),
+            Column("direction", "VARCHAR", False, "out or in (voice and sms)"),
+            Column("peer_id", ID, False, "hashed counterpart (voice and sms)"),
+            Column("peer_network", "VARCHAR", False, "onnet or offnet"),
+            Column("duration_s", "BIGINT", False, "call length in whole seconds (voice)"),
+            Column("volume_kb", "BIGINT", False, "data volume in whole kilobytes (data)"),
+            Column("charge", MONEY, False, "tariffed charge of the event"),
+            Column("roaming", "VARCHAR", False, "none, domestic or international"),
+            Column("cell_id", ID, False, "serving cell"),
         ),
-        Table(
-            "billing",
-            True,
-            "one row per customer per month",
-            (
-                Column("customer_id", ID, True, "subscriber id"),
-                Column("bill_month", "DATE", True, "DATE or 'YYYY-MM'; staged as the first day of the month"),
-                Column("total_fee", MONEY, True, "amount billed for the month"),
-                Column("package_fee", MONEY, False, "plan's fixed fee"),
-                Column("voice_fee", MONEY, False, "voice usage fee"),
-                Column("sms_fee", MONEY, False, "SMS usage fee"),
-                Column("data_fee", MONEY, False, "data usage fee"),
-                Column("vas_fee", MONEY, False, "value-added services fee"),
-                Column("roaming_fee", MONEY, False, "roaming fee"),
-                Column("discount", MONEY, False, "discount granted"),
-                Column("overdue_days", "INTEGER", False, "days the bill was paid late"),
-                Column("arrears", MONEY, False, "amount owed at month end"),
-            ),
+        _table("billing", True, "one row per customer per month",
+            Column("bill_month", "DATE", True, "DATE or 'YYYY-MM'; staged as the first day of the month"),
+            Column("total_fee", MONEY, True, "amount billed for the month"),
+            *(Column(fee, MONEY, False, doc) for fee, doc in FEES.items()),
+            Column("discount", MONEY, False, "discount granted"),
+            Column("overdue_days", "INTEGER", False, "days the bill was paid late"),
+            Column("arrears", MONEY, False, "amount owed at month end"),
         ),
-        Table(
-            "interactions",
-            False,
-            "one row per service contact",
-            (
-                Column("customer_id", ID, True, "subscriber id"),
-                Column("contact_time", "TIMESTAMP", True, "time of the contact"),
-                Column("channel", "VARCHAR", True, "hall, hotline, ivr, web, sms, wap or kiosk"),
-                Column("purpose", "VARCHAR", False, "inquiry, complaint, transaction or campaign"),
-            ),
+        _table("interactions", False, "one row per service contact",
+            Column("contact_time", "TIMESTAMP", True, "time of the contact"),
+            Column("channel", "VARCHAR", True, _one_of(CHANNELS)),
+            Column("purpose", "VARCHAR", False, "inquiry, complaint, transaction or campaign"),
         ),
-        Table(
-            "recharges",
-            False,
-            "one row per prepaid top-up",
-            (
-                Column("customer_id", ID, True, "subscriber id"),
-                Column("recharge_time", "TIMESTAMP", True, "time of the top-up"),
-                Column("amount", MONEY, True, "amount topped up"),
-            ),
+        _table("recharges", False, "one row per prepaid top-up",
+            Column("recharge_time", "TIMESTAMP", True, "time of the top-up"),
+            Column("amount", MONEY, True, "amount topped up"),
         ),
     )
 }
-
-CHANNELS = ("hall", "hotline", "ivr", "web", "sms", "wap", "kiosk")
-SERVICES = ("voice", "sms", "data")

@@ -116,3 +116,25 @@ def attach_segments(df: pl.DataFrame, segments: pl.DataFrame | None) -> tuple[pl
                          "like the customers table's ids") from None
     out = df.join(seg, on="customer_id", how="left", maintain_order="left")
     return out.with_columns(pl.col("segment").fill_null("unassigned")), ["brand", "segment"]
+
+
+class Analysis:
+    """What the value, churn and channel results share (a base of their dataclasses): a
+    ``detail`` frame, one row per customer ordered by customer_id that holds the output
+    columns ``output_columns``; the ``window``; the optional ``segments`` table."""
+
+    analysis = ""  # its name in the summary: value, churn or channels
+    output_columns: list[str] | tuple[str, ...] = ()
+
+    @property
+    def customers(self) -> pl.DataFrame:
+        """The output contract: one row per customer, ordered by customer_id."""
+        return self.detail.select(self.output_columns)
+
+    def summary_head(self) -> tuple[dict, pl.DataFrame, list[str]]:
+        """The head every summary starts with, the detail with segments attached, and the
+        cross-tab keys (see :func:`attach_segments`)."""
+        d, keys = attach_segments(self.detail, self.segments)
+        head = {"version": 1, "analysis": self.analysis, "window": self.window,
+                "population": {"definition": POPULATION, "customers": d.height}}
+        return head, d, keys

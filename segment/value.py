@@ -2,7 +2,7 @@
 
 Usage from Python::
 
-    with features.compute(io.find_inputs(Path("sample_data")), cfg) as fs:
+    with features.compute(find_inputs(Path("sample_data")), cfg) as fs:
         res = value.analyse(fs, cfg)
         res.customers        # polars DataFrame, one row per customer, ordered by customer_id
         res.summary()        # JSON-ready dict
@@ -14,26 +14,46 @@ window; revenue concentration uses the window revenue itself.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
 
-from . import tabulate
+from . import sql, tabulate
 from .numbers import sig
-from .io.outputs import write_frame
 from .config import Config, ValueConfig
 
 COLUMNS = ["customer_id", "brand", "arpu", "arpu_tier", "card_tier", "value_score", "group_id", "group_class"]
+# The levels, highest first; sql/51_value_customers.sql assigns them (a test holds it to these).
 TIERS = ("A", "B", "C")
 CARDS = ("diamond", "gold", "silver", "none")
 GROUP_CLASSES = ("A", "B", "C", "small")
 LORENZ_POINTS = 20
+QUERY = "51_value_customers"
+
+
+def tier_rules(v: ValueConfig) -> dict[str, str]:
+    """What each ARPU tier means, with the thresholds of ``v``."""
+    a, c = f"{v.tier_a_above:g}", f"{v.tier_c_below:g}"
+    return dict(zip(TIERS, (f"arpu > {a}", f"{c} <= arpu <= {a}", f"arpu < {c}"), strict=True))
+
+
+def card_rules(v: ValueConfig) -> dict[str, str]:
+    """What each card tier means, with the thresholds of ``v``."""
+    *cards, none = CARDS  # each card has its threshold card_<name> in [value]
+    return {**{card: f"arpu >= {getattr(v, f'card_{card}'):g}" for card in cards}, none: f"below {cards[-1]}"}
+
+
+def sql_params(v: ValueConfig) -> dict:
+    """The settings of ``[value]`` that sql/51_value_customers.sql reads, under their config names."""
+    wanted = sql.params_of(QUERY)
+    return {k: x for k, x in dataclasses.asdict(v).items() if k in wanted}
 
 
 @dataclass
-class ValueResult:
+class ValueResult(tabulate.Analysis):
     """Per-customer values (``detail`` holds the score components too) and the summary inputs."""
 
     detail: pl.DataFrame
@@ -41,34 +61,21 @@ class ValueResult:
     config: ValueConfig
     segments: pl.DataFrame | None = None
     groups_skipped: str | None = None
-
-    @property
-    def customers(self) -> pl.DataFrame:
-        """The output contract: one row per customer, ordered by customer_id."""
-        return self.detail.select(COLUMNS)
-
-    def write(self, path, force: bool = False) -> None:
-        write_frame(self.customers, path, force)
+    analysis = "value"
+    output_columns = COLUMNS
 
     def summary(self) -> dict:
-        d, keys = tabulate.attach_segments(self.detail, self.segments)
+        head, d, keys = self.summary_head()
         out = {
-            "version": 1,
-            "analysis": "value",
-            "window": self.window,
-            "population": {"definition": tabulate.POPULATION, "customers": d.height},
+            **head,
             "tiers": {
-                "rules": {"A": f"arpu > {self.config.tier_a_above:g}",
-                          "B": f"{self.config.tier_c_below:g} <= arpu <= {self.config.tier_a_above:g}",
-                          "C": f"arpu < {self.config.tier_c_below:g}"},
+                "rules": tier_rules(self.config),
                 "overall": _counts(d, "arpu_tier", TIERS),
                 "by_brand": tabulate.crosstab(d, ["brand"], "arpu_tier", TIERS),
                 "by_segment": tabulate.crosstab(d, keys, "arpu_tier", TIERS) if keys else None,
             },
             "card_tiers": {
-                "rules": {"diamond": f"arpu >= {self.config.card_diamond:g}",
-                          "gold": f"arpu >= {self.config.card_gold:g}",
-                          "silver": f"arpu >= {self.config.card_silver:g}", "none": "below silver"},
+                "rules": card_rules(self.config),
                 "overall": _counts(d, "card_tier", CARDS),
                 "by_brand": tabulate.crosstab(d, ["brand"], "card_tier", CARDS),
                 "by_segment": tabulate.crosstab(d, keys, "card_tier", CARDS) if keys else None,
@@ -102,14 +109,7 @@ def analyse(fs, cfg: Config, segments: pl.DataFrame | None = None) -> ValueResul
     """
     v = cfg.value
     tabulate.window_customers(fs)
-    detail = tabulate.query(
-        fs.con, "51_value_customers", end=fs.window.end,
-        tier_a_above=v.tier_a_above, tier_c_below=v.tier_c_below,
-        card_diamond=v.card_diamond, card_gold=v.card_gold, card_silver=v.card_silver,
-        weight_revenue=v.weight_revenue, weight_tenure=v.weight_tenure,
-        weight_credit=v.weight_credit, weight_cost=v.weight_cost,
-        group_a=v.group_a, group_b=v.group_b, group_c=v.group_c,
-    )
+    detail = tabulate.query(fs.con, QUERY, end=fs.window.end, **sql_params(v))
     skipped = None
     if tabulate.non_null(fs, "customers", "group_id") == 0:
         given = tabulate.has_column(fs, cfg, "customers", "group_id")

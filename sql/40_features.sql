@@ -3,8 +3,9 @@
 -- grain: one row per customer_id (the table is read ordered by customer_id: FeatureSet.relation;
 --   sorting here as well would sort the wide rows twice).
 -- params: $start, $end (DATE, window = [start, end)), $months (months in the window),
---   $pareto_share (e.g. 0.8),
---   $hotlines (competitor hotline numbers, typed as peer_id: features.hotline_ids).
+--   $pareto_share (e.g. 0.8).
+-- Reads the stage tables cdr_usage, cdr_peer, cdr_hotline, service_contacts (20, 21, 23, 24)
+--   and population (30).
 -- Volumes are window totals / $months; shares, means and dispersions are over all events
 -- of the window. Sums of money and counts are exact (DECIMAL / integers); the entropy and
 -- balance sums go through fixed point (1e-15) so that they do not depend on the
@@ -37,8 +38,7 @@ contacts as (
         sum(cast(events_out / (events_out + events_in) * 1e15 as hugeint))
             filter (where events_out + events_in > 0) as balance_sum_e15,
         count(*) filter (where events_out + events_in > 0) as balance_contacts,
-        count(*) filter (where offnet) as offnet_contacts,
-        sum(events) filter (where list_contains($hotlines, peer_id)) as hotline_events
+        count(*) filter (where offnet) as offnet_contacts
     from cdr_peer
     where service in ('voice', 'sms')
     group by customer_id, service
@@ -107,39 +107,28 @@ usage_all as (
     group by customer_id
 ),
 
-usage_voice as (
+-- usage per customer and service of the reference toolbox (voice and SMS, the services
+-- with a peer)
+usage_peer_services as (
     select
         customer_id,
-        sum(events) as v_events,
-        sum(events_out) as v_out,
-        sum(events_in) as v_in,
-        sum(events_night) as v_night,
-        sum(events_onnet) as v_onnet,
-        sum(calls_long) as v_long,
-        sum(durations) as v_durations,
-        sum(duration_sum) as v_duration_sum,
-        sum(duration_sq_sum) as v_duration_sq_sum,
-        sum(duration_out) as v_duration_out,
-        sum(duration_in) as v_duration_in,
-        min(first_event) as v_first,
-        max(last_event) as v_last
+        service,
+        sum(events) as events,
+        sum(events_out) as events_out,
+        sum(events_in) as events_in,
+        sum(events_night) as events_night,
+        sum(events_onnet) as events_onnet,
+        sum(calls_long) as calls_long,
+        sum(durations) as durations,
+        sum(duration_sum) as duration_sum,
+        sum(duration_sq_sum) as duration_sq_sum,
+        sum(duration_out) as duration_out,
+        sum(duration_in) as duration_in,
+        min(first_event) as first_event,
+        max(last_event) as last_event
     from cdr_usage
-    where service = 'voice'
-    group by customer_id
-),
-
-usage_sms as (
-    select
-        customer_id,
-        sum(events) as s_events,
-        sum(events_out) as s_out,
-        sum(events_in) as s_in,
-        sum(events_night) as s_night,
-        min(first_event) as s_first,
-        max(last_event) as s_last
-    from cdr_usage
-    where service = 'sms'
-    group by customer_id
+    where service in ('voice', 'sms')
+    group by customer_id, service
 ),
 
 usage_data as (
@@ -156,31 +145,35 @@ usage_data as (
 per_customer as (
     select *
     from usage_all as a
-    left join usage_voice as v using (customer_id)
-    left join usage_sms as s using (customer_id)
     left join usage_data as d using (customer_id)
 ),
 
-social_wide as (
+-- the reference-toolbox indicators, once for both services: a row per customer of the
+-- population and service (volumes are 0 without events, ratios null)
+toolbox as (
     select
-        customer_id,
-        max(contacts) filter (where service = 'voice') as v_contacts,
-        max(contact_events) filter (where service = 'voice') as v_contact_events,
-        max(events_ln_events_e15) filter (where service = 'voice') as v_eln_e15,
-        max(balance_sum_e15) filter (where service = 'voice') as v_balance_e15,
-        max(balance_contacts) filter (where service = 'voice') as v_balance_contacts,
-        max(offnet_contacts) filter (where service = 'voice') as v_offnet_contacts,
-        max(pareto_contacts) filter (where service = 'voice') as v_pareto_contacts,
-        max(contacts) filter (where service = 'sms') as s_contacts,
-        max(contact_events) filter (where service = 'sms') as s_contact_events,
-        max(events_ln_events_e15) filter (where service = 'sms') as s_eln_e15,
-        max(balance_sum_e15) filter (where service = 'sms') as s_balance_e15,
-        max(balance_contacts) filter (where service = 'sms') as s_balance_contacts,
-        max(offnet_contacts) filter (where service = 'sms') as s_offnet_contacts,
-        max(pareto_contacts) filter (where service = 'sms') as s_pareto_contacts,
-        coalesce(sum(hotline_events), 0) as hotline_events
-    from social
-    group by customer_id
+        pop.customer_id,
+        k.service,
+        coalesce(u.events, 0) / $months as number_of_interactions,
+        u.events_out / nullif(u.events, 0) as percent_initiated,
+        coalesce(s.contacts, 0) / $months as number_of_contacts,
+        case
+            when s.contacts is null then null
+            when s.contacts = 1 then 0.0
+            else greatest(ln(s.contact_events) - cast(s.events_ln_events_e15 as double) / 1e15 / s.contact_events, 0.0)
+        end as entropy_of_contacts,
+        s.pareto_contacts / s.contacts as percent_pareto_interactions,
+        s.contact_events / s.contacts as interactions_per_contact_mean,
+        cast(s.balance_sum_e15 as double) / 1e15 / nullif(s.balance_contacts, 0) as balance_of_contacts_mean,
+        s.offnet_contacts / s.contacts as offnet_contact_share,
+        u.events_night / nullif(u.events, 0) as percent_nocturnal,
+        epoch(u.last_event - u.first_event) / nullif(u.events - 1, 0) as interevent_time_mean,
+        coalesce(u.events_out, 0) / $months as events_out,
+        coalesce(u.events_in, 0) / $months as events_in
+    from population as pop
+    cross join (values ('voice'), ('sms')) as k (service)
+    left join usage_peer_services as u on u.customer_id = pop.customer_id and u.service = k.service
+    left join social as s on s.customer_id = pop.customer_id and s.service = k.service
 ),
 
 bills as (
@@ -202,23 +195,6 @@ bills as (
         sum(arrears) as arrears
     from stg_billing
     where bill_month >= $start and bill_month < $end
-    group by customer_id
-),
-
-service_contacts as (
-    select
-        customer_id,
-        count(*) as contacts,
-        count(*) filter (where channel = 'hall') as hall,
-        count(*) filter (where channel = 'hotline') as hotline,
-        count(*) filter (where channel = 'ivr') as ivr,
-        count(*) filter (where channel = 'web') as web,
-        count(*) filter (where channel = 'sms') as sms,
-        count(*) filter (where channel = 'wap') as wap,
-        count(*) filter (where channel = 'kiosk') as kiosk,
-        count(*) filter (where purpose = 'complaint') as complaints
-    from stg_interactions
-    where contact_time >= $start and contact_time < $end
     group by customer_id
 ),
 
@@ -254,42 +230,40 @@ final as (
             / nullif(cast(b.total_fee as double) / b.bill_months, 0) as total_fee_cv,
         cast(coalesce(u.charge_all, 0) as double) / $months as usage_charge,
         -- voice: reference-toolbox indicators
-        coalesce(u.v_events, 0) / $months as number_of_interactions_voice,
-        u.v_out / nullif(u.v_events, 0) as percent_initiated_voice,
-        coalesce(s.v_contacts, 0) / $months as number_of_contacts_voice,
-        case when s.v_contacts is null then null when s.v_contacts = 1 then 0.0 else greatest(ln(s.v_contact_events) - cast(s.v_eln_e15 as double) / 1e15 / s.v_contact_events, 0.0) end
-            as entropy_of_contacts_voice,
-        s.v_pareto_contacts / s.v_contacts as percent_pareto_interactions_voice,
-        s.v_contact_events / s.v_contacts as interactions_per_contact_mean_voice,
-        cast(s.v_balance_e15 as double) / 1e15 / nullif(s.v_balance_contacts, 0) as balance_of_contacts_mean_voice,
-        s.v_offnet_contacts / s.v_contacts as offnet_contact_share_voice,
-        u.v_night / nullif(u.v_events, 0) as percent_nocturnal_voice,
-        epoch(u.v_last - u.v_first) / nullif(u.v_events - 1, 0) as interevent_time_mean_voice,
+        tv.number_of_interactions as number_of_interactions_voice,
+        tv.percent_initiated as percent_initiated_voice,
+        tv.number_of_contacts as number_of_contacts_voice,
+        tv.entropy_of_contacts as entropy_of_contacts_voice,
+        tv.percent_pareto_interactions as percent_pareto_interactions_voice,
+        tv.interactions_per_contact_mean as interactions_per_contact_mean_voice,
+        tv.balance_of_contacts_mean as balance_of_contacts_mean_voice,
+        tv.offnet_contact_share as offnet_contact_share_voice,
+        tv.percent_nocturnal as percent_nocturnal_voice,
+        tv.interevent_time_mean as interevent_time_mean_voice,
         -- voice: volumes and calls
-        coalesce(u.v_out, 0) / $months as calls_out,
-        coalesce(u.v_in, 0) / $months as calls_in,
-        coalesce(u.v_duration_out, 0) / 60 / $months as minutes_out,
-        coalesce(u.v_duration_in, 0) / 60 / $months as minutes_in,
-        u.v_duration_sum / nullif(u.v_durations, 0) as call_duration_mean_voice,
-        case when u.v_durations > 0 then sqrt(greatest(
-            cast(u.v_duration_sq_sum as double) / u.v_durations
-            - pow(cast(u.v_duration_sum as double) / u.v_durations, 2), 0)) end as call_duration_std_voice,
-        coalesce(u.v_long, 0) / $months as long_calls,
-        u.v_onnet / nullif(u.v_events, 0) as onnet_call_share,
+        tv.events_out as calls_out,
+        tv.events_in as calls_in,
+        coalesce(uv.duration_out, 0) / 60 / $months as minutes_out,
+        coalesce(uv.duration_in, 0) / 60 / $months as minutes_in,
+        uv.duration_sum / nullif(uv.durations, 0) as call_duration_mean_voice,
+        case when uv.durations > 0 then sqrt(greatest(
+            cast(uv.duration_sq_sum as double) / uv.durations
+            - pow(cast(uv.duration_sum as double) / uv.durations, 2), 0)) end as call_duration_std_voice,
+        coalesce(uv.calls_long, 0) / $months as long_calls,
+        uv.events_onnet / nullif(uv.events, 0) as onnet_call_share,
         -- sms: reference-toolbox indicators
-        coalesce(u.s_events, 0) / $months as number_of_interactions_sms,
-        u.s_out / nullif(u.s_events, 0) as percent_initiated_sms,
-        coalesce(s.s_contacts, 0) / $months as number_of_contacts_sms,
-        case when s.s_contacts is null then null when s.s_contacts = 1 then 0.0 else greatest(ln(s.s_contact_events) - cast(s.s_eln_e15 as double) / 1e15 / s.s_contact_events, 0.0) end
-            as entropy_of_contacts_sms,
-        s.s_pareto_contacts / s.s_contacts as percent_pareto_interactions_sms,
-        s.s_contact_events / s.s_contacts as interactions_per_contact_mean_sms,
-        cast(s.s_balance_e15 as double) / 1e15 / nullif(s.s_balance_contacts, 0) as balance_of_contacts_mean_sms,
-        s.s_offnet_contacts / s.s_contacts as offnet_contact_share_sms,
-        u.s_night / nullif(u.s_events, 0) as percent_nocturnal_sms,
-        epoch(u.s_last - u.s_first) / nullif(u.s_events - 1, 0) as interevent_time_mean_sms,
-        coalesce(u.s_out, 0) / $months as sms_out,
-        coalesce(u.s_in, 0) / $months as sms_in,
+        ts.number_of_interactions as number_of_interactions_sms,
+        ts.percent_initiated as percent_initiated_sms,
+        ts.number_of_contacts as number_of_contacts_sms,
+        ts.entropy_of_contacts as entropy_of_contacts_sms,
+        ts.percent_pareto_interactions as percent_pareto_interactions_sms,
+        ts.interactions_per_contact_mean as interactions_per_contact_mean_sms,
+        ts.balance_of_contacts_mean as balance_of_contacts_mean_sms,
+        ts.offnet_contact_share as offnet_contact_share_sms,
+        ts.percent_nocturnal as percent_nocturnal_sms,
+        ts.interevent_time_mean as interevent_time_mean_sms,
+        ts.events_out as sms_out,
+        ts.events_in as sms_in,
         -- data
         coalesce(u.d_volume_kb, 0) / 1024 / $months as data_mb,
         coalesce(u.d_events, 0) / $months as data_sessions,
@@ -333,16 +307,19 @@ final as (
         cast(coalesce(t.amount, 0) as double) / $months as recharge_amount,
         cast(t.amount as double) / nullif(t.recharges, 0) as recharge_amount_mean,
         -- churn signals
-        coalesce(s.hotline_events, 0) / $months as competitor_hotline_calls,
+        coalesce(h.hotline_events, 0) / $months as competitor_hotline_calls,
         coalesce(u.events_last_month_all, 0) / nullif(u.events_earlier_mean, 0) as last_month_usage_ratio
     from population as pop
     inner join stg_customers as c on c.customer_id = pop.customer_id
     left join per_customer as u on u.customer_id = pop.customer_id
-    left join social_wide as s on s.customer_id = pop.customer_id
+    left join toolbox as tv on tv.customer_id = pop.customer_id and tv.service = 'voice'
+    left join toolbox as ts on ts.customer_id = pop.customer_id and ts.service = 'sms'
+    left join usage_peer_services as uv on uv.customer_id = pop.customer_id and uv.service = 'voice'
     left join days as d on d.customer_id = pop.customer_id
     left join bills as b on b.customer_id = pop.customer_id
     left join service_contacts as sc on sc.customer_id = pop.customer_id
     left join topups as t on t.customer_id = pop.customer_id
+    left join cdr_hotline as h on h.customer_id = pop.customer_id
 )
 
 select * from final

@@ -1,8 +1,8 @@
 -- The customers the value, churn and channel analyses describe: everyone with a bill or a
 -- CDR event in any month of the window, those who left during it included, with their
--- billing totals and last event of the window.
+-- billing totals, events (those of the window's last month apart) and last event of the window.
 -- grain: one row per customer_id, ordered by customer_id.
--- params: $start, $end (DATE, window = [start, end)).
+-- params: $start, $end (DATE, window = [start, end)); the window is that of cdr_usage.
 -- Money sums stay DECIMAL, so they are exact whatever the thread count.
 create or replace temp table window_customers as
 with bills as (
@@ -22,6 +22,7 @@ activity as (
     select
         customer_id,
         sum(events) as events,
+        sum(events_last) as events_last,
         max(last_event) as last_event
     from cdr_usage
     where service in ('voice', 'sms', 'data')
@@ -42,6 +43,7 @@ final as (
         b.overdue_days,
         b.arrears,
         coalesce(a.events, 0) as events,
+        coalesce(a.events_last, 0) as events_last,
         a.last_event
     from stg_customers as c
     left join bills as b on b.customer_id = c.customer_id

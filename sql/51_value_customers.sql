@@ -7,7 +7,8 @@
 --   $weight_revenue, $weight_tenure, $weight_credit, $weight_cost (score weights);
 --   $group_a, $group_b, $group_c (lines per group_id for classes A, B, C).
 -- Tiers compare the exact DECIMAL window revenue with threshold x billed months, so
--- an ARPU of exactly 120.00 or 200.00 is B. Each score component is a rank within the
+-- an ARPU of exactly tier_c_below or tier_a_above is B. The labels are segment.value's
+-- TIERS, CARDS and GROUP_CLASSES (tests/test_sql_lists.py holds them to it). Each score component is a rank within the
 -- brand scaled to 0..1 (ties share their average rank; a brand's only value gets 0.5);
 -- the score renormalizes the weights over the components a customer has.
 with customers as (
@@ -43,51 +44,64 @@ measures as (
     from customers
 ),
 
+-- the measures the score ranks, one row per customer and measure (as DOUBLE: the integer
+-- ones are far below 2^53, so their order and ties are kept)
+measure_values as (
+    select
+        m.customer_id,
+        m.brand,
+        k.measure,
+        case k.measure
+            when 'arpu' then m.arpu
+            when 'tenure_days' then cast(m.tenure_days as double)
+            when 'overdue_days' then m.overdue_days
+            when 'arrears' then m.arrears
+            when 'credit_level' then cast(m.credit_level as double)
+            when 'discount_rate' then m.discount_rate
+        end as x
+    from measures as m
+    cross join (
+        values ('arpu'), ('tenure_days'), ('overdue_days'), ('arrears'), ('credit_level'), ('discount_rate')
+    ) as k (measure)
+),
+
+-- each measure's rank within the brand scaled to 0..1
+measure_ranks as (
+    select
+        customer_id,
+        measure,
+        case
+            when x is null then null
+            when count(x) over (partition by brand, measure) = 1 then 0.5
+            else (rank() over (partition by brand, measure order by x asc nulls last) - 1
+                  + (count(*) over (partition by brand, measure, x) - 1) / 2.0)
+                 / (count(x) over (partition by brand, measure) - 1)
+        end as scaled_rank
+    from measure_values
+),
+
 ranked as (
     select
-        *,
-        case
-            when count(arpu) over (partition by brand) = 1 then 0.5
-            else (rank() over (partition by brand order by arpu asc nulls last) - 1
-                  + (count(*) over (partition by brand, arpu) - 1) / 2.0)
-                 / (count(arpu) over (partition by brand) - 1)
-        end as s_revenue,
-        case
-            when tenure_days is null then null
-            when count(tenure_days) over (partition by brand) = 1 then 0.5
-            else (rank() over (partition by brand order by tenure_days asc nulls last) - 1
-                  + (count(*) over (partition by brand, tenure_days) - 1) / 2.0)
-                 / (count(tenure_days) over (partition by brand) - 1)
-        end as r_tenure,
-        case
-            when overdue_days is null then null
-            when count(overdue_days) over (partition by brand) = 1 then 0.5
-            else (rank() over (partition by brand order by overdue_days asc nulls last) - 1
-                  + (count(*) over (partition by brand, overdue_days) - 1) / 2.0)
-                 / (count(overdue_days) over (partition by brand) - 1)
-        end as r_overdue,
-        case
-            when arrears is null then null
-            when count(arrears) over (partition by brand) = 1 then 0.5
-            else (rank() over (partition by brand order by arrears asc nulls last) - 1
-                  + (count(*) over (partition by brand, arrears) - 1) / 2.0)
-                 / (count(arrears) over (partition by brand) - 1)
-        end as r_arrears,
-        case
-            when credit_level is null then null
-            when count(credit_level) over (partition by brand) = 1 then 0.5
-            else (rank() over (partition by brand order by credit_level asc nulls last) - 1
-                  + (count(*) over (partition by brand, credit_level) - 1) / 2.0)
-                 / (count(credit_level) over (partition by brand) - 1)
-        end as r_credit_level,
-        case
-            when discount_rate is null then null
-            when count(discount_rate) over (partition by brand) = 1 then 0.5
-            else (rank() over (partition by brand order by discount_rate asc nulls last) - 1
-                  + (count(*) over (partition by brand, discount_rate) - 1) / 2.0)
-                 / (count(discount_rate) over (partition by brand) - 1)
-        end as r_discount_rate
-    from measures
+        m.*,
+        r.s_revenue,
+        r.r_tenure,
+        r.r_overdue,
+        r.r_arrears,
+        r.r_credit_level,
+        r.r_discount_rate
+    from measures as m
+    inner join (
+        select
+            customer_id,
+            max(scaled_rank) filter (where measure = 'arpu') as s_revenue,
+            max(scaled_rank) filter (where measure = 'tenure_days') as r_tenure,
+            max(scaled_rank) filter (where measure = 'overdue_days') as r_overdue,
+            max(scaled_rank) filter (where measure = 'arrears') as r_arrears,
+            max(scaled_rank) filter (where measure = 'credit_level') as r_credit_level,
+            max(scaled_rank) filter (where measure = 'discount_rate') as r_discount_rate
+        from measure_ranks
+        group by customer_id
+    ) as r on r.customer_id = m.customer_id
 ),
 
 components as (

@@ -1,9 +1,12 @@
--- Churn early warning: the measures and rules behind the stage of every customer of the
--- window (table window_customers, from 50_window_customers.sql).
+-- Churn early warning: the measures and rule flags behind the stage of every customer of
+-- the window (table window_customers, from 50_window_customers.sql). Each flag r_* is the
+-- logic of one rule of segment/churn.py, which names the rule's stage and text and turns
+-- the flags into the stage and the reasons.
+-- Reads the stage tables shared with the indicators: cdr_hotline (23_cdr_hotline.sql, the
+-- competitor-hotline contacts competitor_hotline_calls counts) and service_contacts (24).
 -- grain: one row per customer_id, ordered by customer_id.
 -- params: $start, $end (DATE, window = [start, end)); $last_month (DATE, first day of the
---   window's last month); $hotlines (competitor hotline numbers typed as peer_id:
---   features.hotline_ids);
+--   window's last month);
 --   $inactive_days; $hotline_calls; $alert_usage_drop, $warning_usage_drop, $contacts_drop
 --   (shares in (0, 1]); $arrears_rising_months; $complaints_min.
 -- "Earlier months" are the window's months before the last one, from the month the line
@@ -17,20 +20,12 @@ with customers as (
         activation_date,
         churn_date,
         last_event,
+        events_last,
+        events - events_last as events_earlier,
         greatest(date_diff(
             'month', greatest($start, cast(date_trunc('month', activation_date) as date)), $last_month), 0)
             as earlier_months
     from window_customers
-),
-
-usage as (
-    select
-        customer_id,
-        sum(events_last) as events_last,
-        sum(events) - sum(events_last) as events_earlier
-    from cdr_usage
-    where service in ('voice', 'sms', 'data')
-    group by customer_id
 ),
 
 -- distinct contacts per month: a two-level aggregate (customer x month x peer first)
@@ -57,15 +52,6 @@ contacts as (
     group by customer_id
 ),
 
-hotline as (
-    select
-        customer_id,
-        sum(events) as hotline_calls
-    from cdr_peer
-    where service = 'voice' and list_contains($hotlines, peer_id)
-    group by customer_id
-),
-
 bills as (
     select
         customer_id,
@@ -88,16 +74,6 @@ arrears as (
     group by customer_id
 ),
 
-complaints as (
-    select
-        customer_id,
-        count(*) filter (where contact_time >= $last_month) as complaints_last,
-        count(*) filter (where contact_time < $last_month) as complaints_earlier
-    from stg_interactions
-    where purpose = 'complaint' and contact_time >= $start and contact_time < $end
-    group by customer_id
-),
-
 measures as (
     select
         c.customer_id,
@@ -105,20 +81,19 @@ measures as (
         c.churn_date,
         c.last_event,
         c.earlier_months,
-        coalesce(u.events_last, 0) as events_last,
-        coalesce(u.events_earlier, 0) as events_earlier,
+        c.events_last,
+        c.events_earlier,
         coalesce(k.contacts_last, 0) as contacts_last,
         coalesce(k.contacts_earlier, 0) as contacts_earlier,
-        coalesce(h.hotline_calls, 0) as hotline_calls,
+        coalesce(h.hotline_events, 0) as hotline_calls,
         coalesce(a.arrears_rises, 0) as arrears_rises,
         coalesce(p.complaints_last, 0) as complaints_last,
-        coalesce(p.complaints_earlier, 0) as complaints_earlier
+        coalesce(p.complaints - p.complaints_last, 0) as complaints_earlier
     from customers as c
-    left join usage as u on u.customer_id = c.customer_id
     left join contacts as k on k.customer_id = c.customer_id
-    left join hotline as h on h.customer_id = c.customer_id
+    left join cdr_hotline as h on h.customer_id = c.customer_id
     left join arrears as a on a.customer_id = c.customer_id
-    left join complaints as p on p.customer_id = c.customer_id
+    left join service_contacts as p on p.customer_id = c.customer_id
 ),
 
 rules as (
@@ -143,26 +118,6 @@ final as (
     select
         customer_id,
         brand,
-        case
-            when r_churn_date or r_inactive then 'churned'
-            when r_hotline or r_usage_alert or r_arrears then 'alert'
-            when r_usage_warning or r_contacts or r_complaints then 'warning'
-            else 'healthy'
-        end as stage,
-        -- reasons are separated by '; ' spelled chr(59) so that the file holds no statement separator
-        concat_ws(chr(59) || ' ',
-            case when r_churn_date then 'churn_date ' || strftime(churn_date, '%Y-%m-%d') end,
-            case when r_inactive then 'no event in the last ' || $inactive_days || ' days' end,
-            case when r_hotline then hotline_calls || ' call(s) to a competitor hotline' end,
-            case when r_usage_warning then
-                'usage down ' || cast(round(100 - 100.0 * events_last * earlier_months / events_earlier) as bigint)
-                || '% (last month vs earlier average)' end,
-            case when r_arrears then 'arrears rising ' || $arrears_rising_months || ' month(s) running' end,
-            case when r_contacts then
-                'distinct contacts down '
-                || cast(round(100 - 100.0 * contacts_last * earlier_months / contacts_earlier) as bigint) || '%' end,
-            case when r_complaints then complaints_last || ' complaint(s) last month, more than before' end
-        ) as reasons,
         r_churn_date,
         r_inactive,
         r_hotline,
@@ -180,7 +135,14 @@ final as (
         hotline_calls,
         arrears_rises,
         complaints_last,
-        complaints_earlier
+        complaints_earlier,
+        churn_date,
+        -- the drops the reasons quote, in whole percent
+        case when earlier_months > 0 and events_earlier > 0 then
+            cast(round(100 - 100.0 * events_last * earlier_months / events_earlier) as bigint) end as usage_down_pct,
+        case when earlier_months > 0 and contacts_earlier > 0 then
+            cast(round(100 - 100.0 * contacts_last * earlier_months / contacts_earlier) as bigint) end
+            as contacts_down_pct
     from rules
 )
 

@@ -1,9 +1,9 @@
 -- Channel preference: each customer's contacts per channel in the window, their shares and
 -- the preferred channel, for every customer of the window (table window_customers, from
--- 50_window_customers.sql); customers without contacts have contacts = 0.
+-- 50_window_customers.sql; contacts from service_contacts, 24_service_contacts.sql);
+-- customers without contacts have contacts = 0.
 -- grain: one row per customer_id, ordered by customer_id.
--- params: $start, $end (DATE, window = [start, end)); $min_contacts (fewer contacts on
---   the seven known channels: preferred_channel = 'none').
+-- params: $min_contacts (fewer contacts on the seven known channels: preferred_channel = 'none').
 -- Ties for the largest share go to the first channel in the fixed order hall, hotline,
 -- ivr, web, sms, wap, kiosk. Contacts on any other channel value are counted apart
 -- (other_contacts) and not in the shares.
@@ -14,46 +14,22 @@ with customers as (
     from window_customers
 ),
 
-counts as (
-    select
-        customer_id,
-        count(*) filter (where channel = 'hall') as hall,
-        count(*) filter (where channel = 'hotline') as hotline,
-        count(*) filter (where channel = 'ivr') as ivr,
-        count(*) filter (where channel = 'web') as web,
-        count(*) filter (where channel = 'sms') as sms,
-        count(*) filter (where channel = 'wap') as wap,
-        count(*) filter (where channel = 'kiosk') as kiosk,
-        count(*) filter (
-            where channel is null or channel not in ('hall', 'hotline', 'ivr', 'web', 'sms', 'wap', 'kiosk')
-        ) as other_contacts
-    from stg_interactions
-    where contact_time >= $start and contact_time < $end
-    group by customer_id
-),
-
 joined as (
     select
         c.customer_id,
         c.brand,
-        coalesce(k.hall, 0) as hall,
-        coalesce(k.hotline, 0) as hotline,
-        coalesce(k.ivr, 0) as ivr,
-        coalesce(k.web, 0) as web,
-        coalesce(k.sms, 0) as sms,
-        coalesce(k.wap, 0) as wap,
-        coalesce(k.kiosk, 0) as kiosk,
-        coalesce(k.other_contacts, 0) as other_contacts
+        k.hall,
+        k.hotline,
+        k.ivr,
+        k.web,
+        k.sms,
+        k.wap,
+        k.kiosk,
+        coalesce(k.hall + k.hotline + k.ivr + k.web + k.sms + k.wap + k.kiosk, 0) as contacts,
+        coalesce(k.contacts, 0) as all_contacts,
+        greatest(k.hall, k.hotline, k.ivr, k.web, k.sms, k.wap, k.kiosk) as top
     from customers as c
-    left join counts as k on k.customer_id = c.customer_id
-),
-
-totals as (
-    select
-        *,
-        hall + hotline + ivr + web + sms + wap + kiosk as contacts,
-        greatest(hall, hotline, ivr, web, sms, wap, kiosk) as top
-    from joined
+    left join service_contacts as k on k.customer_id = c.customer_id
 ),
 
 final as (
@@ -78,8 +54,8 @@ final as (
             when wap = top then 'wap'
             else 'kiosk'
         end as preferred_channel,
-        other_contacts
-    from totals
+        all_contacts - contacts as other_contacts
+    from joined
 )
 
 select * from final

@@ -7,11 +7,12 @@ import numpy as np
 import polars as pl
 import pytest
 
-from analysis_tables import write_rule_tables
+from analysis_tables import rule_tables, write_rule_tables
 from segment import channels, churn, config, value
 from segment.io.inputs import find_inputs
 from segment.errors import InputError
 from segment.features import compute
+from tables import write_tables
 
 GROUPS = {"group_a": 3, "group_b": 2, "group_c": 1}
 
@@ -61,6 +62,20 @@ def test_arpu_tiers_boundaries(results):
 def test_card_tiers(results):
     card = by_id(results[0].customers, "card_tier")
     assert [card[k] for k in "123456"] == ["silver", "gold", "gold", "silver", "diamond", "none"]
+
+
+def test_value_rules_and_sql_read_value_config():
+    from dataclasses import fields
+
+    from segment import sql
+
+    read = sql.params_of(value.QUERY) - {"end"}
+    assert read == {f.name for f in fields(config.ValueConfig)} - {"top_share"}  # top_share: Python
+    v = config.ValueConfig(tier_a_above=250, tier_c_below=99.5, card_gold=175)
+    assert value.sql_params(v)["tier_a_above"] == 250 and set(value.sql_params(v)) == read
+    assert value.tier_rules(v) == {"A": "arpu > 250", "B": "99.5 <= arpu <= 250", "C": "arpu < 99.5"}
+    assert value.card_rules(v) == {"diamond": "arpu >= 300", "gold": "arpu >= 175", "silver": "arpu >= 80",
+                                   "none": "below silver"}
 
 
 def test_value_score_ranks_within_the_brand(results):
@@ -126,6 +141,37 @@ def test_churn_stages_and_reasons(results):
     assert reasons["12"] == ""
 
 
+def test_an_sms_to_a_competitor_hotline_counts_in_features_and_churn(tmp_path):
+    # customer 12 is healthy; give it one SMS to a hotline and nothing else changes
+    tables = rule_tables()
+    tables["cdr"][1].append([12, "2026-08-06 09:00:00", "sms", "out", "10000", "offnet", None, None, 0, "none", 1])
+    cfg = config.Config().replace(value=GROUPS)
+    with compute(find_inputs(write_tables(tmp_path / "d", tables)), cfg) as fs:
+        feats = fs.frame()
+        c = churn.assess(fs, cfg)
+    assert by_id(feats, "competitor_hotline_calls")["12"] == pytest.approx(1 / 3)
+    row = c.detail.filter(pl.col("customer_id") == "12").row(0, named=True)
+    assert row["r_hotline"] and row["hotline_calls"] == 1
+    assert (row["stage"], row["reasons"]) == ("alert", "1 call(s) to a competitor hotline")
+
+
+def test_churn_and_features_read_the_same_hotline_contacts():
+    from pathlib import Path
+
+    # The sample's hotline contacts are all calls: a peer that gets SMS from 23 customers
+    # is made a hotline too, so that both services count.
+    sample = Path(__file__).resolve().parent.parent / "sample_data"
+    cfg = config.Config().replace(features={"competitor_hotlines": ("10010", "10000", "3279974884319978586")})
+    with compute(find_inputs(sample), cfg) as fs:
+        months = len(fs.window.months)
+        feats = fs.frame().select("customer_id", "competitor_hotline_calls")
+        detail = churn.assess(fs, cfg).detail.select("customer_id", "hotline_calls")
+    both = feats.join(detail, on="customer_id", how="inner")
+    assert both.height == feats.height  # every customer of the features is in churn's window
+    assert both.filter(pl.col("hotline_calls") > 0).height > 100
+    assert (both["competitor_hotline_calls"] * months).round(9).to_list() == both["hotline_calls"].cast(pl.Float64).to_list()
+
+
 def test_churn_list_is_sorted_by_value_score(results):
     lst = results[1].listing("alert")
     assert set(lst["stage"]) == {"alert"}
@@ -165,6 +211,55 @@ def test_no_interactions_channels_refuses_others_run(tmp_path):
     assert by_id(c.customers, "stage")["20"] == "healthy"  # complaints cannot fire
     assert by_id(c.customers, "stage")["10"] == "alert"
     assert v.customers.height == 18
+
+
+def test_churn_rules_are_one_list_with_its_sql_flags(results):
+    from dataclasses import fields
+
+    from segment import sql
+
+    rules = churn.rules(config.ChurnConfig())
+    assert len({r.name for r in rules}) == len({r.column for r in rules}) == len(rules)
+    assert {r.stage for r in rules} == set(churn.STAGES[:-1])
+    # every r_* flag of the SQL belongs to one rule, and every rule has its flag
+    flags = [c for c in results[1].detail.columns if c.startswith("r_")]
+    assert flags == [r.column for r in rules]
+    # the SQL reads every threshold of [churn], by the config's own names
+    assert sql.params_of("55_churn_customers") == {f.name for f in fields(config.ChurnConfig)} | {
+        "start", "end", "last_month"}
+    # the rule texts quote the config
+    texts = {r.name: r.text for r in churn.rules(config.ChurnConfig(inactive_days=45, contacts_drop=0.4))}
+    assert "45 days" in texts["inactive"] and "40%" in texts["fewer_contacts"]
+
+
+def test_churn_stage_is_the_most_severe_and_a_shared_reason_is_listed_once():
+    rules = churn.rules(config.ChurnConfig())
+    off = {r.column: [False, False, False] for r in rules}
+    flags = pl.DataFrame({**off, "r_usage_alert": [True, False, False], "r_usage_warning": [True, True, False],
+                          "r_arrears": [False, True, False], "usage_down_pct": [60, 30, None],
+                          **{c: [None] * 3 for c in ("churn_date", "hotline_calls", "contacts_down_pct", "complaints_last")}})
+    got = churn.stage_and_reasons(flags, rules)
+    assert got["stage"].to_list() == ["alert", "alert", "healthy"]
+    usage = "usage down {} (last month vs earlier average)"
+    assert got["reasons"].to_list() == [usage.format("60%"),
+                                        usage.format("30%") + "; arrears rising 2 month(s) running", ""]
+
+
+def test_churn_rules_that_cannot_run_say_why_and_never_fire(rules_dir):
+    cfg = config.Config().replace(value=GROUPS, features={"months": 1, "competitor_hotlines": ()})
+    with compute(find_inputs(rules_dir), cfg) as fs:
+        c = churn.assess(fs, cfg)
+    rules = {r["name"]: r for r in c.summary()["rules"]}
+    assert {n: r["reason"] for n, r in rules.items() if not r["available"]} == {
+        "competitor_hotline": "no competitor hotline in [features] competitor_hotlines",
+        "usage_drop_alert": "the window has one month: no earlier month to compare with",
+        "usage_drop_warning": "the window has one month: no earlier month to compare with",
+        "fewer_contacts": "the window has one month: no earlier month to compare with",
+        "more_complaints": "the window has one month: no earlier month to compare with",
+        "arrears_rising": "the window has 1 month(s); 2 rises need one more",
+    }
+    assert all(r["fired"] == 0 for r in rules.values() if not r["available"])
+    assert by_id(c.customers, "stage")["16"] == "healthy"  # its hotline call no longer counts
 
 
 def test_segments_cross_tabs(rules_dir, tmp_path):

@@ -6,10 +6,9 @@ import json
 from pathlib import Path
 
 import polars as pl
-import pytest
 from typer.testing import CliRunner
 
-from tables import CDR_HEADER, tiny_tables, write_csv, write_tables
+from tables import tiny_tables, write_csv, write_tables
 from segment_cli.main import app
 
 runner = CliRunner()
@@ -92,6 +91,31 @@ def test_list_catalogue_json():
     assert res.exit_code == 0
     names = [i["name"] for i in json.loads(res.stdout)["indicators"]]
     assert "entropy_of_contacts_voice" in names and len(names) >= 60
+
+
+def test_list_catalogue_follows_the_config(tmp_path):
+    from segment import catalogue, config
+
+    def definitions(*args):
+        res = invoke("features", "--list", "--format", "json", *args)
+        assert res.exit_code == 0, res.stderr
+        indicators = json.loads(res.stdout)["indicators"]
+        assert indicators == catalogue.catalogue(config.load(args[1] if args else None))  # the library's rows
+        return {i["name"]: i["definition"] for i in indicators}
+
+    default = definitions()
+    assert default["night_share"] == "share of all events outside 07:00:00 < t < 19:00:00"
+    assert default["percent_pareto_interactions_sms"].endswith("reach ceil(0.8 x events), / distinct peers")
+    toml = tmp_path / "x.toml"
+    toml.write_text('[features]\nnight_start = "06:30:00"\npareto_share = 0.75\n')
+    changed = definitions("--config", toml)
+    assert changed["night_share"] == "share of all events outside 06:30:00 < t < 19:00:00"
+    assert changed["percent_nocturnal_voice"] == "share of voice events outside 06:30:00 < t < 19:00:00"
+    assert changed["percent_pareto_interactions_voice"] == (
+        "fewest top peers whose voice events reach ceil(0.75 x events), / distinct peers")
+    assert {n for n in default if default[n] != changed[n]} == {
+        "night_share", "percent_nocturnal_data", *(f"{p}_{s}" for p in ("percent_nocturnal", "percent_pareto_interactions")
+                                                   for s in ("voice", "sms"))}
 
 
 def test_missing_required_column(tmp_path):

@@ -64,3 +64,17 @@ def test_negative_fees_one_row_per_column_first_bill_by_customer_and_month():
         ("discount", 2, 1, date(2026, 6, 1), Decimal("-2.00")),
         ("total_fee", 1, 1, date(2026, 6, 1), Decimal("-1.00")),
     ]
+
+
+def test_required_values_audit_lists_empty_values_per_table_and_column():
+    con = duckdb.connect()
+    con.execute("create temp table stg_customers as select * from (values (1, 'GoTone', date '2020-01-01'), "
+                "(null, ' ', date '2020-01-01'), (3, null, null)) t(customer_id, brand, activation_date)")
+    con.execute("create temp table stg_billing as select * from (values (1, date '2026-06-01', 10.0), "
+                "(1, null, null)) t(customer_id, bill_month, total_fee)")
+    got = sql.run(con, "audit_required_values").fetchall()
+    assert got == [("billing", "bill_month", 1), ("billing", "total_fee", 1),
+                   ("customers", "activation_date", 1), ("customers", "brand", 2), ("customers", "customer_id", 1)]
+    con.execute("delete from stg_billing where bill_month is null")
+    con.execute("delete from stg_customers where customer_id is distinct from 1")
+    assert sql.run(con, "audit_required_values").fetchall() == []

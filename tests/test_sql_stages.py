@@ -122,6 +122,43 @@ def test_cdr_peer_is_windowed_and_per_peer():
     assert_frame_equal(got, expected, check_dtypes=False)
 
 
+def test_cdr_hotline_counts_voice_and_sms_with_a_hotline_peer():
+    con = _con_with_cdr(CDR + [
+        (1, _ts("2026-06-02 10:00:00"), "sms", "out", "10010", "offnet", None, None, 0, "none", 1),
+        (1, _ts("2026-06-03 10:00:00"), "voice", "out", "10010", "offnet", 30, None, 0, "none", 1),
+        (2, _ts("2026-07-02 10:00:00"), "sms", "in", "10000", "offnet", None, None, 0, "none", 2),
+        (2, _ts("2026-05-02 10:00:00"), "sms", "in", "10000", "offnet", None, None, 0, "none", 2),  # outside
+        (3, _ts("2026-07-02 10:00:00"), "voice", "out", "10086", "onnet", 30, None, 0, "none", 3),  # not a hotline
+    ])
+    sql.run(con, "21_cdr_peer", **WINDOW)
+    sql.run(con, "23_cdr_hotline", hotlines=["10010", "10000"])
+    got = con.execute("select customer_id, hotline_events from cdr_hotline order by all").fetchall()
+    assert got == [(1, 2), (2, 1)]  # customer 2's only contact is an SMS in the window
+
+
+def test_service_contacts_count_every_channel_and_complaints_of_the_last_month():
+    con = duckdb.connect()
+    con.execute("create temp table stg_interactions (customer_id bigint, contact_time timestamp, "
+                "channel varchar, purpose varchar)")
+    con.executemany("insert into stg_interactions values (?,?,?,?)", [
+        (1, _ts("2026-06-02 10:00:00"), "hall", "complaint"),
+        (1, _ts("2026-08-02 10:00:00"), "hall", "complaint"),    # last month
+        (1, _ts("2026-08-03 10:00:00"), "web", "inquiry"),
+        (1, _ts("2026-08-04 10:00:00"), "fax", "complaint"),     # no known channel: counted in contacts
+        (1, _ts("2026-08-05 10:00:00"), None, None),
+        (1, _ts("2026-05-31 23:59:59"), "hall", "complaint"),    # before the window
+        (2, _ts("2026-09-01 00:00:00"), "kiosk", "inquiry"),     # after it
+        (2, _ts("2026-07-01 00:00:00"), "kiosk", "inquiry"),
+    ])
+    sql.run(con, "24_service_contacts", **WINDOW, last_month=date(2026, 8, 1))
+    got = con.sql("select * from service_contacts order by customer_id").pl()
+    expected = pl.DataFrame({
+        "customer_id": [1, 2], "contacts": [5, 1], "hall": [2, 0], "hotline": [0, 0], "ivr": [0, 0],
+        "web": [1, 0], "sms": [0, 0], "wap": [0, 0], "kiosk": [0, 1], "complaints": [3, 0], "complaints_last": [2, 0],
+    })
+    assert_frame_equal(got, expected, check_dtypes=False)
+
+
 def _population(con, start, end, months, population):
     sql.run(con, "30_population", start=start, end=end, months=months, population=population)
     return [r[0] for r in con.execute("select customer_id from population order by 1").fetchall()]

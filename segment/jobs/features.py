@@ -52,9 +52,7 @@ class CatalogueRequest:
 
 def catalogue(req: CatalogueRequest) -> Outcome:
     from .. import config as cfgmod
-    from ..catalogue import ANGLES, INDICATORS
+    from ..catalogue import ANGLES, catalogue as rows_of
 
-    cfgmod.load(req.config)  # a bad config is an error here as anywhere
-    rows = [{"name": i.name, "angle": i.angle, "requires": list(i.requires), "definition": i.definition}
-            for i in INDICATORS]
+    rows = rows_of(cfgmod.load(req.config))
     return Outcome({"version": SCHEMA_VERSION, "angles": ANGLES, "indicators": rows}, f"{len(rows)} indicators")
