@@ -21,7 +21,6 @@ from typing import Any, Callable
 import polars as pl
 
 from . import tabulate
-from .io.outputs import write_frame
 from .config import ChurnConfig, Config
 from .errors import UsageError
 from .value import ValueResult, analyse as analyse_value
@@ -156,9 +155,6 @@ class ChurnResult(tabulate.Analysis):
             raise UsageError(f"unknown stage {stage!r} (choose from {', '.join(STAGES)})")
         return (self.customers.filter(pl.col("stage") == stage)
                 .sort(["value_score", "customer_id"], descending=[True, False], nulls_last=True))
-
-    def write(self, path, force: bool = False, stage: str | None = None) -> None:
-        write_frame(self.listing(stage) if stage else self.customers, path, force)
 
     def summary(self) -> dict:
         head, d, keys = self.summary_head()

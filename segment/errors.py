@@ -11,15 +11,23 @@ from __future__ import annotations
 
 
 class SegmentError(Exception):
-    """Base of every error the tool reports to a user as one line."""
+    """Base of every error the tool reports to a user as one line.
+
+    A subclass states its exit code once, in its class line (``exit_code=3``); classes
+    below it inherit the code.
+    """
 
     exit_code = 1
 
+    def __init_subclass__(cls, exit_code: int | None = None, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if exit_code is not None:
+            cls.exit_code = exit_code
 
-class UsageError(SegmentError):
+
+# 2: the command line is wrong
+class UsageError(SegmentError, exit_code=2):
     """An option value the tool cannot work with (the command line is wrong)."""
-
-    exit_code = 2
 
 
 class OutputExistsError(UsageError):
@@ -30,16 +38,13 @@ class OutputError(UsageError):
     """The output cannot be written: its folder is missing or read-only, or the write failed."""
 
 
-class ConfigError(SegmentError):
-    """The TOML config cannot be read or holds an unknown key or a bad value."""
-
-    exit_code = 3
-
-
-class InputError(SegmentError):
+# 3: the inputs or the data are wrong
+class InputError(SegmentError, exit_code=3):
     """An input file is missing, unreadable, empty or of an unknown format."""
 
-    exit_code = 3
+
+class ConfigError(InputError):
+    """The TOML config cannot be read or holds an unknown key or a bad value."""
 
 
 class SchemaError(InputError):
@@ -58,7 +63,6 @@ class QualityGateError(DataError):
     """A data-quality gate (--fail-on, quality.fail_on) failed: the data is usable but not clean enough."""
 
 
-class CheckFailed(SegmentError):
+# 4: a check found a difference
+class CheckFailed(SegmentError, exit_code=4):
     """A verification found a difference."""
-
-    exit_code = 4
