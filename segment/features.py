@@ -31,7 +31,7 @@ from .engine import EngineOptions, connect
 from .errors import DataError, EmptyPopulationError, InputError
 from .numbers import sig
 from .io.inputs import Source
-from .io.outputs import private_workdir, write_frame
+from .io.outputs import atomic_path, check_table_out, copy_parquet, private_workdir, write_frame
 from .io.staging import explain_read_error, stage
 
 Progress = Callable[[str], None]
@@ -120,8 +120,15 @@ class FeatureSet:
         return self.relation().pl()
 
     def write(self, path: Path, force: bool = False) -> None:
-        """Write the features atomically: Parquet or CSV by the suffix of ``path``."""
-        write_frame(self.frame(), path, force)
+        """Write the features atomically: Parquet (straight from the engine) or CSV by the
+        suffix of ``path``."""
+        if Path(path).suffix.lower() != ".parquet":
+            write_frame(self.frame(), path, force)
+            return
+        check_table_out(Path(path), force)
+        cols = ", ".join(sql.quote_ident(c) for c in self.columns)
+        with atomic_path(path, force) as tmp:
+            copy_parquet(self.con, f"SELECT {cols} FROM features ORDER BY customer_id", tmp)
 
     def summary(self) -> dict:
         """A JSON-ready description: window, population, CDR accounting, indicator stats."""
