@@ -64,7 +64,9 @@ def run(req: Request, progress: Progress | None = None) -> Outcome:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     failure = None if report.ok else CheckFailed(report.failure())
-    return Outcome(report.to_dict(), report.ok_line() if report.ok else report.failure(), [], report, failure)
+    n = len(report.outputs)
+    done = f"{n} output{'s' * (n != 1)} compared" + ("" if report.ok else ": differences found")
+    return Outcome(report.to_dict(), done, [], report, failure)
 
 
 def rerun(recorded: dict, out: Path, scratch: Path) -> None:
