@@ -46,12 +46,12 @@ class Indicator:
     name: str
     angle: str
     requires: tuple[str, ...]  # "table.column" beyond the required columns
-    definition: str  # a template: {night_start}, {night_end}, {pareto_share} from [features]
+    definition: str  # a template: {night_start}, {night_end}, {pareto_share}, {long_call_s} from [features]
 
     def describe(self, features: FeatureConfig) -> str:
         """The definition with the settings of ``features`` filled in."""
         return self.definition.format(night_start=features.night_start, night_end=features.night_end,
-                                      pareto_share=f"{features.pareto_share:g}")
+                                      pareto_share=f"{features.pareto_share:g}", long_call_s=features.long_call_s)
 
 
 def _i(name, angle, requires, definition):
@@ -100,7 +100,7 @@ INDICATORS: tuple[Indicator, ...] = (
     _i("minutes_in", "voice", "cdr.direction cdr.duration_s", "incoming call minutes (monthly average)"),
     _i("call_duration_mean_voice", "voice", "cdr.duration_s", "mean call duration in seconds"),
     _i("call_duration_std_voice", "voice", "cdr.duration_s", "population std (ddof=0) of call duration in seconds"),
-    _i("long_calls", "voice", "cdr.duration_s", "calls of at least long_call_s seconds (monthly average)"),
+    _i("long_calls", "voice", "cdr.duration_s", "calls of at least {long_call_s} seconds (monthly average)"),
     _i("onnet_call_share", "network", "cdr.peer_network", "share of calls with on-net peers"),
     *_toolbox("sms"),
     _i("sms_out", "sms", "cdr.direction", "SMS sent (monthly average)"),
