@@ -14,12 +14,12 @@ def command(name: str, doc: str):
 
     @with_inputs
     def analysis(ctx: typer.Context, inputs: dict, out: o.TableOut = None, segments: o.Segments = None,
-                 fmt: o.OutputFormat = o.Format.table, force: o.Force = False) -> None:
+                 excel_csv: o.ExcelCsv = False, fmt: o.OutputFormat = o.Format.table, force: o.Force = False) -> None:
         from segment import jobs
 
         from .views import analyses
 
-        request = jobs.module(name).Request(**inputs, out=out, segments=segments, force=force)
+        request = jobs.module(name).Request(**inputs, out=out, segments=segments, excel_csv=excel_csv, force=force)
         execute(ctx, name, request, getattr(analyses, name), fmt)
 
     analysis.__doc__ = doc

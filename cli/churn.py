@@ -15,7 +15,8 @@ def register(app: typer.Typer) -> None:
 
 @with_inputs
 def churn(ctx: typer.Context, inputs: dict, out: o.TableOut = None, segments: o.Segments = None,
-          list_: o.ListStage = None, fmt: o.OutputFormat = o.Format.table, force: o.Force = False) -> None:
+          list_: o.ListStage = None, excel_csv: o.ExcelCsv = False, fmt: o.OutputFormat = o.Format.table,
+          force: o.Force = False) -> None:
     """Churn early warning: churned, alert, warning or healthy, with the reasons.
 
     Example: [bold]segment churn --data sample_data --list alert --out alert.csv[/]
@@ -25,4 +26,5 @@ def churn(ctx: typer.Context, inputs: dict, out: o.TableOut = None, segments: o.
     from .views.analyses import churn as view
 
     stage = list_.value if list_ else None
-    execute(ctx, "churn", Request(**inputs, out=out, segments=segments, list=stage, force=force), view, fmt)
+    request = Request(**inputs, out=out, segments=segments, list=stage, excel_csv=excel_csv, force=force)
+    execute(ctx, "churn", request, view, fmt)

@@ -15,7 +15,7 @@ def register(app: typer.Typer) -> None:
 
 @with_inputs
 def features(ctx: typer.Context, inputs: dict, out: o.FeaturesOut = None, list_: o.ListCatalogue = False,
-             fmt: o.OutputFormat = o.Format.table, force: o.Force = False) -> None:
+             excel_csv: o.ExcelCsv = False, fmt: o.OutputFormat = o.Format.table, force: o.Force = False) -> None:
     """Compute one row per customer: monthly averages, shares and social-circle indicators.
 
     Example: [bold]segment features --data sample_data --out features.parquet[/]
@@ -27,4 +27,4 @@ def features(ctx: typer.Context, inputs: dict, out: o.FeaturesOut = None, list_:
     if list_:
         view.catalogue(job.catalogue(job.CatalogueRequest(inputs["config"])), fmt)
     else:
-        execute(ctx, "features", job.Request(**inputs, out=out, force=force), view.summary, fmt)
+        execute(ctx, "features", job.Request(**inputs, out=out, excel_csv=excel_csv, force=force), view.summary, fmt)

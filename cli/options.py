@@ -51,7 +51,8 @@ ConfigFile = Annotated[Optional[Path], typer.Option("--config", "-c", help="TOML
 FeaturesFile = Annotated[Optional[Path], typer.Option("--features", help="A wide table (CSV or Parquet: one row per customer) instead of --data.", show_default=False)]
 IdCol = Annotated[str, typer.Option("--id", help="Id column of the table.")]
 Segments = Annotated[Optional[Path], typer.Option("--segments", help="Segments table (customer_id, segment[, brand]; .parquet or .csv) for per-segment cross-tabs.")]
-TableOut = _out("Write one row per customer here (.parquet or .csv).")
+TableOut = _out("Write one row per customer here (.parquet, .csv, or .xlsx: a workbook with the summary's tables too).")
+ExcelCsv = Annotated[bool, typer.Option("--excel-csv", help="Start a CSV --out with a byte-order mark, so Excel reads Chinese text right (also [output] csv_bom).")]
 
 # ---------------------------------------------------------------- segmenting (run, cluster)
 K = Annotated[str, typer.Option("--k", help="Segments per brand: auto (chosen by prediction strength) or a number.")]
@@ -68,12 +69,13 @@ ListCatalogue = Annotated[bool, typer.Option("--list", help="List the indicator 
 ScreenBrandCol = Annotated[str, typer.Option("--brand", help="Brand column (not screened; used by --by-brand).")]
 ByBrand = Annotated[bool, typer.Option("--by-brand", help="Also screen each brand separately.")]
 Factors = Annotated[bool, typer.Option("--factors", help="Add the factor-analysis view (KMO, Bartlett, loadings).")]
-ScreenOut = _out("Write the JSON report here (e.g. screening.json).")
+ScreenOut = _out("Write the JSON report here (e.g. screening.json), or a workbook of its tables (.xlsx).")
 
 # ---------------------------------------------------------------- churn, profile, score, verify
 ListStage = Annotated[Optional[Stage], typer.Option("--list", help="Limit --out to one stage, highest value score first (a retention list).")]
 RunDir = Annotated[Path, typer.Option("--run", help="Output folder of segment run / cluster (holds profiles.json).")]
 ProfileBrand = Annotated[Optional[str], typer.Option("--brand", "-b", help="Only this brand.")]
+ProfileOut = _out("Write what is shown here: .json, or .xlsx (a workbook of its tables).")
 ProfileSegment = Annotated[Optional[int], typer.Option("--segment", "-s", help="Every indicator of this segment (needs --brand), sorted by how much it differs.")]
 Model = Annotated[Path, typer.Option("--model", help="Output folder of segment run / cluster, or its model.json.")]
 ScoreFeatures = Annotated[Path, typer.Option("--features", help="Features of the customers to score (CSV or Parquet).")]

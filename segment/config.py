@@ -161,6 +161,11 @@ class ChannelConfig:
 
 
 @dataclass(frozen=True)
+class OutputConfig:
+    csv_bom: bool = False  # CSV files start with a UTF-8 byte-order mark, so Excel reads Chinese text right
+
+
+@dataclass(frozen=True)
 class Config:
     input: InputConfig = field(default_factory=InputConfig)
     features: FeatureConfig = field(default_factory=FeatureConfig)
@@ -171,6 +176,7 @@ class Config:
     value: ValueConfig = field(default_factory=ValueConfig)
     churn: ChurnConfig = field(default_factory=ChurnConfig)
     channels: ChannelConfig = field(default_factory=ChannelConfig)
+    output: OutputConfig = field(default_factory=OutputConfig)
     # table -> canonical column -> the user's column name
     columns: dict[str, dict[str, str]] = field(default_factory=dict)
 
@@ -220,7 +226,10 @@ def _section(cls, raw: dict[str, Any], where: str):
             if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
                 raise ConfigError(f"{where}.{key}: expected a list of strings")
             value = tuple(str(v) for v in value)
-        elif isinstance(default, bool) or not isinstance(value, type(default)):
+        elif isinstance(default, bool):
+            if not isinstance(value, bool):
+                raise ConfigError(f"{where}.{key}: expected true or false, got {value!r}")
+        elif isinstance(value, bool) or not isinstance(value, type(default)):
             if not (isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool)):
                 raise ConfigError(f"{where}.{key}: expected {type(default).__name__}, got {value!r}")
             value = float(value)
@@ -348,7 +357,8 @@ def _validate_analyses(cfg: Config) -> None:
 def from_dict(raw: dict[str, Any], where: str = "config") -> Config:
     sections = {"input": InputConfig, "features": FeatureConfig, "quality": QualityConfig,
                 "screening": ScreeningConfig, "clustering": ClusteringConfig, "profiles": ProfileConfig,
-                "value": ValueConfig, "churn": ChurnConfig, "channels": ChannelConfig}
+                "value": ValueConfig, "churn": ChurnConfig, "channels": ChannelConfig,
+                "output": OutputConfig}
     values: dict[str, Any] = {}
     for key, value in raw.items():
         if key == "columns":

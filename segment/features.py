@@ -119,11 +119,11 @@ class FeatureSet:
         """The features as a polars DataFrame, ordered by customer_id."""
         return self.relation().pl()
 
-    def write(self, path: Path, force: bool = False) -> None:
-        """Write the features atomically: Parquet (straight from the engine) or CSV by the
-        suffix of ``path``."""
+    def write(self, path: Path, force: bool = False, bom: bool = False) -> None:
+        """Write the features atomically: Parquet (straight from the engine) or CSV (``bom``:
+        with a byte-order mark) by the suffix of ``path``."""
         if Path(path).suffix.lower() != ".parquet":
-            write_frame(self.frame(), path, force)
+            write_frame(self.frame(), path, force, bom)
             return
         check_table_out(Path(path), force)
         cols = ", ".join(sql.quote_ident(c) for c in self.columns)

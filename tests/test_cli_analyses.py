@@ -101,8 +101,8 @@ def test_refuses_to_overwrite_without_force(data, tmp_path):
 
 
 def test_bad_out_suffix(data, tmp_path):
-    res = invoke("channels", "--data", data, "--out", tmp_path / "c.xlsx")
-    assert res.exit_code == 2 and "must end in .parquet or .csv" in res.stderr
+    res = invoke("channels", "--data", data, "--out", tmp_path / "c.xls")
+    assert res.exit_code == 2 and "must end in .parquet, .csv or .xlsx" in res.stderr
 
 
 def test_no_interactions_channels_exit_3_others_run(tmp_path):

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     import polars as pl
 
 OUT_SUFFIXES = (".parquet", ".csv")
+SHEET_SUFFIXES = (*OUT_SUFFIXES, ".xlsx")  # outputs that are also read by people in Excel
 # The one Parquet writer is DuckDB's COPY with these settings: it streams a table out of
 # the engine without a copy in Python, and writes a polars frame through the same path, so
 # equal data gives equal bytes whoever computed it. zstd level 1: on 200k customers x 79
@@ -71,22 +72,30 @@ def write_parquet(frame: "pl.DataFrame", path: Path) -> None:
         con.close()
 
 
-def check_table_out(out: Path | None, force: bool) -> None:
+def check_table_out(out: Path | None, force: bool, suffixes: tuple[str, ...] = OUT_SUFFIXES) -> None:
     """Refuse a bad table --out early (before any work): wrong suffix, or it exists without force."""
     if out is None:
         return
-    if Path(out).suffix.lower() not in OUT_SUFFIXES:
-        raise UsageError(f"--out {out}: the name must end in .parquet or .csv")
+    if Path(out).suffix.lower() not in suffixes:
+        raise UsageError(f"--out {out}: the name must end in {', '.join(suffixes[:-1])} or {suffixes[-1]}")
     check_writable(Path(out), force)
 
 
-def write_frame(frame: "pl.DataFrame", path: Path, force: bool = False) -> None:
-    """Write one table atomically: Parquet (fixed settings) or CSV by the suffix of ``path``."""
+def write_frame(frame: "pl.DataFrame", path: Path, force: bool = False, bom: bool = False,
+                sheets: dict | None = None) -> None:
+    """Write one table atomically, by the suffix of ``path``: Parquet (fixed settings), CSV
+    (``bom``: with a UTF-8 byte-order mark for Excel) or an .xlsx workbook whose first sheet
+    is the table, followed by ``sheets`` (name -> table)."""
     path = Path(path)
-    check_table_out(path, force)
+    check_table_out(path, force, SHEET_SUFFIXES)
     with atomic_path(path, force) as tmp:
-        if path.suffix.lower() == ".csv":
-            frame.write_csv(tmp)
+        suffix = path.suffix.lower()
+        if suffix == ".csv":
+            frame.write_csv(tmp, include_bom=bom)
+        elif suffix == ".xlsx":
+            from .sheets import write_workbook
+
+            write_workbook({"customers": frame, **(sheets or {})}, tmp)
         else:
             write_parquet(frame, tmp)
 

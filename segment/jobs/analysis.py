@@ -13,8 +13,9 @@ from .common import InputOptions, Outcome, Progress
 
 @dataclass(frozen=True)
 class AnalysisRequest(InputOptions):
-    out: Path | None = None  # one row per customer: .parquet or .csv
+    out: Path | None = None  # one row per customer: .parquet, .csv or .xlsx (plus the summary's tables)
     segments: Path | None = None  # customer_id, segment[, brand] for per-segment cross-tabs
+    excel_csv: bool = False  # a CSV --out starts with a byte-order mark (also [output] csv_bom)
     force: bool = False
 
 
@@ -27,26 +28,36 @@ def run(name: str, req: AnalysisRequest, analyse: Callable, progress: Progress |
     """
     from .. import quality, tabulate
     from ..features import compute
-    from ..io.outputs import check_table_out, write_frame
+    from ..io.outputs import SHEET_SUFFIXES, check_table_out, write_frame
 
     say = common.say(progress)
     cfg = common.load_config(req)
     gates = common.gates(req, cfg, quality.FEATURE_GATES)
-    check_table_out(req.out, req.force)
+    check_table_out(req.out, req.force, SHEET_SUFFIXES)
     segs = tabulate.read_segments(req.segments) if req.segments else None
     sources = common.sources(req, for_manifest=req.out is not None)
     with compute(sources, cfg, common.engine(req), progress=say) as fs:
         say(f"{name} analysis")
         result = analyse(fs, cfg, segs)
         quality.check(gates, quality.measure_features(fs))
+        out = {**result.summary(), **(summary or {}), "out": str(req.out) if req.out else None}
         if req.out is not None:
             say(f"writing {req.out}")
-            write_frame(table(result) if table else result.customers, req.out, req.force)
+            write_frame(table(result) if table else result.customers, req.out, req.force,
+                        bom=req.excel_csv or cfg.output.csv_bom, sheets=_sheets(req.out, out))
         warnings = list(fs.warnings)
     if req.out is not None:
         # the analyses describe every customer of the window: the 'all' population
         common.record(name, req, cfg, sources, result.window, "all",
                       files={"segments": req.segments}).write_beside(req.out)
-    out = {**result.summary(), **(summary or {}), "out": str(req.out) if req.out else None}
     return Outcome(out, f"{result.detail.height} customers" + (f" -> {req.out}" if req.out else ""),
                    warnings, result)
+
+
+def _sheets(out: Path, summary: dict) -> dict | None:
+    """The summary's tables, as the further sheets of an .xlsx --out."""
+    if out.suffix.lower() != ".xlsx":
+        return None
+    from ..io.sheets import summary_sheets
+
+    return summary_sheets(summary)

@@ -12,6 +12,7 @@ from .common import SCHEMA_VERSION, InputOptions, Outcome, Progress
 @dataclass(frozen=True)
 class Request(InputOptions):
     out: Path | None = None  # .parquet or .csv
+    excel_csv: bool = False  # a CSV --out starts with a byte-order mark (also [output] csv_bom)
     force: bool = False
 
 
@@ -32,7 +33,7 @@ def run(req: Request, progress: Progress | None = None) -> Outcome:
         quality.check(gates, quality.measure_features(fs))
         if req.out is not None:
             say(f"writing {req.out}")
-            fs.write(req.out, req.force)
+            fs.write(req.out, req.force, bom=req.excel_csv or cfg.output.csv_bom)
         summary = fs.summary()
     if req.out is not None:
         say("writing the manifest")

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError, UsageError
-from .common import Options, Outcome, Progress
+from ..io.outputs import check_writable
+from .common import Options, Outcome, Progress, check_suffix, record
 
 
 @dataclass(frozen=True)
@@ -14,6 +15,8 @@ class Request(Options):
     run: Path  # an output folder of run / cluster (or its profiles.json)
     brand: str | None = None
     segment: int | None = None  # every indicator of this segment (needs brand)
+    out: Path | None = None  # what is shown, as .json or as an .xlsx workbook of its tables
+    force: bool = False
 
 
 def read_profiles(run_dir: Path) -> tuple[dict, Path]:
@@ -31,13 +34,16 @@ def run(req: Request, progress: Progress | None = None) -> Outcome:
     (``result``: the segment's own profile)."""
     from ..profiles import segment_detail
 
+    if req.out is not None:
+        check_suffix(req.out, (".json", ".xlsx"))
+        check_writable(req.out, req.force)
     profiles, path = read_profiles(req.run)
     brands = profiles["brands"]
     if req.brand is not None and req.brand not in brands:
         raise UsageError(f"--brand {req.brand!r}: not in {path} (brands: {', '.join(brands)})")
     if req.segment is None:
         shown = {b: v for b, v in brands.items() if req.brand is None or b == req.brand}
-        return Outcome({**profiles, "brands": shown}, f"{len(shown)} brand(s)")
+        return _written(req, path, Outcome({**profiles, "brands": shown}, f"{len(shown)} brand(s)"))
     if req.brand is None:
         raise UsageError("--segment needs --brand")
     try:
@@ -46,4 +52,21 @@ def run(req: Request, progress: Progress | None = None) -> Outcome:
         raise UsageError(f"--segment {req.segment}: {req.brand} has segments 1..{len(brands[req.brand]['segments'])}") from None
     seg = next(s for s in brands[req.brand]["segments"] if s["segment"] == req.segment)
     summary = {"version": profiles["version"], "brand": req.brand, "segment": req.segment, "indicators": rows}
-    return Outcome(summary, f"{req.brand} segment {req.segment}", [], seg)
+    return _written(req, path, Outcome(summary, f"{req.brand} segment {req.segment}", [], seg))
+
+
+def _written(req: Request, profiles_file: Path, outcome: Outcome) -> Outcome:
+    """Write what is shown to ``req.out`` (and its manifest) when asked."""
+    if req.out is None:
+        return outcome
+    from ..io.outputs import atomic_path, write_json
+    from ..io.sheets import summary_sheets, write_workbook
+
+    with atomic_path(req.out, req.force) as tmp:
+        if req.out.suffix.lower() == ".xlsx":
+            write_workbook(summary_sheets(outcome.summary), tmp)
+        else:
+            write_json(outcome.summary, tmp)
+    record("profile", req, files={"profiles": profiles_file}).write_beside(req.out)
+    outcome.done += f" -> {req.out}"
+    return outcome

@@ -14,6 +14,7 @@ class Request(Options):
     model: Path  # an output folder of run / cluster, or its model.json
     features: Path  # the customers to score (CSV or Parquet)
     out: Path  # the assignments (.parquet or .csv)
+    excel_csv: bool = False  # a CSV --out starts with a byte-order mark
     force: bool = False
 
 
@@ -27,7 +28,7 @@ def run(req: Request, progress: Progress | None = None) -> Outcome:
     model = modelmod.load(req.model)
     say(f"scoring {req.features}")
     assigned = modelmod.score(model, read_table(req.features), str(req.features))
-    write_frame(assigned, req.out, req.force)
+    write_frame(assigned, req.out, req.force, bom=req.excel_csv)
     model_file = req.model / "model.json" if req.model.is_dir() else req.model
     common.record("score", req, files={"model": model_file, "features": req.features}).write_beside(req.out)
     counts = assigned.group_by("brand", "segment", "segment_name").len("customers").sort("brand", "segment")

@@ -14,7 +14,7 @@ from .common import Outcome, Progress
 class Request(TableOptions):
     by_brand: bool = False  # also screen each brand separately
     factors: bool = False  # add the factor-analysis view
-    out: Path | None = None  # the JSON report
+    out: Path | None = None  # the JSON report, or an .xlsx workbook of its tables
     force: bool = False
 
 
@@ -36,7 +36,12 @@ def run(req: Request, progress: Progress | None = None) -> Outcome:
     report = result.to_dict()
     if req.out is not None:
         with atomic_path(req.out, req.force) as tmp:
-            write_json(report, tmp)
+            if req.out.suffix.lower() == ".xlsx":
+                from ..io.sheets import summary_sheets, write_workbook
+
+                write_workbook(summary_sheets(report), tmp)
+            else:
+                write_json(report, tmp)
         common.record("screen", req, cfg, sources, window, cfg.features.population, cfg.screening.seed,
                       files={"features": req.features}).write_beside(req.out)
     s = result.summary()

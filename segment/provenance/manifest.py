@@ -35,7 +35,8 @@ MANIFEST_NAME = "manifest.json"
 SIDECAR_SUFFIX = ".manifest.json"
 PACKAGES = ("segment", "duckdb", "polars", "scikit-learn", "numpy", "pyarrow")
 # The roles of recorded inputs (docs/reproducibility.md; docs/schemas/verify.schema.json).
-ROLES = ("customers", "cdr", "billing", "interactions", "recharges", "config", "features", "segments", "model")
+ROLES = ("customers", "cdr", "billing", "interactions", "recharges", "config", "features", "segments", "model",
+         "profiles")
 
 
 def versions() -> dict[str, str | None]:
