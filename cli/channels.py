@@ -9,7 +9,7 @@ from .analysis import command
 channels = command("channels", """Channel preference from service contacts: shares per channel and the preferred one.
 
     Example: [bold]segment channels --data sample_data --out channels.parquet[/]
-    """)
+    """, "preferred channel (hall, hotline, ivr, web, sms, wap, kiosk or none)")
 
 
 def register(app: typer.Typer) -> None:

@@ -72,7 +72,12 @@ Factors = Annotated[bool, typer.Option("--factors", help="Add the factor-analysi
 ScreenOut = _out("Write the JSON report here (e.g. screening.json), or a workbook of its tables (.xlsx).")
 
 # ---------------------------------------------------------------- churn, profile, score, verify
-ListStage = Annotated[Optional[Stage], typer.Option("--list", help="Limit --out to one stage, highest value score first (a retention list).")]
+ListStage = Annotated[Optional[Stage], typer.Option("--list", help="A retention list: the customers of one stage with segment, value tier and score, preferred channel and reasons, highest value score first; printed, or written to --out.")]
+
+
+def list_option(what: str):
+    """``--list`` of value and channels: a campaign list of one ``what``."""
+    return Annotated[Optional[str], typer.Option("--list", help=f"A campaign list: the customers of one {what}, with segment, value tier and score and preferred channel, highest value score first; printed, or written to --out.")]
 RunDir = Annotated[Path, typer.Option("--run", help="Output folder of segment run / cluster (holds profiles.json).")]
 ProfileBrand = Annotated[Optional[str], typer.Option("--brand", "-b", help="Only this brand.")]
 ProfileOut = _out("Write what is shown here: .json, or .xlsx (a workbook of its tables).")

@@ -80,7 +80,9 @@ def test_churn_list_writes_one_stage_by_value_score(data, tmp_path):
     res = invoke("-q", "churn", "--data", data, "--list", "alert", "--out", out)
     assert res.exit_code == 0, res.stderr
     df = pl.read_csv(out, schema_overrides={"customer_id": pl.Utf8})
-    assert df.columns == churn.COLUMNS
+    from segment.campaign import LEAD, TAIL
+
+    assert df.columns == [*LEAD, "stage", "reasons", *TAIL]
     assert df["stage"].unique().to_list() == ["alert"]
     assert df["customer_id"].to_list() == ["10", "16", "17"]
 
@@ -144,3 +146,59 @@ def test_outputs_are_byte_identical_across_threads(data, tmp_path):
         assert invoke("-q", command, "--data", data, "--out", a, "--threads", 1).exit_code == 0
         assert invoke("-q", command, "--data", data, "--out", b, "--threads", 2).exit_code == 0
         assert a.read_bytes() == b.read_bytes(), command
+
+
+# ---------------------------------------------------------------- campaign lists
+
+
+def _csv(text: str) -> list[dict]:
+    return list(csv.DictReader(stdio.StringIO(text)))
+
+
+@pytest.fixture(scope="module")
+def per_customer(data, tmp_path_factory):
+    """Every customer's stage, tier, score and preferred channel, from the full outputs."""
+    folder = tmp_path_factory.mktemp("full")
+    for command in COMMANDS:
+        assert invoke("-q", command, "--data", data, "--out", folder / f"{command}.csv").exit_code == 0
+    tables = {c: pl.read_csv(folder / f"{c}.csv", infer_schema_length=0) for c in COMMANDS}
+    joined = tables["churn"].join(tables["channels"].select("customer_id", "preferred_channel"), on="customer_id")
+    segments = joined.select("customer_id", pl.lit("7").alias("segment"), pl.lit("night owls").alias("segment_name"))
+    segments.write_csv(folder / "segments.csv")
+    return joined, tables["value"], folder / "segments.csv"
+
+
+def test_a_retention_list_is_printed_with_what_a_campaign_needs(data, per_customer):
+    joined, _, segments = per_customer
+    res = invoke("-q", "churn", "--data", data, "--list", "alert", "--segments", segments, "--format", "csv")
+    assert res.exit_code == 0, res.stderr
+    rows = _csv(res.stdout)
+    expected = joined.filter(pl.col("stage") == "alert")
+    assert sorted(r["customer_id"] for r in rows) == sorted(expected["customer_id"].to_list()) and rows
+    assert list(rows[0]) == ["customer_id", "brand", "segment", "segment_name", "stage", "reasons", "arpu_tier",
+                             "value_score", "preferred_channel"]
+    by_id = {r["customer_id"]: r for r in expected.iter_rows(named=True)}
+    for r in rows:
+        e = by_id[r["customer_id"]]
+        assert (r["segment"], r["segment_name"]) == ("7", "night owls")
+        assert (r["reasons"], r["arpu_tier"], r["value_score"], r["preferred_channel"]) == (
+            e["reasons"], e["arpu_tier"], e["value_score"], e["preferred_channel"])
+    scores = [float(r["value_score"]) for r in rows]
+    assert scores == sorted(scores, reverse=True)  # the campaign takes the first N
+
+
+def test_value_and_channels_lists_and_their_notes(data, per_customer, tmp_path):
+    joined, value_rows, _ = per_customer
+    out = tmp_path / "tier_c.parquet"
+    res = invoke("-q", "value", "--data", data, "--list", "C", "--out", out, "--format", "json")
+    assert res.exit_code == 0, res.stderr
+    listed = pl.read_parquet(out)
+    assert listed["customer_id"].cast(pl.Utf8).sort().to_list() == \
+        value_rows.filter(pl.col("arpu_tier") == "C")["customer_id"].sort().to_list()
+    summary = json.loads(res.stdout)
+    assert summary["listed"] == listed.height and listed["segment"].null_count() == listed.height
+    assert any("no --segments" in n for n in summary["list_notes"])
+    res = invoke("-q", "channels", "--data", data, "--list", "web", "--format", "csv")
+    assert res.exit_code == 0 and {r["preferred_channel"] for r in _csv(res.stdout)} <= {"web"}
+    bad = invoke("value", "--data", data, "--list", "Z")
+    assert bad.exit_code == 2 and bad.stderr.strip() == "error: --list Z: choose from A, B, C"

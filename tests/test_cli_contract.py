@@ -162,7 +162,10 @@ def test_every_command_csv_is_data_only(lines, json_outputs):
         assert res.stderr == "", schema
         header, *body = read_csv(res.stdout)
         js = json.loads(json_outputs[schema][0])
-        if schema in ("value", "churn", "channels"):
+        if schema == "churn":  # --list alert without --out: the list itself
+            assert header == list(js["listing"][0]) and len(body) == js["listed"] == len(js["listing"])
+            assert [r[0] for r in body] == [str(r["customer_id"]) for r in js["listing"]]
+        elif schema in ("value", "channels"):
             assert header == ["key", "value"]
             assert [r[0] for r in body] == [k for k, _ in flatten(js)]
         elif schema == "features":

@@ -8,18 +8,47 @@ from .output import emit, flatten, fmt_num, out_console
 
 
 def value(outcome, fmt) -> None:
-    if not emit(outcome.summary, fmt, ["key", "value"], flatten(outcome.summary)):
-        _value_table(outcome.summary)
+    _show(outcome.summary, fmt, _value_table)
 
 
 def churn(outcome, fmt) -> None:
-    if not emit(outcome.summary, fmt, ["key", "value"], flatten(outcome.summary)):
-        _churn_table(outcome.summary)
+    _show(outcome.summary, fmt, _churn_table)
 
 
 def channels(outcome, fmt) -> None:
-    if not emit(outcome.summary, fmt, ["key", "value"], flatten(outcome.summary)):
-        _channels_table(outcome.summary)
+    _show(outcome.summary, fmt, _channels_table)
+
+
+def _show(s: dict, fmt, table) -> None:
+    """JSON: the summary; CSV: the campaign list when one was asked for and not written to
+    --out, else the summary as key,value rows; table: the summary's tables, then the list."""
+    if s.get("list") and not s.get("out"):
+        listing = s["listing"]
+        columns, rows = (list(listing[0]) if listing else ["customer_id"]), [list(r.values()) for r in listing]
+    else:
+        columns, rows = ["key", "value"], flatten({k: v for k, v in s.items() if k != "listing"})
+    if emit(s, fmt, columns, rows):
+        return
+    table(s)
+    if s.get("list"):
+        _listing(s)
+
+
+def _listing(s: dict) -> None:
+    from rich.table import Table
+
+    con = out_console()
+    for note in s.get("list_notes", []):
+        con.print(f"note: {note}")
+    if s.get("out"):
+        return
+    rows = s["listing"]
+    t = Table(title=f"{s['listed']} customers in {s['list']}, highest value score first", title_justify="left")
+    for c in (list(rows[0]) if rows else ["customer_id"]):
+        t.add_column(c, justify="right" if c in ("value_score", "arpu", "contacts") or c.startswith("share_") else "left")
+    for r in rows:
+        t.add_row(*(fmt_num(v) if isinstance(v, float) else ("–" if v is None else str(v)) for v in r.values()))
+    con.print(t)
 
 
 def crosstab_table(title: str, rows: list[dict], keys: list[str], levels: list[str], share: bool = False):
@@ -85,8 +114,7 @@ def _value_table(s: dict) -> None:
         for r in g["classes"]:
             t.add_row(r["class"], str(r["groups"]), str(r["lines"]), f"{r['revenue']:,.2f}", _pct(r["revenue_share"]))
         con.print(t)
-    if s.get("out"):
-        con.print(f"Wrote [bold]{s['out']}[/]")
+    _wrote(s)
 
 
 def _pct(x) -> str:
@@ -113,9 +141,7 @@ def _churn_table(s: dict) -> None:
         t.add_row(r["name"], r["stage"], str(r["fired"]) if r["available"] else "–",
                   r["rule"] if r["available"] else f"not available: {r['reason']}")
     con.print(t)
-    if s.get("out"):
-        what = f"the {s['listed']} {s['list']} customers, highest value score first" if s.get("list") else "every customer"
-        con.print(f"Wrote [bold]{s['out']}[/] ({what})")
+    _wrote(s)
 
 
 def _channels_table(s: dict) -> None:
@@ -144,5 +170,10 @@ def _channels_table(s: dict) -> None:
     if s["preferred"]["by_segment"]:
         con.print(crosstab_table("Preferred channel per segment", s["preferred"]["by_segment"],
                                    ["brand", "segment"], list(PREFERRED)))
+    _wrote(s)
+
+
+def _wrote(s: dict) -> None:
     if s.get("out"):
-        con.print(f"Wrote [bold]{s['out']}[/]")
+        what = f"the {s['listed']} customers in {s['list']}, highest value score first" if s.get("list") else "every customer"
+        out_console().print(f"Wrote [bold]{s['out']}[/] ({what})")

@@ -15,18 +15,16 @@ from .common import InputOptions, Outcome, Progress
 class AnalysisRequest(InputOptions):
     out: Path | None = None  # one row per customer: .parquet, .csv or .xlsx (plus the summary's tables)
     segments: Path | None = None  # customer_id, segment[, brand] for per-segment cross-tabs
+    list: str | None = None  # a campaign list: the customers of one stage, tier or preferred channel
     excel_csv: bool = False  # a CSV --out starts with a byte-order mark (also [output] csv_bom)
     force: bool = False
 
 
-def run(name: str, req: AnalysisRequest, analyse: Callable, progress: Progress | None,
-        table: Callable | None = None, summary: dict | None = None) -> Outcome:
-    """Compute the features once, run ``analyse(fs, cfg, segments)``, write ``req.out``
-    (``table(result)``: the rows written, by default ``result.customers``) and its manifest.
-
-    ``summary`` adds keys to the result's summary (a command's own options).
-    """
-    from .. import quality, tabulate
+def run(name: str, req: AnalysisRequest, analyse: Callable, progress: Progress | None) -> Outcome:
+    """Compute the features once, run ``analyse(fs, cfg, segments)``, write ``req.out`` (one
+    row per customer, or with ``req.list`` the campaign list) and its manifest. With a list,
+    the summary also holds it (``listing``), its size and notes on its empty columns."""
+    from .. import campaign, quality, tabulate
     from ..features import compute
     from ..io.outputs import SHEET_SUFFIXES, check_table_out, write_frame
 
@@ -34,24 +32,28 @@ def run(name: str, req: AnalysisRequest, analyse: Callable, progress: Progress |
     cfg = common.load_config(req)
     gates = common.gates(req, cfg, quality.FEATURE_GATES)
     check_table_out(req.out, req.force, SHEET_SUFFIXES)
+    campaign.check_level(name, req.list)
     segs = tabulate.read_segments(req.segments) if req.segments else None
     sources = common.sources(req, for_manifest=req.out is not None)
     with compute(sources, cfg, common.engine(req), progress=say) as fs:
         say(f"{name} analysis")
         result = analyse(fs, cfg, segs)
         quality.check(gates, quality.measure_features(fs))
-        out = {**result.summary(), **(summary or {}), "out": str(req.out) if req.out else None}
+        out = {**result.summary(), "list": req.list, "out": str(req.out) if req.out else None}
+        rows = result.customers
+        if req.list is not None:
+            rows, notes = campaign.build(name, req.list, result, fs, cfg, segs)
+            out.update(listed=rows.height, list_notes=notes, listing=rows.to_dicts())
         if req.out is not None:
             say(f"writing {req.out}")
-            write_frame(table(result) if table else result.customers, req.out, req.force,
-                        bom=req.excel_csv or cfg.output.csv_bom, sheets=_sheets(req.out, out))
+            write_frame(rows, req.out, req.force, bom=req.excel_csv or cfg.output.csv_bom, sheets=_sheets(req.out, out))
         warnings = list(fs.warnings)
     if req.out is not None:
         # the analyses describe every customer of the window: the 'all' population
         common.record(name, req, cfg, sources, result.window, "all",
                       files={"segments": req.segments}).write_beside(req.out)
-    return Outcome(out, f"{result.detail.height} customers" + (f" -> {req.out}" if req.out else ""),
-                   warnings, result)
+    done = f"{rows.height} customers" + (f" -> {req.out}" if req.out else "")
+    return Outcome(out, done, warnings, result)
 
 
 def _sheets(out: Path, summary: dict) -> dict | None:
@@ -60,4 +62,4 @@ def _sheets(out: Path, summary: dict) -> dict | None:
         return None
     from ..io.sheets import summary_sheets
 
-    return summary_sheets(summary)
+    return summary_sheets({k: v for k, v in summary.items() if k != "listing"})
