@@ -4,6 +4,7 @@ rows, or as rich tables."""
 from __future__ import annotations
 
 from .charts import lorenz
+from .fit import Col, show
 from .output import emit, flatten, fmt_num, out_console
 
 
@@ -35,42 +36,30 @@ def _show(s: dict, fmt, table) -> None:
 
 
 def _listing(s: dict) -> None:
-    from rich.table import Table
-
     con = out_console()
     for note in s.get("list_notes", []):
         con.print(f"note: {note}")
     if s.get("out"):
         return
     rows = s["listing"]
-    t = Table(title=f"{s['listed']} customers in {s['list']}, highest value score first", title_justify="left")
-    for c in (list(rows[0]) if rows else ["customer_id"]):
-        t.add_column(c, justify="right" if c in ("value_score", "arpu", "contacts") or c.startswith("share_") else "left")
-    for r in rows:
-        t.add_row(*(fmt_num(v) if isinstance(v, float) else ("–" if v is None else str(v)) for v in r.values()))
-    con.print(t)
+    names = list(rows[0]) if rows else ["customer_id"]
+    wide = {"segment_name": 24, "reasons": 40}
+    cols = [Col(c, right=c in ("value_score", "arpu", "contacts") or c.startswith("share_"), key=c == "customer_id",
+                wrap=wide.get(c)) for c in names]
+    show(f"{s['listed']} customers in {s['list']}, highest value score first", cols,
+         [[fmt_num(v) if isinstance(v, float) else v for v in r.values()] for r in rows], con)
 
 
-def crosstab_table(title: str, rows: list[dict], keys: list[str], levels: list[str], share: bool = False):
-    """A rich table of crosstab rows: keys, customers, then each level (count and share of the row)."""
-    from rich.table import Table
-
-    t = Table(title=title, title_justify="left")
-    for k in keys:
-        t.add_column(k)
-    t.add_column("customers", justify="right")
-    for lv in levels:
-        t.add_column(lv, justify="right")
-    for r in rows:
-        n = r["customers"]
-        cells = [f"{r[lv]} ({r[lv] / n:.0%})" if share and n else str(r[lv]) for lv in levels]
-        t.add_row(*[str(r[k]) for k in keys], str(n), *cells)
-    return t
+def crosstab(title: str, rows: list[dict], keys: list[str], levels: list[str], share: bool = False) -> None:
+    """Crosstab rows: keys, customers, then each level (count and share of the row)."""
+    cols = [*(Col(k, key=True) for k in keys), Col("customers", True), *(Col(lv, True) for lv in levels)]
+    cells = [[*(r[k] for k in keys), r["customers"],
+              *(f"{r[lv]} ({r[lv] / r['customers']:.0%})" if share and r["customers"] else r[lv] for lv in levels)]
+             for r in rows]
+    show(title, cols, cells)
 
 
 def _value_table(s: dict) -> None:
-    from rich.table import Table
-
     from segment.value import CARDS, TIERS
 
     con = out_console()
@@ -78,29 +67,24 @@ def _value_table(s: dict) -> None:
     con.print(f"[bold]Window[/] {w['start']}..{w['end']} ({w['months']} months)   "
               f"[bold]customers[/] {s['population']['customers']} ({s['population']['definition']})")
     rules = ", ".join(f"{k}: {v}" for k, v in s["tiers"]["rules"].items())
-    con.print(crosstab_table(f"ARPU tiers ({rules})", s["tiers"]["by_brand"], ["brand"], list(TIERS), share=True))
-    con.print(crosstab_table("Card tiers", s["card_tiers"]["by_brand"], ["brand"], list(CARDS), share=True))
+    crosstab(f"ARPU tiers ({rules})", s["tiers"]["by_brand"], ["brand"], list(TIERS), share=True)
+    crosstab("Card tiers", s["card_tiers"]["by_brand"], ["brand"], list(CARDS), share=True)
     if s["tiers"]["by_segment"]:
-        con.print(crosstab_table("ARPU tiers per segment", s["tiers"]["by_segment"], ["brand", "segment"],
-                                   list(TIERS), share=True))
-    t = Table(title="Value score: top and bottom deciles", title_justify="left")
-    for col in ("decile", "customers", "score", "arpu", "tenure (y)", "overdue d/month", "arrears/month",
-                "credit level", "discount rate"):
-        t.add_column(col, justify="left" if col == "decile" else "right")
-    for key in ("top_decile", "bottom_decile"):
-        p = s["score"][key]
-        t.add_row(key.split("_")[0], str(p["customers"]), f"{fmt_num(p['value_score_min'])}–{fmt_num(p['value_score_max'])}",
-                  *(fmt_num(p[c]) for c in ("arpu", "tenure_years", "overdue_days", "arrears", "credit_level",
-                                            "discount_rate")))
-    con.print(t)
+        crosstab("ARPU tiers per segment", s["tiers"]["by_segment"], ["brand", "segment"],
+                 list(TIERS), share=True)
+    cols = [Col("decile", key=True), *(Col(c, True) for c in ("customers", "score", "arpu", "tenure (y)",
+                                                               "overdue d/month", "arrears/month", "credit level",
+                                                               "discount rate"))]
+    rows = [[key.split("_")[0], p["customers"], f"{fmt_num(p['value_score_min'])}–{fmt_num(p['value_score_max'])}",
+             *(fmt_num(p[c]) for c in ("arpu", "tenure_years", "overdue_days", "arrears", "credit_level", "discount_rate"))]
+            for key, p in ((k, s["score"][k]) for k in ("top_decile", "bottom_decile"))]
+    show("Value score: top and bottom deciles", cols, rows, con)
     c = s["concentration"]
-    t = Table(title=f"Revenue concentration (top {c['top_share']:.0%} of customers)", title_justify="left")
-    for col in ("scope", "customers", "revenue", "top share of revenue", "gini", "revenue < discount"):
-        t.add_column(col, justify="left" if col == "scope" else "right")
-    for scope, r in [("all", c["overall"]), *c["by_brand"].items()]:
-        t.add_row(scope, str(r["customers"]), f"{r['revenue']:,.2f}", _pct(r["top_revenue_share"]),
-                  fmt_num(r["gini"]), _pct(r["not_covering_discount"]))
-    con.print(t)
+    cols = [Col("scope", key=True), *(Col(h, True) for h in ("customers", "revenue", "top share of revenue", "gini",
+                                                              "revenue < discount"))]
+    rows = [[scope, r["customers"], f"{r['revenue']:,.2f}", _pct(r["top_revenue_share"]), fmt_num(r["gini"]),
+             _pct(r["not_covering_discount"])] for scope, r in [("all", c["overall"]), *c["by_brand"].items()]]
+    show(f"Revenue concentration (top {c['top_share']:.0%} of customers)", cols, rows, con)
     con.print("[bold]Lorenz curve[/] (all customers; '*' revenue, '.' equality)")
     for line in lorenz(c["overall"]["lorenz"]):
         con.print(line, markup=False, highlight=False)
@@ -108,12 +92,10 @@ def _value_table(s: dict) -> None:
     if not g["available"]:
         con.print(f"[bold]Group classes[/] skipped: {g['reason']}")
     else:
-        t = Table(title="Enterprise group classes", title_justify="left")
-        for col in ("class", "groups", "lines", "revenue", "share of revenue"):
-            t.add_column(col, justify="left" if col == "class" else "right")
-        for r in g["classes"]:
-            t.add_row(r["class"], str(r["groups"]), str(r["lines"]), f"{r['revenue']:,.2f}", _pct(r["revenue_share"]))
-        con.print(t)
+        cols = [Col("class", key=True), *(Col(h, True) for h in ("groups", "lines", "revenue", "share of revenue"))]
+        rows = [[r["class"], r["groups"], r["lines"], f"{r['revenue']:,.2f}", _pct(r["revenue_share"])]
+                for r in g["classes"]]
+        show("Enterprise group classes", cols, rows, con)
     _wrote(s)
 
 
@@ -122,31 +104,24 @@ def _pct(x) -> str:
 
 
 def _churn_table(s: dict) -> None:
-    from rich.table import Table
-
     from segment.churn import STAGES
 
     con = out_console()
     w = s["window"]
     con.print(f"[bold]Window[/] {w['start']}..{w['end']} ({w['months']} months)   "
               f"[bold]customers[/] {s['population']['customers']} ({s['population']['definition']})")
-    con.print(crosstab_table("Churn stages per brand", s["by_brand"], ["brand"], list(STAGES), share=True))
+    crosstab("Churn stages per brand", s["by_brand"], ["brand"], list(STAGES), share=True)
     if s["by_segment"]:
-        con.print(crosstab_table("Churn stages per segment", s["by_segment"], ["brand", "segment"],
-                                   list(STAGES), share=True))
-    t = Table(title="Rules", title_justify="left")
-    for col in ("rule", "stage", "fired", "definition"):
-        t.add_column(col, justify="right" if col == "fired" else "left")
-    for r in s["rules"]:
-        t.add_row(r["name"], r["stage"], str(r["fired"]) if r["available"] else "–",
-                  r["rule"] if r["available"] else f"not available: {r['reason']}")
-    con.print(t)
+        crosstab("Churn stages per segment", s["by_segment"], ["brand", "segment"],
+                                   list(STAGES), share=True)
+    cols = [Col("rule", key=True), Col("stage"), Col("fired", True), Col("definition", wrap=44)]
+    rows = [[r["name"], r["stage"], r["fired"] if r["available"] else None,
+             r["rule"] if r["available"] else f"not available: {r['reason']}"] for r in s["rules"]]
+    show("Rules", cols, rows, con)
     _wrote(s)
 
 
 def _channels_table(s: dict) -> None:
-    from rich.table import Table
-
     from segment.channels import PREFERRED
     from segment.schema import CHANNELS
 
@@ -159,17 +134,13 @@ def _channels_table(s: dict) -> None:
                               ("Channel mix per segment", s["mix"]["by_segment"], ["brand", "segment"])):
         if not rows:
             continue
-        t = Table(title=title, title_justify="left")
-        for k in (*keys, "contacts", *CHANNELS):
-            t.add_column(k, justify="left" if k in keys else "right")
-        for r in rows:
-            t.add_row(*(str(r[k]) for k in keys), str(r["contacts"]),
-                      *("–" if r[c] is None else f"{r[c]:.0%}" for c in CHANNELS))
-        con.print(t)
-    con.print(crosstab_table("Preferred channel per brand", s["preferred"]["by_brand"], ["brand"], list(PREFERRED)))
+        cols = [*(Col(k, key=True) for k in keys), Col("contacts", True), *(Col(c, True) for c in CHANNELS)]
+        show(title, cols, [[*(r[k] for k in keys), r["contacts"], *(None if r[c] is None else f"{r[c]:.0%}"
+                                                                    for c in CHANNELS)] for r in rows], con)
+    crosstab("Preferred channel per brand", s["preferred"]["by_brand"], ["brand"], list(PREFERRED))
     if s["preferred"]["by_segment"]:
-        con.print(crosstab_table("Preferred channel per segment", s["preferred"]["by_segment"],
-                                   ["brand", "segment"], list(PREFERRED)))
+        crosstab("Preferred channel per segment", s["preferred"]["by_segment"],
+                                   ["brand", "segment"], list(PREFERRED))
     _wrote(s)
 
 

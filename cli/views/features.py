@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .fit import Col, show
 from .output import emit, fmt_num, out_console
 
 _COLUMNS = ("name", "angle", "non_null", "mean", "min", "max")
@@ -15,8 +16,6 @@ def summary(outcome, fmt) -> None:
 
 
 def _table(summary: dict, rows: list[tuple]) -> None:
-    from rich.table import Table
-
     con = out_console()
     w = summary["window"]
     con.print(f"[bold]Window[/] {w['start']}..{w['end']} ({w['months']} months)   "
@@ -25,13 +24,9 @@ def _table(summary: dict, rows: list[tuple]) -> None:
     c = summary["cdr"]
     con.print(f"[bold]CDR rows[/] {c['rows_total']} read, {c['rows_used']} used, "
               f"{c['rows_outside_window']} outside the window, {c['rows_unknown_customer']} of unknown customers")
-    t = Table(title="Indicators", title_justify="left")
-    for col, just in (("indicator", "left"), ("angle", "left"), ("non-null", "right"),
-                      ("mean", "right"), ("min", "right"), ("max", "right")):
-        t.add_column(col, justify=just)
-    for name, angle, nn, mean, lo, hi in rows:
-        t.add_row(name, angle, str(nn), fmt_num(mean), fmt_num(lo), fmt_num(hi))
-    con.print(t)
+    cols = [Col("indicator", key=True), Col("angle"), Col("non-null", True), Col("mean", True), Col("min", True),
+            Col("max", True)]
+    show("Indicators", cols, [[n, a, nn, fmt_num(m), fmt_num(lo), fmt_num(hi)] for n, a, nn, m, lo, hi in rows], con)
     if summary["skipped"]:
         con.print(f"[bold]Skipped[/] {len(summary['skipped'])} indicator(s):")
         for s in summary["skipped"]:
@@ -44,11 +39,5 @@ def catalogue(outcome, fmt) -> None:
     rows = [(i["name"], i["angle"], " ".join(i["requires"]), i["definition"]) for i in outcome.summary["indicators"]]
     if emit(outcome.summary, fmt, ("name", "angle", "requires", "definition"), rows):
         return
-    from rich.table import Table
-
-    t = Table(title=f"{len(rows)} indicators", title_justify="left")
-    for col in ("indicator", "angle", "needs", "definition"):
-        t.add_column(col)
-    for r in rows:
-        t.add_row(*r)
-    out_console().print(t)
+    cols = [Col("indicator", key=True), Col("angle"), Col("needs", wrap=24), Col("definition", wrap=48)]
+    show(f"{len(rows)} indicators", cols, rows)

@@ -3,6 +3,7 @@ and the factor view."""
 
 from __future__ import annotations
 
+from .fit import Col, show
 from .output import emit, fmt_num, out_console
 
 
@@ -22,20 +23,18 @@ def screen(outcome, fmt) -> None:
 
 
 def _table(con, title: str, result) -> None:
-    from rich.table import Table
+    from rich.text import Text
 
-    t = Table(title=f"Screening: {title} ({result.rows} rows)", title_justify="left")
-    for col, just in (("indicator", "left"), ("angle", "left"), ("status", "left"), ("reason", "left"),
-                      ("missing", "right"), ("mode", "right"), ("cv", "right"), ("skew", "right"),
-                      ("correlated with", "left"), ("|r|", "right")):
-        t.add_column(col, justify=just)
+    cols = [Col("indicator", key=True), Col("angle"), Col("status"), Col("reason"), Col("missing", True),
+            Col("mode share", True), Col("cv", True), Col("skew", True), Col("correlated with"), Col("|r|", True)]
     style = {"kept": "green", "dropped": "red", "not_screened": "yellow"}
+    rows = []
     for v in result.variables:
         s = v["stats"] or {}
-        t.add_row(v["name"], v["angle"] or "", f"[{style[v['status']]}]{v['status']}[/]", v["reason"] or "",
-                  fmt_num(s.get("missing_share")), fmt_num(s.get("mode_share")), fmt_num(s.get("cv")),
-                  fmt_num(s.get("skewness")), v["correlated_with"] or "", fmt_num(v["abs_r"]))
-    con.print(t)
+        rows.append([v["name"], v["angle"] or "", Text(v["status"], style=style[v["status"]]), v["reason"] or "",
+                     fmt_num(s.get("missing_share")), fmt_num(s.get("mode_share")), fmt_num(s.get("cv")),
+                     fmt_num(s.get("skewness")), v["correlated_with"] or "", fmt_num(v["abs_r"])])
+    show(f"Screening: {title} ({result.rows} rows)", cols, rows, con)
     s = result.summary()
     dropped = ", ".join(f"{k} {n}" for k, n in s["dropped"].items()) or "none"
     con.print(f"[bold]{s['indicators']}[/] indicators: [bold]{s['kept']}[/] kept, dropped: {dropped}"
@@ -45,8 +44,6 @@ def _table(con, title: str, result) -> None:
 
 
 def _factors(con, fa: dict) -> None:
-    from rich.table import Table
-
     if "skipped" in fa:
         con.print(f"Factor view skipped: {fa['skipped']}")
         return
@@ -56,12 +53,8 @@ def _factors(con, fa: dict) -> None:
               f"parallel analysis {fa['n_factors']['parallel']}   ({fa['rows']} complete rows)")
     if fa.get("note"):
         con.print(f"[yellow]note:[/] {fa['note']}")
-    t = Table(title="Varimax loadings (all factors in --format json)", title_justify="left")
-    for col, just in (("indicator", "left"), ("KMO", "right"), ("dominant factor", "right"), ("loading", "right"),
-                      ("communality", "right")):
-        t.add_column(col, justify=just)
-    for row in fa["loadings"]:
-        f = row["dominant_factor"]
-        t.add_row(row["name"], fmt_num(fa["kmo_per_variable"][row["name"]]), f"F{f}",
-                  fmt_num(row["loadings"][f - 1]), fmt_num(row["communality"]))
-    con.print(t)
+    cols = [Col("indicator", key=True), Col("KMO", True), Col("dominant factor", True), Col("loading", True),
+            Col("communality", True)]
+    rows = [[row["name"], fmt_num(fa["kmo_per_variable"][row["name"]]), f"F{row['dominant_factor']}",
+             fmt_num(row["loadings"][row["dominant_factor"] - 1]), fmt_num(row["communality"])] for row in fa["loadings"]]
+    show("Varimax loadings (all factors in --format json)", cols, rows, con)

@@ -3,6 +3,7 @@ brand profile table coloured as a heatmap of indexes. Machines get profiles.json
 
 from __future__ import annotations
 
+from .fit import Col, show
 from .output import fmt_num, out_console, write_csv, write_json, write_segments_csv
 
 
@@ -14,20 +15,15 @@ def _bar(x: float | None, width: int = 8) -> str:
 
 
 def k_table(brand: str, b: dict) -> None:
-    from rich.table import Table
-
     con = out_console()
     if b["scores"]:
-        t = Table(title=f"{brand}: choosing k", title_justify="left")
-        for col in ("k", "silhouette", "Calinski-H.", "Davies-B.", "pred. strength", "", "min share"):
-            t.add_column(col, justify="left" if col == "" else "right")
-        for s in b["scores"]:
-            mark = " ◀" if s["k"] == b["k"] else ""
-            t.add_row(str(s["k"]), fmt_num(s["silhouette"], 3), fmt_num(s["calinski_harabasz"], 5),
-                      fmt_num(s["davies_bouldin"], 3), fmt_num(s["prediction_strength"], 3),
-                      _bar(s["prediction_strength"]) + mark, f"{s['min_share']:.1%}",
-                      style="bold" if mark else None)
-        con.print(t)
+        cols = [Col("k", right=True, key=True), Col("silhouette", True), Col("Calinski-H.", True),
+                Col("Davies-B.", True), Col("pred. strength", True), Col(""), Col("min share", True)]
+        rows = [[s["k"], fmt_num(s["silhouette"], 3), fmt_num(s["calinski_harabasz"], 5),
+                 fmt_num(s["davies_bouldin"], 3), fmt_num(s["prediction_strength"], 3),
+                 _bar(s["prediction_strength"]) + (" ◀" if s["k"] == b["k"] else "  "), f"{s['min_share']:.1%}"]
+                for s in b["scores"]]
+        show(f"{brand}: choosing k", cols, rows, con, ["bold" if s["k"] == b["k"] else None for s in b["scores"]])
     con.print(f"[bold]{brand}[/]: k={b['k']} ({b['chosen_by']}): {b['reason']}")
     for note in b.get("notes", []):
         con.print(f"  note: {note}")
@@ -49,44 +45,36 @@ def _heat(index: float | None) -> str:
 
 
 def profile_table(brand: str, b: dict) -> None:
-    from rich.table import Table
+    """The segments (size, share, ARPU, stability), then the key indicators as rows: each
+    segment's mean and its index vs the brand (100 = the brand's mean), as a heatmap."""
     from rich.text import Text
 
     con = out_console()
-    # each key indicator takes about 13 columns; show as many as the terminal holds
-    keys = b["key_indicators"][: max(2, (con.width - 64) // 13)]
-    t = Table(title=f"{brand}: {len(b['segments'])} segments of {b['customers']:,} customers "
-                    "(key indicators: mean, index vs brand = 100)", title_justify="left")
-    for col, just in (("seg", "right"), ("name", "left"), ("size", "right"), ("share", "right"),
-                      ("ARPU", "right"), ("stab.", "right")):
-        t.add_column(col, justify=just, min_width=len(col))
-    t.columns[1].min_width = 22
-    for k in keys:
-        t.add_column(k, justify="right")
-    for s in b["segments"]:
-        stab = "–" if s["stability"] is None else f"{s['stability']:.2f}" + (" unstable" if s["unstable"] else "")
-        cells = [Text(f"{fmt_num(s['means'][k], 3)} ({fmt_num(s['index'][k], 3)})", style=_heat(s["index"][k]))
-                 for k in keys]
-        stab = stab.replace(" unstable", "!")
-        t.add_row(str(s["segment"]), s["name"], f"{s['size']:,}", f"{s['share']:.1%}", fmt_num(s["arpu"], 4),
-                  stab, *cells)
-    con.print(t)
-    if any(s["unstable"] for s in b["segments"]):
+    segs = b["segments"]
+    rows = [[s["segment"], s["name"], f"{s['size']:,}", f"{s['share']:.1%}", fmt_num(s["arpu"], 4),
+             "–" if s["stability"] is None else f"{s['stability']:.2f}" + ("!" if s["unstable"] else "")]
+            for s in segs]
+    cols = [Col("seg", right=True, key=True), Col("name", wrap=32), Col("size", True), Col("share", True),
+            Col("ARPU", True), Col("stab.", True)]
+    show(f"{brand}: {len(segs)} segments of {b['customers']:,} customers", cols, rows, con)
+    if any(s["unstable"] for s in segs):
         con.print("  ! unstable: bootstrap stability below the configured unstable_below")
+    keys = b["key_indicators"]
+    cols = [Col("indicator", key=True), *(Col(f"seg {s['segment']}", right=True) for s in segs)]
+    rows = [[k, *(Text(f"{fmt_num(s['means'][k], 3)} ({fmt_num(s['index'][k], 3)})", style=_heat(s["index"][k]))
+                  for s in segs)] for k in keys]
+    show(f"{brand}: key indicators, mean (index vs brand = 100)", cols, rows, con)
 
 
 def segment_detail_table(brand: str, segment: dict, rows: list[dict]) -> None:
-    from rich.table import Table
     from rich.text import Text
 
-    t = Table(title=f"{brand} segment {segment['segment']}: {segment['name']} "
-                    f"({segment['size']:,} customers, {segment['share']:.1%} of the brand)", title_justify="left")
-    for col in ("indicator", "segment mean", "brand mean", "index", "difference (std)"):
-        t.add_column(col, justify="left" if col == "indicator" else "right")
-    for r in rows:
-        t.add_row(r["indicator"], fmt_num(r["mean"]), fmt_num(r["brand_mean"]),
-                  Text(fmt_num(r["index"], 3), style=_heat(r["index"])), fmt_num(r["difference"], 3))
-    out_console().print(t)
+    cols = [Col("indicator", key=True), Col("segment mean", True), Col("brand mean", True), Col("index", True),
+            Col("difference (std)", True)]
+    cells = [[r["indicator"], fmt_num(r["mean"]), fmt_num(r["brand_mean"]),
+              Text(fmt_num(r["index"], 3), style=_heat(r["index"])), fmt_num(r["difference"], 3)] for r in rows]
+    show(f"{brand} segment {segment['segment']}: {segment['name']} ({segment['size']:,} customers, "
+         f"{segment['share']:.1%} of the brand)", cols, cells)
 
 
 def emit(summary: dict, fmt, show_k: bool = True, analyses: bool = False) -> None:
@@ -136,20 +124,16 @@ def show_segmentation(profiles: dict, show_k: bool = True) -> None:
 
 def show_analyses(summary: dict) -> None:
     """A compact view of value tiers, churn stages and preferred channels per brand."""
-    from rich.table import Table
-
     a = summary.get("analyses", {})
     if not a:
         return
-    t = Table(title="Around the segments (customers of the window, leavers included)", title_justify="left")
-    t.add_column("brand")
-    t.add_column("customers", justify="right")
+    cols = [Col("brand", key=True), Col("customers", True)]
     if "value" in a:
-        t.add_column("ARPU tier A/B/C", justify="right")
+        cols.append(Col("ARPU tier A/B/C", True))
     if "churn" in a:
-        t.add_column("churned/alert/warning/healthy", justify="right")
+        cols.append(Col("churned/alert/warning/healthy", True))
     if "channels" in a:
-        t.add_column("top preferred channel", justify="left")
+        cols.append(Col("top preferred channel"))
     tiers = {r["brand"]: r for r in a["value"]["tiers"]["by_brand"]} if "value" in a else {}
     stages = {r["brand"]: r for r in a["churn"]["by_brand"]} if "churn" in a else {}
     pref = {}
@@ -159,6 +143,7 @@ def show_analyses(summary: dict) -> None:
             if counts:
                 best = max(counts, key=lambda c: (counts[c], c))
                 pref[r["brand"]] = f"{best} ({counts[best] / max(r.get('customers', 1), 1):.0%})"
+    rows = []
     for brand in sorted(set(tiers) | set(stages)):
         row = [brand, f"{(tiers.get(brand) or stages.get(brand))['customers']:,}"]
         if "value" in a:
@@ -169,7 +154,7 @@ def show_analyses(summary: dict) -> None:
             row.append("/".join(str(c.get(s, 0)) for s in ("churned", "alert", "warning", "healthy")))
         if "channels" in a:
             row.append(pref.get(brand, "–"))
-        t.add_row(*row)
-    out_console().print(t)
+        rows.append(row)
+    show("Around the segments (customers of the window, leavers included)", cols, rows)
     for name, why in summary.get("analyses_skipped", {}).items():
         out_console().print(f"{name}: skipped: {why}")

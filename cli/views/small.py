@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .fit import Col, show
 from .output import emit, out_console
 
 
@@ -18,14 +19,9 @@ def score(outcome, fmt) -> None:
     counts = outcome.result
     if emit(outcome.summary, fmt, counts.columns, counts.rows()):
         return
-    from rich.table import Table
-
-    t = Table(title=f"{outcome.summary['customers']:,} customers scored -> {outcome.summary['out']}", title_justify="left")
-    for c in ("brand", "segment", "name", "customers"):
-        t.add_column(c, justify="right" if c in ("segment", "customers") else "left")
-    for b, s, n, c in counts.rows():
-        t.add_row(b, str(s), n, f"{c:,}")
-    out_console().print(t)
+    cols = [Col("brand", key=True), Col("segment", True), Col("name", wrap=40), Col("customers", True)]
+    show(f"{outcome.summary['customers']:,} customers scored -> {outcome.summary['out']}", cols,
+         [[b, s, n, f"{c:,}"] for b, s, n, c in counts.rows()])
 
 
 VERIFY_COLUMNS = ("what", "name", "status", "recorded", "current", "detail")
@@ -38,13 +34,10 @@ def verify(outcome, fmt) -> None:
     if report.ok:
         print(report.ok_line())
         return
-    from rich.table import Table
-
-    t = Table(title=f"segment verify {report.manifest}: what differs", title_justify="left")
-    for col in ("what", "name", "status", "detail"):
-        t.add_column(col, overflow="fold")
+    rows = []
     for what, name, status, recorded, current, detail in report.rows(differences_only=True):
         if what in ("input", "version"):
             detail = f"recorded {recorded or '-'}; now {current or '-'}"
-        t.add_row(what, name, status, detail)
-    out_console().print(t)
+        rows.append([what, name, status, detail])
+    cols = [Col("what"), Col("name", wrap=32), Col("status"), Col("detail", wrap=36)]
+    show(f"segment verify {report.manifest}: what differs", cols, rows)
