@@ -82,6 +82,9 @@ RunDir = Annotated[Path, typer.Option("--run", help="Output folder of segment ru
 ProfileBrand = Annotated[Optional[str], typer.Option("--brand", "-b", help="Only this brand.")]
 ProfileOut = _out("Write what is shown here: .json, or .xlsx (a workbook of its tables).")
 ProfileSegment = Annotated[Optional[int], typer.Option("--segment", "-s", help="Every indicator of this segment (needs --brand), sorted by how much it differs.")]
+RulesRun = Annotated[Path, typer.Argument(help="An output folder of segment run / cluster (holds model.json), or its model.json.", show_default=False)]
+RulesFeatures = Annotated[Optional[Path], typer.Option("--features", help="Features to learn the rules on (default: the run's features.parquet; a cluster folder needs it).", show_default=False)]
+RulesOut = _out("Where rules.sql goes (default: beside model.json).")
 Model = Annotated[Path, typer.Option("--model", help="Output folder of segment run / cluster, or its model.json.")]
 ScoreFeatures = Annotated[Path, typer.Option("--features", help="Features of the customers to score (CSV or Parquet).")]
 ScoreOut = _out("Assignments to write (.parquet or .csv).", required=True)

@@ -161,6 +161,12 @@ class ChannelConfig:
 
 
 @dataclass(frozen=True)
+class RulesConfig:
+    max_depth: int = 3  # levels of the decision tree per brand (segment rules): deeper fits better, reads worse
+    min_leaf_share: float = 0.01  # every rule covers at least this share of its brand
+
+
+@dataclass(frozen=True)
 class OutputConfig:
     csv_bom: bool = False  # CSV files start with a UTF-8 byte-order mark, so Excel reads Chinese text right
 
@@ -176,6 +182,7 @@ class Config:
     value: ValueConfig = field(default_factory=ValueConfig)
     churn: ChurnConfig = field(default_factory=ChurnConfig)
     channels: ChannelConfig = field(default_factory=ChannelConfig)
+    rules: RulesConfig = field(default_factory=RulesConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
     # table -> canonical column -> the user's column name
     columns: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -350,6 +357,9 @@ def _validate_analyses(cfg: Config) -> None:
     for key in ("inactive_days", "hotline_calls", "arrears_rising_months", "complaints_min"):
         if getattr(c, key) < 1:
             raise ConfigError(f"churn.{key} must be at least 1, got {getattr(c, key)}")
+    if not 1 <= cfg.rules.max_depth <= 8 or not 0 < cfg.rules.min_leaf_share < 0.5:
+        raise ConfigError("rules: need 1 <= max_depth <= 8 and 0 < min_leaf_share < 0.5, got "
+                          f"{cfg.rules.max_depth} and {cfg.rules.min_leaf_share}")
     if cfg.channels.min_contacts < 1:
         raise ConfigError(f"channels.min_contacts must be at least 1, got {cfg.channels.min_contacts}")
 
@@ -358,7 +368,7 @@ def from_dict(raw: dict[str, Any], where: str = "config") -> Config:
     sections = {"input": InputConfig, "features": FeatureConfig, "quality": QualityConfig,
                 "screening": ScreeningConfig, "clustering": ClusteringConfig, "profiles": ProfileConfig,
                 "value": ValueConfig, "churn": ChurnConfig, "channels": ChannelConfig,
-                "output": OutputConfig}
+                "rules": RulesConfig, "output": OutputConfig}
     values: dict[str, Any] = {}
     for key, value in raw.items():
         if key == "columns":

@@ -79,6 +79,7 @@ def lines(run_dir, fast_config, tmp_path_factory) -> dict[str, list]:
         "cluster": ["cluster", "--features", feats, "--k", "3", "--config", fast_config],
         "profile": ["profile", "--run", out],
         "profile-segment": ["profile", "--run", out, "--brand", "GoTone", "--segment", "1"],
+        "rules": ["rules", out, "--out", tmp / "rules.sql", "--force"],
         "score": ["score", "--model", out, "--features", feats, "--out", tmp / "scored.parquet", "--force"],
         "value": ["value", "--data", SAMPLE, "--segments", out / "assignments.parquet"],
         "churn": ["churn", "--data", SAMPLE, "--list", "alert"],
@@ -185,6 +186,9 @@ def test_every_command_csv_is_data_only(lines, json_outputs):
         elif schema == "sample":
             assert header == ["table", "rows", "files"]
             assert {r[0]: int(r[1]) for r in body} == {t: v["rows"] for t, v in js["tables"].items()}
+        elif schema == "rules":
+            assert header == ["brand", "segment", "name", "rule", "customers", "precision"]
+            assert len(body) == sum(len(s["rules"]) for b in js["brands"] for s in b["segments"])
         elif schema == "score":
             assert header == ["brand", "segment", "segment_name", "customers"]
             assert sum(int(r[3]) for r in body) == js["customers"]

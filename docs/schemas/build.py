@@ -265,6 +265,16 @@ def score() -> dict:
     return document("score", "segment score --format json", body)
 
 
+def rules() -> dict:
+    rule = obj({"rule": STR, "customers": COUNT, "precision": SHARE_NULL})
+    segment = obj({"segment": {"type": "integer", "minimum": 1}, "name": STR, "customers": COUNT,
+                   "precision": SHARE_NULL, "coverage": SHARE_NULL, "rules": arr(rule)})
+    brand = obj({"brand": STR, "customers": COUNT, "agreeing": COUNT, "agreement": SHARE_NULL,
+                 "segments": arr(segment)})
+    body = obj({"out": STR, "max_depth": COUNT, "agreement": SHARE_NULL, "brands": arr(brand)})
+    return document("rules", "segment rules --format json", body)
+
+
 # ---------------------------------------------------------------- verify
 
 def verify() -> dict:
@@ -396,7 +406,8 @@ def run() -> dict:
 
 SCHEMAS = {
     "features": features, "features-list": features_list, "sample": sample, "screen": screen,
-    "run": run, "cluster": cluster, "profile": profile, "profile-segment": profile_segment, "score": score,
+    "run": run, "cluster": cluster, "profile": profile, "profile-segment": profile_segment, "rules": rules,
+    "score": score,
     "value": value, "churn": churn, "channels": channels, "verify": verify,
 }
 
