@@ -103,6 +103,10 @@ class ClusteringConfig:
 class ProfileConfig:
     key_indicators: int = 8  # indicators shown in the brand profile table
     name_terms: int = 3  # distinctive indicators in a segment's generated name
+    # an indicator enters a name only for a material difference: |segment mean - brand mean| /
+    # brand std of at least name_min_effect, and an index at least name_min_index_gap from 100
+    name_min_effect: float = 0.5
+    name_min_index_gap: float = 10.0
 
 
 @dataclass(frozen=True)
@@ -266,6 +270,8 @@ def validate(cfg: Config) -> None:
     _validate_clustering(cfg.clustering)
     if cfg.profiles.key_indicators < 1 or not 1 <= cfg.profiles.name_terms <= 5:
         raise ConfigError("profiles.key_indicators must be >= 1 and profiles.name_terms in 1..5")
+    if cfg.profiles.name_min_effect < 0 or cfg.profiles.name_min_index_gap < 0:
+        raise ConfigError("profiles.name_min_effect and profiles.name_min_index_gap must be >= 0")
     try:
         "x".encode(cfg.input.encoding)
     except LookupError:

@@ -200,7 +200,10 @@ def segment_table(
         relabel[order] = np.arange(1, fit.k + 1)
         labels = relabel[fit.labels]
         seg, mean, std = profiles.segment_means(part, labels, prep.names_)
-        names = profiles.names_for(profiles.differences(seg, mean, std), prep.names_, cfg.profiles.name_terms)
+        pc = cfg.profiles
+        names = profiles.names_for(profiles.differences(seg, mean, std), prep.names_, pc.name_terms,
+                                   profiles.indexes(seg, mean), pc.name_min_effect, pc.name_min_index_gap, seg,
+                                   profiles.binary_columns(part, prep.names_))
         results[brand] = BrandResult(brand, part.height, fit, prep, order)
         brand_models[brand] = _brand_model(fit, prep, order, names)
     if not results:

@@ -4,7 +4,9 @@ For one brand and its segments: each indicator's segment mean, its *index* (segm
 mean / brand mean x 100, null when the brand mean is 0) and its *difference* (segment
 mean - brand mean) / brand std. A segment's name joins the phrases of its
 ``name_terms`` clustering variables with the largest absolute difference ("night-heavy,
-heavy data, few calls"). The brand's *key indicators* are the clustering variables
+heavy data, few calls"), among the differences that are material (``[profiles]
+name_min_effect``, ``name_min_index_gap``); a segment without one is "close to the brand
+average". The brand's *key indicators* are the clustering variables
 whose segment means differ most (largest share of variance between segments).
 """
 
@@ -100,26 +102,61 @@ def indexes(seg: np.ndarray, brand: np.ndarray) -> np.ndarray:
         return np.where(brand != 0, seg / brand * 100.0, np.nan)
 
 
-def names_for(diff: np.ndarray, columns: list[str], terms: int) -> list[str]:
-    """A readable, distinct name per segment from its most distinctive columns."""
+AVERAGE = "close to the brand average"
+
+
+def material(diff: float, index: float, min_effect: float, min_index_gap: float) -> bool:
+    """Whether a segment's difference from its brand is worth a word in its name: a
+    standardized mean difference of at least ``min_effect`` (Cohen's d; 0.5 is a "medium"
+    effect) and an index at least ``min_index_gap`` points away from 100 (an index is NaN
+    when the brand mean is 0: the effect size decides alone)."""
+    return abs(diff) >= min_effect and (not np.isfinite(index) or abs(index - 100.0) >= min_index_gap)
+
+
+def term(name: str, high: bool, mean: float | None = None, binary: bool = False) -> str:
+    """The phrase for one difference; a 0/1 indicator reads as a share ("mostly group member 85%")."""
+    if binary and mean is not None and np.isfinite(mean):
+        label = name.replace("_", " ")
+        return f"{'mostly' if mean >= 0.5 else 'more'} {label} {mean:.0%}" if high else f"few {label} {mean:.0%}"
+    return phrase(name, high)
+
+
+def names_for(diff: np.ndarray, columns: list[str], terms: int, index: np.ndarray | None = None,
+              min_effect: float = 0.0, min_index_gap: float = 0.0, means: np.ndarray | None = None,
+              binary: frozenset[str] = frozenset()) -> list[str]:
+    """A readable, distinct name per segment from its most distinctive material differences.
+
+    ``diff``, ``index`` and ``means`` are (k, m) arrays over ``columns``; a column enters a
+    name only when :func:`material`; a segment with none is :data:`AVERAGE`. ``binary``
+    columns (0/1) read as shares.
+    """
+    index = np.full_like(diff, np.nan) if index is None else index
     names: list[str] = []
-    for row in diff:
+    for s, row in enumerate(diff):
         order = sorted(range(len(columns)), key=lambda j: (-abs(row[j]), columns[j]))
-        parts: list[str] = []
-        for j in order:
-            p = phrase(columns[j], row[j] > 0)
-            if p not in parts:
-                parts.append(p)
-            if len(parts) == terms:
-                break
-        name = ", ".join(parts) or "average"
-        if name in names:  # two segments alike on their top terms: add the next one
-            extra = [phrase(columns[j], row[j] > 0) for j in order if phrase(columns[j], row[j] > 0) not in parts]
-            name = ", ".join(parts + extra[:1]) if extra and ", ".join(parts + extra[:1]) not in names else name
+        order = [j for j in order if material(row[j], index[s, j], min_effect, min_index_gap)]
+        words = [term(columns[j], row[j] > 0, None if means is None else means[s, j], columns[j] in binary)
+                 for j in order]
+        words = list(dict.fromkeys(words))
+        name = ", ".join(words[:terms]) or AVERAGE
+        if name in names and len(words) > terms:  # alike on their top terms: add the next one
+            name = ", ".join(words[: terms + 1])
+        base, n = name, 1
         while name in names:
-            name += "'"
+            n += 1
+            name = f"{base} ({n})"
         names.append(name)
     return names
+
+
+def binary_columns(frame: pl.DataFrame, columns: list[str]) -> frozenset[str]:
+    """The columns whose values are all 0 or 1 (flags such as group_member)."""
+    out = set()
+    for c in columns:
+        values = frame.get_column(c).drop_nulls().cast(pl.Float64)
+        if values.len() and ((values == 0) | (values == 1)).all():
+            out.add(c)
+    return frozenset(out)
 
 
 def key_indicators(frame: pl.DataFrame, labels: np.ndarray, columns: list[str], count: int) -> list[str]:

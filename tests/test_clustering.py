@@ -95,3 +95,24 @@ def test_index_and_difference():
     brand = np.array([100.0, 0.0])
     assert profiles.indexes(seg, brand)[0, 0] == 150.0 and np.isnan(profiles.indexes(seg, brand)[0, 1])
     assert profiles.differences(seg, brand, np.array([25.0, 0.0])).tolist() == [[2.0, 0.0]]
+
+
+def test_names_use_material_differences_only():
+    """A segment that differs from its brand in one indicator only is named by that one;
+    a difference below the effect size or an index close to 100 never enters a name."""
+    diff = np.array([[1.4, 0.3, -0.45, 0.9], [-1.4, -0.3, 0.45, -0.9]])
+    index = np.array([[160.0, 104.0, 80.0, 104.0], [40.0, 96.0, 120.0, 96.0]])
+    cols = ["data_mb", "night_share", "weird_col", "calls_in"]
+    names = profiles.names_for(diff, cols, terms=3, index=index, min_effect=0.5, min_index_gap=10)
+    # night_share (0.3 std) and weird_col (0.45 std) are too small; calls_in is 0.9 std but index 104
+    assert names == ["heavy data", "light data"]
+    assert profiles.names_for(np.zeros((1, 4)), cols, 3, np.full((1, 4), 100.0), 0.5, 10) == [profiles.AVERAGE]
+    two = profiles.names_for(np.zeros((2, 4)), cols, 3, np.full((2, 4), 100.0), 0.5, 10)
+    assert two == [profiles.AVERAGE, f"{profiles.AVERAGE} (2)"]
+
+
+def test_a_flag_reads_as_a_share():
+    means = np.array([[0.85], [0.05]])
+    names = profiles.names_for(np.array([[1.2], [-1.2]]), ["group_member"], 3, np.array([[190.0], [11.0]]),
+                               0.5, 10, means, frozenset({"group_member"}))
+    assert names == ["mostly group member 85%", "few group member 5%"]

@@ -229,3 +229,9 @@ def test_a_brand_s_results_do_not_depend_on_the_other_brands(data, auto):
         assert list(auto.brands[brand].fit.stability) == list(other.brands[brand].fit.stability), brand
     # the renamed brand itself is clustered with its own seed, so it may differ; its size does not
     assert auto.brands["Easyown"].customers == other.brands["Zeasyown"].customers
+
+
+def test_one_segment_is_named_close_to_the_brand_average(data):
+    seg = segment_table(data[1], _cfg(bootstrap=0), k=1, seed=3)
+    names = {s["name"] for b in seg.profiles()["brands"].values() for s in b["segments"]}
+    assert names == {"close to the brand average"}
