@@ -132,7 +132,12 @@ def run() -> None:
         # a signal the caller ignores (nohup, a background job) stays ignored
         if signum is not None and signal.getsignal(signum) is not signal.SIG_IGN:
             signal.signal(signum, _on_signal)
-    app()
+    try:
+        app()
+    except KeyboardInterrupt:
+        # an interruption that surfaced outside a command's handler (while a finished job's
+        # threads were being shut down): the same exit code, never Python's own
+        sys.exit(128 + (_stopped_by or signal.SIGINT))
 
 
 if __name__ == "__main__":

@@ -20,17 +20,13 @@ Unknown sections or keys are errors, so a typo never silently falls back to a de
 from __future__ import annotations
 
 import dataclasses
-import re
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
-from .schema import TABLES
 
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d:[0-5]\d$")
 
 
 @dataclass(frozen=True)
@@ -202,6 +198,8 @@ class Config:
             current = getattr(self, name)
             changes[name] = dataclasses.replace(current, **values) if values else current
         out = dataclasses.replace(self, **changes)
+        from .config_check import validate
+
         validate(out)
         return out
 
@@ -248,128 +246,6 @@ def _section(cls, raw: dict[str, Any], where: str):
     return cls(**values)
 
 
-def validate(cfg: Config) -> None:
-    f = cfg.features
-    if f.months < 1 or f.months > 24:
-        raise ConfigError(f"features.months must be between 1 and 24, got {f.months}")
-    if f.end_month and not _MONTH.match(f.end_month):
-        raise ConfigError(f"features.end_month must look like YYYY-MM, got {f.end_month!r}")
-    if f.population not in ("stable", "all"):
-        raise ConfigError(f"features.population must be 'stable' or 'all', got {f.population!r}")
-    for key in ("night_start", "night_end"):
-        if not _TIME.match(getattr(f, key)):
-            raise ConfigError(f"features.{key} must look like HH:MM:SS, got {getattr(f, key)!r}")
-    if not 0 < f.pareto_share <= 1:
-        raise ConfigError(f"features.pareto_share must be in (0, 1], got {f.pareto_share}")
-    if f.long_call_s < 1:
-        raise ConfigError(f"features.long_call_s must be at least 1, got {f.long_call_s}")
-    validate_screening(cfg.screening)
-    if not 0 <= cfg.quality.max_unknown_customer_share <= 1:
-        raise ConfigError("quality.max_unknown_customer_share must be in [0, 1]")
-    _validate_gates(cfg.quality.fail_on)
-    _validate_clustering(cfg.clustering)
-    if cfg.profiles.key_indicators < 1 or not 1 <= cfg.profiles.name_terms <= 5:
-        raise ConfigError("profiles.key_indicators must be >= 1 and profiles.name_terms in 1..5")
-    if cfg.profiles.name_min_effect < 0 or cfg.profiles.name_min_index_gap < 0:
-        raise ConfigError("profiles.name_min_effect and profiles.name_min_index_gap must be >= 0")
-    try:
-        "x".encode(cfg.input.encoding)
-    except LookupError:
-        raise ConfigError(f"input.encoding: unknown encoding {cfg.input.encoding!r}") from None
-    _validate_analyses(cfg)
-    if len(cfg.input.delimiter) != 1:
-        raise ConfigError(f"input.delimiter must be one character, got {cfg.input.delimiter!r}")
-    for table, mapping in cfg.columns.items():
-        if table not in TABLES:
-            raise ConfigError(f"columns.{table}: unknown table (known: {', '.join(TABLES)})")
-        canon = {c.name for c in TABLES[table].columns}
-        for key, value in mapping.items():
-            if key not in canon:
-                raise ConfigError(f"columns.{table}.{key}: unknown column (known: {', '.join(sorted(canon))})")
-            if not isinstance(value, str) or not value or "\x00" in value:
-                raise ConfigError(f"columns.{table}.{key}: expected a column name, got {value!r}")
-
-
-def _validate_gates(specs: tuple[str, ...]) -> None:
-    from .quality import parse
-
-    for spec in specs:
-        try:
-            parse(spec)
-        except ValueError as e:
-            raise ConfigError(f"quality.fail_on: {e}") from None
-
-
-def _validate_clustering(c: ClusteringConfig) -> None:
-    from .catalogue import ANGLES
-
-    bad = [a for a in c.angles if a not in ANGLES]
-    if bad:
-        raise ConfigError(f"clustering.angles: unknown angle(s) {', '.join(bad)} (known: {', '.join(ANGLES)})")
-    if not 2 <= c.k_min <= c.k_max:
-        raise ConfigError(f"clustering: need 2 <= k_min <= k_max, got {c.k_min}..{c.k_max}")
-    for brand, k in [("", c.k), *c.k_by_brand.items()]:
-        if k != "auto" and (not isinstance(k, int) or k < 1):
-            where = f"clustering.k_by_brand.{brand}" if brand else "clustering.k"
-            raise ConfigError(f"{where} must be \"auto\" or a whole number >= 1, got {k!r}")
-    if c.method not in ("kmeans", "gmm"):
-        raise ConfigError(f"clustering.method must be 'kmeans' or 'gmm', got {c.method!r}")
-    checks = {
-        "min_share": 0 <= c.min_share < 0.5, "ps_threshold": 0 < c.ps_threshold <= 1,
-        "unstable_below": 0 <= c.unstable_below <= 1, "log_skew": c.log_skew >= 0,
-        "winsor_low": 0 <= c.winsor_low < c.winsor_high <= 1, "winsor_high": 0 <= c.winsor_low < c.winsor_high <= 1,
-        "n_init": c.n_init >= 1, "n_init_resample": c.n_init_resample >= 1, "ps_repeats": c.ps_repeats >= 1, "bootstrap": c.bootstrap >= 0,
-        "sweep_sample": c.sweep_sample >= 100, "silhouette_sample": c.silhouette_sample >= 100,
-        "bootstrap_sample": c.bootstrap_sample >= 100, "minibatch_above": c.minibatch_above >= 1,
-        "min_customers_per_segment": c.min_customers_per_segment >= 2,
-    }
-    for key, ok in checks.items():
-        if not ok:
-            raise ConfigError(f"clustering.{key}: value {getattr(c, key)!r} is out of range (see docs/segments.md)")
-
-def validate_screening(s: ScreeningConfig) -> None:
-    for key in ("max_missing", "max_mode_share", "max_abs_r", "parallel_quantile"):
-        if not 0 <= getattr(s, key) <= 1:
-            raise ConfigError(f"screening.{key} must be in [0, 1], got {getattr(s, key)}")
-    if s.min_cv < 0:
-        raise ConfigError(f"screening.min_cv must be at least 0, got {s.min_cv}")
-    if s.correlation not in ("max", "pearson", "spearman"):
-        raise ConfigError(f"screening.correlation must be 'max', 'pearson' or 'spearman', got {s.correlation!r}")
-    if s.min_pair_rows < 3:
-        raise ConfigError(f"screening.min_pair_rows must be at least 3, got {s.min_pair_rows}")
-    if not 1 <= s.parallel_iterations <= 10_000:
-        raise ConfigError(f"screening.parallel_iterations must be between 1 and 10000, got {s.parallel_iterations}")
-
-
-def _validate_analyses(cfg: Config) -> None:
-    v, c = cfg.value, cfg.churn
-    if not 0 <= v.tier_c_below <= v.tier_a_above:
-        raise ConfigError(f"value: need 0 <= tier_c_below <= tier_a_above, got {v.tier_c_below} and {v.tier_a_above}")
-    if not 0 <= v.card_silver <= v.card_gold <= v.card_diamond:
-        raise ConfigError("value: need 0 <= card_silver <= card_gold <= card_diamond, got "
-                          f"{v.card_silver}, {v.card_gold}, {v.card_diamond}")
-    weights = (v.weight_revenue, v.weight_tenure, v.weight_credit, v.weight_cost)
-    if min(weights) < 0 or sum(weights) <= 0:
-        raise ConfigError(f"value: score weights must be >= 0 with a positive sum, got {weights}")
-    if not 0 < v.top_share < 1:
-        raise ConfigError(f"value.top_share must be in (0, 1), got {v.top_share}")
-    if not 1 <= v.group_c <= v.group_b <= v.group_a:
-        raise ConfigError(f"value: need 1 <= group_c <= group_b <= group_a, got {v.group_c}, {v.group_b}, {v.group_a}")
-    for key in ("alert_usage_drop", "warning_usage_drop", "contacts_drop"):
-        if not 0 < getattr(c, key) <= 1:
-            raise ConfigError(f"churn.{key} must be in (0, 1], got {getattr(c, key)}")
-    if c.warning_usage_drop > c.alert_usage_drop:
-        raise ConfigError("churn: warning_usage_drop must not exceed alert_usage_drop")
-    for key in ("inactive_days", "hotline_calls", "arrears_rising_months", "complaints_min"):
-        if getattr(c, key) < 1:
-            raise ConfigError(f"churn.{key} must be at least 1, got {getattr(c, key)}")
-    if not 1 <= cfg.rules.max_depth <= 8 or not 0 < cfg.rules.min_leaf_share < 0.5:
-        raise ConfigError("rules: need 1 <= max_depth <= 8 and 0 < min_leaf_share < 0.5, got "
-                          f"{cfg.rules.max_depth} and {cfg.rules.min_leaf_share}")
-    if cfg.channels.min_contacts < 1:
-        raise ConfigError(f"channels.min_contacts must be at least 1, got {cfg.channels.min_contacts}")
-
-
 def from_dict(raw: dict[str, Any], where: str = "config") -> Config:
     sections = {"input": InputConfig, "features": FeatureConfig, "quality": QualityConfig,
                 "screening": ScreeningConfig, "clustering": ClusteringConfig, "profiles": ProfileConfig,
@@ -386,6 +262,8 @@ def from_dict(raw: dict[str, Any], where: str = "config") -> Config:
         else:
             raise ConfigError(f"{where}: unknown section [{key}] (known: columns, {', '.join(sections)})")
     cfg = Config(**values)
+    from .config_check import validate
+
     validate(cfg)
     return cfg
 

@@ -10,7 +10,8 @@ import numpy as np
 import polars as pl
 
 from ..catalogue import BY_NAME
-from ..config import ScreeningConfig, validate_screening
+from ..config import ScreeningConfig
+from ..config_check import validate_screening
 from .correlation import choose_representatives, components, link_matrix, pairwise_correlations, rsquare_ratios
 from .factors import factor_view
 from .stats import STATS, availability_checks, column_stats, to_matrix
