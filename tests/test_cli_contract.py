@@ -110,6 +110,9 @@ def test_run_json_validates_and_carries_the_version(run_dir):
     # the JSON is profiles.json plus the window and the analyses
     written = json.loads((out / "profiles.json").read_text())
     assert {k: summary[k] for k in written} == written
+    # and analyses.json holds the rest, so that the folder alone can be reported on
+    analyses = json.loads((out / "analyses.json").read_text(encoding="utf-8"))
+    assert analyses == {"version": 1, **{k: summary[k] for k in ("window", "analyses", "analyses_skipped")}}
 
 
 @pytest.fixture(scope="module")
