@@ -15,7 +15,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import polars as pl
-import pytest
 from typer.testing import CliRunner
 
 from conftest import ZH_BRANDS
