@@ -82,14 +82,15 @@ def test_same_run_same_bytes_in_another_process(zh_run, tmp_path):
 
 def test_segment_report_of_a_run_equals_its_run_report_and_is_small_and_quick(zh_run, tmp_path):
     out = tmp_path / "report.html"
-    start = time.perf_counter()
+    wall, cpu = time.perf_counter(), time.process_time()
     res = runner.invoke(app, ["--quiet", "report", str(zh_run), "--out", str(out), "--format", "json"])
-    took = time.perf_counter() - start
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     assert res.exit_code == 0, res.stderr
     assert out.read_bytes() == (zh_run / "report.html").read_bytes()
     summary = json.loads(res.stdout)
     assert summary["bytes"] == out.stat().st_size < 2_000_000
-    assert took < 5, f"segment report took {took:.1f}s on the sample (budget 5 s)"
+    # CPU time, not wall: the budget is the report's work, not how busy the machine is
+    assert cpu < 5, f"segment report took {cpu:.1f} s of CPU ({wall:.1f} s wall) on the sample (budget 5 s)"
     # its manifest: the run folder's files as inputs, so that verify re-runs it
     manifest = json.loads((tmp_path / "report.html.manifest.json").read_text(encoding="utf-8"))
     assert manifest["command"]["options"] == {"run": str(zh_run), "previous": None}

@@ -66,6 +66,7 @@ def _rc() -> dict:
         "axes.edgecolor": "#999999", "axes.labelcolor": INK, "xtick.color": INK, "ytick.color": INK,
         "axes.spines.top": False, "axes.spines.right": False, "axes.titlesize": 10, "axes.titleweight": "bold",
         "legend.frameon": False, "legend.fontsize": 8,
+        "text.parse_math": False,  # a name with two $ signs is text, not a formula
     }
 
 
@@ -105,6 +106,8 @@ def _render(make, chart_id: str, label: str, titles: dict[str, str] | None = Non
     svg = svg[svg.index("<svg"):]
     svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.S)
     svg = re.sub(r"<defs>\s*<style[^>]*>.*?</style>\s*</defs>\s*", "", svg, count=1, flags=re.S)
+    # the page's CSS gives chart text its font stack; the families found on this machine stay out
+    svg = _FAMILY.sub("", svg)
     p = chart_id
     svg = _ID.sub(lambda m: f'id="{p}-{m.group(1)}"', svg)
     svg = svg.replace("url(#", f"url(#{p}-").replace('xlink:href="#', f'xlink:href="#{p}-')
@@ -117,6 +120,7 @@ def _render(make, chart_id: str, label: str, titles: dict[str, str] | None = Non
     return Svg(chart_id, _compact(svg).strip() + "\n", label)
 
 
+_FAMILY = re.compile(r"font-family: [^;\"]*(; )?")
 _NUMBER = re.compile(r"(\d+\.\d{3})\d+")
 
 
