@@ -107,7 +107,8 @@ def _render(make, chart_id: str, label: str, titles: dict[str, str] | None = Non
     svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.S)
     svg = re.sub(r"<defs>\s*<style[^>]*>.*?</style>\s*</defs>\s*", "", svg, count=1, flags=re.S)
     # the page's CSS gives chart text its font stack; the families found on this machine stay out
-    svg = _FAMILY.sub("", svg)
+    svg = _SHORTHAND.sub(lambda m: (f"font-weight: {m.group(1)}; " if m.group(1) else "") + f"font-size: {m.group(2)}",
+                         _FAMILY.sub("", svg))
     p = chart_id
     svg = _ID.sub(lambda m: f'id="{p}-{m.group(1)}"', svg)
     svg = svg.replace("url(#", f"url(#{p}-").replace('xlink:href="#', f'xlink:href="#{p}-')
@@ -121,6 +122,7 @@ def _render(make, chart_id: str, label: str, titles: dict[str, str] | None = Non
 
 
 _FAMILY = re.compile(r"font-family: [^;\"]*(; )?")
+_SHORTHAND = re.compile(r"font: (?:(\w+) )?([\d.]+px) [^;\"]*")  # matplotlib < 3.10 writes the font shorthand
 _NUMBER = re.compile(r"(\d+\.\d{3})\d+")
 
 
