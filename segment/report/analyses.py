@@ -10,8 +10,6 @@ from .html import Section, kpis, num, pct, table
 
 
 def value(run: RunFolder) -> Section:
-    from ..value import CARDS, TIERS
-
     s = Section("value", "Value")
     v = run.analysis("value")
     if v is None:
@@ -26,10 +24,11 @@ def value(run: RunFolder) -> Section:
                 ("revenue in the window", num(overall.get("revenue")))]))
     brands = [r["brand"] for r in tiers.get("by_brand") or []]
     panels = []
-    for title, levels, part in (("ARPU tier", TIERS, tiers), ("card tier", CARDS, cards)):
+    for title, palette, part in (("ARPU tier", "tier", tiers), ("card tier", "card", cards)):
         rows = {r["brand"]: r for r in part.get("by_brand") or []}
+        levels = run.levels(palette)
         if rows:
-            panels.append((title, "tier" if levels is TIERS else "card", list(levels),
+            panels.append((title, palette, levels,
                            [[int(rows.get(b, {}).get(lv, 0)) for lv in levels] for b in brands]))
     if panels:
         rules = "; ".join(f"{k}: {r}" for k, r in (tiers.get("rules") or {}).items())
@@ -69,18 +68,17 @@ def _conc_text(name: str, c: dict, top: float) -> str:
 
 
 def churn(run: RunFolder) -> Section:
-    from ..churn import STAGES
-
     s = Section("churn", "Churn")
     c = run.analysis("churn")
     if c is None:
         return s.note("No churn analysis in this folder (no analyses.json).")
+    levels = run.levels("stage")
     stages = c.get("stages") or {}
-    s.add(kpis([(stage, num(stages.get(stage))) for stage in STAGES]))
+    s.add(kpis([(stage, num(stages.get(stage))) for stage in levels]))
     by_brand = c.get("by_brand") or []
     if by_brand:
         s.chart(charts.stacked("c-churn-brands", [r["brand"] for r in by_brand],
-                               [("churn stage", "stage", list(STAGES), [[int(r.get(st, 0)) for st in STAGES] for r in by_brand])],
+                               [("churn stage", "stage", list(levels), [[int(r.get(st, 0)) for st in levels] for r in by_brand])],
                                shares=False), "Customers of the window per stage and brand (the most severe rule that fired).")
     rules = c.get("rules") or []
     fired = sorted((r for r in rules if r.get("available")), key=lambda r: (-r.get("fired", 0), r["name"]))
@@ -94,9 +92,9 @@ def churn(run: RunFolder) -> Section:
             s.note(f"Rule {r['name']} did not run: {r.get('reason')}.")
     by_segment = c.get("by_segment") or []
     if by_segment:
-        rows = [[r["brand"], r["segment"], num(r.get("customers")), *[num(r.get(st)) for st in STAGES],
+        rows = [[r["brand"], r["segment"], num(r.get("customers")), *[num(r.get(st)) for st in levels],
                  pct((r.get("churned", 0) + r.get("alert", 0)) / r["customers"] if r.get("customers") else None)]
                 for r in by_segment]
         s.add("<h3>Stages per brand and segment</h3>",
-              table(["brand", "segment", "customers", *STAGES, "churned or alert"], rows, set(range(2, 4 + len(STAGES)))))
+              table(["brand", "segment", "customers", *levels, "churned or alert"], rows, set(range(2, 4 + len(levels)))))
     return s

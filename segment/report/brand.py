@@ -73,13 +73,10 @@ def brand(run: RunFolder, name: str, position: int) -> Section:
 
 def _mixes(run: RunFolder, brand: str, segments: list[dict]):
     """Rows (segment labels) and panels (title, palette, levels, counts) of the per-segment mixes."""
-    from ..channels import PREFERRED
-    from ..churn import STAGES
-    from ..value import TIERS
-
-    sources = [("churn stage", "stage", STAGES, (run.analysis("churn") or {}).get("by_segment")),
-               ("value tier", "tier", TIERS, ((run.analysis("value") or {}).get("tiers") or {}).get("by_segment")),
-               ("preferred channel", "channel", PREFERRED,
+    sources = [("churn stage", "stage", run.levels("stage"), (run.analysis("churn") or {}).get("by_segment")),
+               ("value tier", "tier", run.levels("tier"),
+                ((run.analysis("value") or {}).get("tiers") or {}).get("by_segment")),
+               ("preferred channel", "channel", run.levels("channel"),
                 ((run.analysis("channels") or {}).get("preferred") or {}).get("by_segment"))]
     sources = [src for src in sources if src[3]]
     if not sources:

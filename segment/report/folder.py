@@ -48,6 +48,17 @@ class RunFolder:
     def analysis(self, name: str) -> dict | None:
         return ((self.analyses or {}).get("analyses") or {}).get(name)
 
+    def levels(self, kind: str) -> list[str]:
+        """The levels of ``kind`` (stage, tier, card, channel) in the order the run's summaries
+        list them: the library's own order (most severe stage first, best tier first), as the
+        version that made the run had it, and without importing the analyses to know it."""
+        path = {"stage": ("churn", "stages"), "tier": ("value", "tiers", "overall"),
+                "card": ("value", "card_tiers", "overall"), "channel": ("channels", "preferred", "overall")}[kind]
+        node = self.analysis(path[0]) or {}
+        for key in path[1:]:
+            node = node.get(key) or {}
+        return list(node)
+
     def window(self) -> dict | None:
         return (self.analyses or {}).get("window") or (self.manifest or {}).get("window")
 
