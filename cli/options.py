@@ -63,6 +63,13 @@ NoBrand = Annotated[bool, typer.Option("--no-brand", help="The table has no bran
 RunOut = _out("Folder for the outputs (features, screening, assignments, profiles, model, value, churn, channels).")
 ClusterOut = _out("Folder for screening.json, assignments.parquet, profiles.json, model.json, model.sql.")
 
+RunReport = Annotated[bool, typer.Option("--report", help="Also write report.html (segment report) into the --out folder, listed in its manifest.")]
+
+# ---------------------------------------------------------------- report
+ReportRun = Annotated[Path, typer.Argument(help="A folder written by segment run (or segment cluster).", show_default=False)]
+ReportPrevious = Annotated[Optional[Path], typer.Option("--previous", help="An earlier run folder: how customers moved between segments, and the screening diff.", show_default=False)]
+ReportOut = _out("The HTML file to write (e.g. report.html).", required=True)
+
 # ---------------------------------------------------------------- features, screen
 FeaturesOut = _out("Write the features here (.parquet or .csv).")
 ListCatalogue = Annotated[bool, typer.Option("--list", help="List the indicator catalogue and exit.")]

@@ -266,9 +266,16 @@ class RunResult:
                 "analyses": {n: r.summary() for n, r in self.analyses.items()},
                 "analyses_skipped": self.skipped}
 
+    def analyses_document(self) -> dict:
+        """analyses.json: the window and the analyses' summaries of ``--format json`` (what
+        profiles.json does not hold), so that a run folder alone can be reported on."""
+        summary = self.summary()
+        return {"version": SCHEMA_VERSION, **{k: summary[k] for k in ("window", "analyses", "analyses_skipped")}}
+
     def write(self, folder: Path) -> None:
         """Every output file into ``folder`` (the caller makes the folder atomic)."""
         self.segmentation.write(folder, self.features)
+        write_json(self.analyses_document(), Path(folder) / "analyses.json")
         for name, result in self.analyses.items():
             write_parquet(result.customers, Path(folder) / f"{name}.parquet")
 

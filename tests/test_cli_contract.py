@@ -85,6 +85,7 @@ def lines(run_dir, fast_config, tmp_path_factory) -> dict[str, list]:
         "churn": ["churn", "--data", SAMPLE, "--list", "alert"],
         "channels": ["channels", "--data", SAMPLE],
         "sample": ["sample", "--customers", "40", "--months", "2", "--out", tmp / "sample", "--force"],
+        "report": ["report", out, "--out", tmp / "report.html", "--force"],
         "verify": ["verify", tmp / "scored.parquet.manifest.json"],  # the manifest of score, above
     }
 
@@ -111,6 +112,9 @@ def test_run_json_validates_and_carries_the_version(run_dir):
     # the JSON is profiles.json plus the window and the analyses
     written = json.loads((out / "profiles.json").read_text())
     assert {k: summary[k] for k in written} == written
+    # and analyses.json holds the rest, so that the folder alone can be reported on
+    analyses = json.loads((out / "analyses.json").read_text(encoding="utf-8"))
+    assert analyses == {"version": 1, **{k: summary[k] for k in ("window", "analyses", "analyses_skipped")}}
 
 
 @pytest.fixture(scope="module")
@@ -192,6 +196,9 @@ def test_every_command_csv_is_data_only(lines, json_outputs):
         elif schema == "score":
             assert header == ["brand", "segment", "segment_name", "customers"]
             assert sum(int(r[3]) for r in body) == js["customers"]
+        elif schema == "report":
+            assert header == ["section", "title", "charts", "notes"]
+            assert [(r[0], int(r[2])) for r in body] == [(s["id"], s["charts"]) for s in js["sections"]]
         elif schema == "verify":
             assert header == ["what", "name", "status", "recorded", "current", "detail"]
             assert [(r[0], r[1], r[2]) for r in body] == (

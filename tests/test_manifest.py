@@ -347,7 +347,7 @@ def test_run_outputs_are_byte_identical_across_threads(runs):
 def test_verify_ok_on_an_unchanged_run(runs):
     res = invoke("verify", runs[1])
     assert res.exit_code == 0, res.stderr
-    assert res.stdout.startswith("OK: 9 outputs byte-identical (segment run; 6 inputs unchanged;")
+    assert res.stdout.startswith("OK: 10 outputs byte-identical (segment run; 6 inputs unchanged;")
     assert len(res.stdout.splitlines()) == 1
 
 

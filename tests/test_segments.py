@@ -181,7 +181,7 @@ def test_cli_run_writes_every_output(data, tmp_path):
     assert {b: v["k"] for b, v in got["brands"].items()} == {"Easyown": 4, "GoTone": 4, "M-Zone": 4}
     assert set(got["analyses"]) == {"value", "churn", "channels"}
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["assignments.parquet", "channels.parquet", "churn.parquet", "features.parquet", "manifest.json",
+    assert names == ["analyses.json", "assignments.parquet", "channels.parquet", "churn.parquet", "features.parquet", "manifest.json",
                      "model.json", "model.sql", "profiles.json", "screening.json", "value.parquet"]
     a = pl.read_parquet(out / "assignments.parquet")
     assert a.columns == ["customer_id", "brand", "segment", "segment_name", "distance"]

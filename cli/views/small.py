@@ -1,4 +1,4 @@
-"""The views of the commands whose outcome is one small table: sample, score, verify."""
+"""The views of the commands whose outcome is one small table: sample, score, verify, report."""
 
 from __future__ import annotations
 
@@ -41,3 +41,16 @@ def verify(outcome, fmt) -> None:
         rows.append([what, name, status, detail])
     cols = [Col("what"), Col("name", wrap=32), Col("status"), Col("detail", wrap=36)]
     show(f"segment verify {report.manifest}: what differs", cols, rows)
+
+
+REPORT_COLUMNS = ("section", "title", "charts", "notes")
+
+
+def report(outcome, fmt) -> None:
+    sections = outcome.summary["sections"]
+    rows = [(s["id"], s["title"], s["charts"], "; ".join(s["notes"])) for s in sections]
+    if emit(outcome.summary, fmt, REPORT_COLUMNS, rows):
+        return
+    con = out_console()
+    for section, title, charts, notes in rows:
+        con.print(f"{title:<28} {charts:>3} chart(s)" + (f"  [dim]{notes}[/]" if notes else ""), highlight=False)

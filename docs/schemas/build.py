@@ -404,11 +404,31 @@ def run() -> dict:
     return document("run", "segment run --format json (profiles.json with the window and the analyses)", body, defs)
 
 
+# ---------------------------------------------------------------- report
+
+def report() -> dict:
+    section = obj({
+        "id": {"type": "string", "pattern": "^(overview|brand-[1-9][0-9]*|value|churn|screening|previous)$",
+               "description": "the section's anchor in the page: fixed by its place, not by a brand's name"},
+        "title": STR,
+        "charts": COUNT,
+        "notes": arr(STR, description="what the section leaves out, and why"),
+    })
+    body = obj({
+        "out": STR,
+        "run": STR,
+        "previous": STR_NULL,
+        "bytes": {"type": "integer", "minimum": 1},
+        "charts": COUNT,
+        "sections": arr(section, minItems=1),
+    })
+    return document("report", "segment report --format json", body)
+
+
 SCHEMAS = {
     "features": features, "features-list": features_list, "sample": sample, "screen": screen,
     "run": run, "cluster": cluster, "profile": profile, "profile-segment": profile_segment, "rules": rules,
-    "score": score,
-    "value": value, "churn": churn, "channels": channels, "verify": verify,
+    "score": score, "value": value, "churn": churn, "channels": channels, "report": report, "verify": verify,
 }
 
 

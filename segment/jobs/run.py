@@ -6,7 +6,7 @@ import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import InputError, UsageError
 from . import common
 from .common import InputOptions, Outcome, Progress
 
@@ -17,6 +17,7 @@ class Request(InputOptions):
     k: str = "auto"
     seed: int | None = None
     skip_failed_brands: bool = False
+    report: bool = False  # also write report.html into the folder (segment report), listed in its manifest
     force: bool = False
 
 
@@ -36,6 +37,8 @@ def run(req: Request, progress: Progress | None = None) -> Outcome:
 
     say = common.say(progress)
     k = common.parse_k(req.k)
+    if req.report and req.out is None:
+        raise UsageError("--report writes report.html into the --out folder: give --out")
     if not req.extracts_given():
         req = dataclasses.replace(req, data=default_data())
     cfg = common.load_config(req)
@@ -52,6 +55,12 @@ def run(req: Request, progress: Progress | None = None) -> Outcome:
         with atomic_dir(req.out, req.force) as tmp:
             result.write(tmp)
             record.write_into(tmp, req.out.name)
+            if req.report:
+                from ..report import write_into
+
+                say("writing report.html")
+                write_into(tmp, req.out.name)
     warnings = [*result.warnings, *(f"{name} skipped: {why}" for name, why in result.skipped.items())]
     done = f"{len(result.segmentation.brands)} brand(s) segmented" + (f" -> {req.out}" if req.out else "")
+    done += " (with report.html)" if req.report else ""
     return Outcome(result.summary(), done, warnings, result)

@@ -33,10 +33,10 @@ from .files import absolute, describe_file, describe_input
 MANIFEST_VERSION = 1
 MANIFEST_NAME = "manifest.json"
 SIDECAR_SUFFIX = ".manifest.json"
-PACKAGES = ("segment", "duckdb", "polars", "scikit-learn", "numpy", "pyarrow")
+PACKAGES = ("segment", "duckdb", "polars", "scikit-learn", "numpy", "pyarrow", "matplotlib")
 # The roles of recorded inputs (docs/reproducibility.md; docs/schemas/verify.schema.json).
 ROLES = ("customers", "cdr", "billing", "interactions", "recharges", "config", "features", "segments", "model",
-         "profiles")
+         "profiles", "run", "previous")  # run, previous: the files of run folders that segment report read
 
 
 def versions() -> dict[str, str | None]:
@@ -115,6 +115,23 @@ class Record:
         with atomic_path(target, force=True) as tmp:
             write_json(obj, tmp, sort_keys=True)
         return target
+
+
+def add_outputs(folder: Path, files: Iterable[Path]) -> Path:
+    """List ``files`` (inside ``folder``) among the outputs of ``folder/manifest.json``, as
+    :meth:`Record.write_into` would have: for an output made from the others (the report of
+    ``segment run --report``), without describing the inputs again."""
+    folder = Path(folder)
+    target = folder / MANIFEST_NAME
+    obj, _ = read(target)
+    outputs = {o["path"]: o for o in obj["outputs"]}
+    for p in files:
+        info = describe_file(Path(p), count_rows=False)
+        rel = Path(p).relative_to(folder).as_posix()
+        outputs[rel] = {"path": rel, "size": info["size"], "sha256": info["sha256"]}
+    obj["outputs"] = [outputs[k] for k in sorted(outputs, key=Path)]
+    write_json(obj, target, sort_keys=True)
+    return target
 
 
 def sidecar(file: Path) -> Path:
