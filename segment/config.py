@@ -10,6 +10,9 @@ overrides any of them and maps a user's own column names onto the canonical ones
     customer_id = "msisdn_hash"
     start_time = "call_begin"
 
+    [values.cdr.service]     # canonical value = "your code" or ["your codes"]
+    voice = ["VOICE", "语音"]
+
     [features]
     months = 3
     population = "stable"
@@ -26,17 +29,24 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from . import codes
+from .config_checks import validate_analyses, validate_clustering
 from .errors import ConfigError
 from .schema import TABLES
 
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+MAX_MONTHS = 24  # the longest window: features.months is 1..MAX_MONTHS
+POPULATIONS = ("stable", "all")
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d:[0-5]\d$")
 
 
 @dataclass(frozen=True)
 class InputConfig:
     encoding: str = "utf-8"  # CSV encoding; gbk and anything Python can decode is accepted
-    delimiter: str = ","  # CSV field separator
+    delimiter: str = ","  # CSV field separator (a .tsv file is always read with tabs)
+    # Values that mean "no value" in every column of every table, text included: e.g.
+    # ["", "\\N", "NULL"] for an export that writes NULL or \N for an empty field.
+    null_values: tuple[str, ...] = ("",)
 
 
 @dataclass(frozen=True)
@@ -56,6 +66,18 @@ class QualityConfig:
     # Share of CDR rows in the window whose customer is not in customers above which
     # the run stops (exit 3) instead of reporting and excluding them.
     max_unknown_customer_share: float = 0.05
+    # Plausibility (gate `implausible`, docs/quality.md): checked on columns with at least
+    # plausible_min_rows values, so that a tiny extract is not warned about.
+    plausible_min_rows: int = 100
+    min_mean_call_s: float = 2.0  # mean voice call shorter than this: is duration_s in seconds?
+    max_mean_call_s: float = 7200.0  # ... or longer than this (2 h)
+    # Text that usually stands for "no value": found in a text column and not one of
+    # [input] null_values, it is reported, since it is read as a value (gate `implausible`).
+    null_like: tuple[str, ...] = ("NULL", "null", "\\N", "NA", "N/A", "#N/A", "None", "nan", "NaN")
+    # Exact duplicate CDR rows are counted when the window holds at most this many rows:
+    # counting them costs a hash table of every row, about as much as the features
+    # themselves. 0: never; --fail-on duplicate-events counts them whatever the size.
+    duplicate_check_max_rows: int = 20_000_000
     # Data-quality gates that turn warnings into exit 3, e.g. ["unknown-customers=0.01",
     # "dropped-missing"]; --fail-on adds to them (segment/quality.py, docs/quality.md).
     fail_on: tuple[str, ...] = ()
@@ -173,6 +195,8 @@ class Config:
     channels: ChannelConfig = field(default_factory=ChannelConfig)
     # table -> canonical column -> the user's column name
     columns: dict[str, dict[str, str]] = field(default_factory=dict)
+    # table -> coded column -> canonical value -> the user's codes (segment/codes.py)
+    values: dict[str, dict[str, dict[str, tuple[str, ...]]]] = field(default_factory=dict)
 
     def source_column(self, table: str, canonical: str) -> str:
         """Name of the column in the user's file that holds ``canonical``."""
@@ -217,10 +241,12 @@ def _section(cls, raw: dict[str, Any], where: str):
             if not (value == "auto" or (isinstance(value, int) and not isinstance(value, bool))):
                 raise ConfigError(f"{where}.k: expected \"auto\" or a whole number, got {value!r}")
         elif isinstance(default, tuple):
-            if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
+            if not isinstance(value, list) or not all(isinstance(v, (str, int)) and not isinstance(v, bool)
+                                                      for v in value):
                 raise ConfigError(f"{where}.{key}: expected a list of strings")
             value = tuple(str(v) for v in value)
-        elif isinstance(default, bool) or not isinstance(value, type(default)):
+        elif isinstance(value, bool) != isinstance(default, bool) or not isinstance(value, type(default)):
+            # true is an int in Python: `months = true` must not run a one-month window
             if not (isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool)):
                 raise ConfigError(f"{where}.{key}: expected {type(default).__name__}, got {value!r}")
             value = float(value)
@@ -228,13 +254,18 @@ def _section(cls, raw: dict[str, Any], where: str):
     return cls(**values)
 
 
+def is_month(text: object) -> bool:
+    """``YYYY-MM`` with a month 01..12."""
+    return isinstance(text, str) and bool(_MONTH.match(text))
+
+
 def validate(cfg: Config) -> None:
     f = cfg.features
-    if f.months < 1 or f.months > 24:
-        raise ConfigError(f"features.months must be between 1 and 24, got {f.months}")
+    if f.months < 1 or f.months > MAX_MONTHS:
+        raise ConfigError(f"features.months must be between 1 and {MAX_MONTHS}, got {f.months}")
     if f.end_month and not _MONTH.match(f.end_month):
         raise ConfigError(f"features.end_month must look like YYYY-MM, got {f.end_month!r}")
-    if f.population not in ("stable", "all"):
+    if f.population not in POPULATIONS:
         raise ConfigError(f"features.population must be 'stable' or 'all', got {f.population!r}")
     for key in ("night_start", "night_end"):
         if not _TIME.match(getattr(f, key)):
@@ -244,19 +275,22 @@ def validate(cfg: Config) -> None:
     if f.long_call_s < 1:
         raise ConfigError(f"features.long_call_s must be at least 1, got {f.long_call_s}")
     validate_screening(cfg.screening)
-    if not 0 <= cfg.quality.max_unknown_customer_share <= 1:
-        raise ConfigError("quality.max_unknown_customer_share must be in [0, 1]")
+    _validate_quality(cfg.quality)
     _validate_gates(cfg.quality.fail_on)
-    _validate_clustering(cfg.clustering)
+    validate_clustering(cfg.clustering)
     if cfg.profiles.key_indicators < 1 or not 1 <= cfg.profiles.name_terms <= 5:
         raise ConfigError("profiles.key_indicators must be >= 1 and profiles.name_terms in 1..5")
     try:
         "x".encode(cfg.input.encoding)
     except LookupError:
         raise ConfigError(f"input.encoding: unknown encoding {cfg.input.encoding!r}") from None
-    _validate_analyses(cfg)
-    if len(cfg.input.delimiter) != 1:
-        raise ConfigError(f"input.delimiter must be one character, got {cfg.input.delimiter!r}")
+    validate_analyses(cfg)
+    if len(cfg.input.delimiter) != 1 or cfg.input.delimiter in "\r\n\"":
+        raise ConfigError(f"input.delimiter must be one character (not a quote or line end), got {cfg.input.delimiter!r}")
+    bad = [v for v in cfg.input.null_values if "\x00" in v or "\n" in v or "\r" in v]
+    if bad:
+        raise ConfigError(f"input.null_values: a null marker cannot hold a line end or NUL, got {bad[0]!r}")
+    codes.validate(cfg.values)
     for table, mapping in cfg.columns.items():
         if table not in TABLES:
             raise ConfigError(f"columns.{table}: unknown table (known: {', '.join(TABLES)})")
@@ -266,6 +300,23 @@ def validate(cfg: Config) -> None:
                 raise ConfigError(f"columns.{table}.{key}: unknown column (known: {', '.join(sorted(canon))})")
             if not isinstance(value, str) or not value or "\x00" in value:
                 raise ConfigError(f"columns.{table}.{key}: expected a column name, got {value!r}")
+        readers: dict[str, str] = {}
+        for key, value in mapping.items():
+            other = readers.setdefault(value.lower(), key)  # DuckDB names ignore case
+            if other != key:
+                raise ConfigError(f"columns.{table}: {other} and {key} are both mapped to column {value!r}; "
+                                  "a column can be read as one canonical column only")
+
+
+def _validate_quality(q: QualityConfig) -> None:
+    if not 0 <= q.max_unknown_customer_share <= 1:
+        raise ConfigError("quality.max_unknown_customer_share must be in [0, 1]")
+    if not 0 <= q.min_mean_call_s < q.max_mean_call_s:
+        raise ConfigError(f"quality: need 0 <= min_mean_call_s < max_mean_call_s, got {q.min_mean_call_s} "
+                          f"and {q.max_mean_call_s}")
+    for key in ("plausible_min_rows", "duplicate_check_max_rows"):
+        if getattr(q, key) < 0:
+            raise ConfigError(f"quality.{key} must be at least 0, got {getattr(q, key)}")
 
 
 def _validate_gates(specs: tuple[str, ...]) -> None:
@@ -277,33 +328,6 @@ def _validate_gates(specs: tuple[str, ...]) -> None:
         except ValueError as e:
             raise ConfigError(f"quality.fail_on: {e}") from None
 
-
-def _validate_clustering(c: ClusteringConfig) -> None:
-    from .catalogue import ANGLES
-
-    bad = [a for a in c.angles if a not in ANGLES]
-    if bad:
-        raise ConfigError(f"clustering.angles: unknown angle(s) {', '.join(bad)} (known: {', '.join(ANGLES)})")
-    if not 2 <= c.k_min <= c.k_max:
-        raise ConfigError(f"clustering: need 2 <= k_min <= k_max, got {c.k_min}..{c.k_max}")
-    for brand, k in [("", c.k), *c.k_by_brand.items()]:
-        if k != "auto" and (not isinstance(k, int) or k < 1):
-            where = f"clustering.k_by_brand.{brand}" if brand else "clustering.k"
-            raise ConfigError(f"{where} must be \"auto\" or a whole number >= 1, got {k!r}")
-    if c.method not in ("kmeans", "gmm"):
-        raise ConfigError(f"clustering.method must be 'kmeans' or 'gmm', got {c.method!r}")
-    checks = {
-        "min_share": 0 <= c.min_share < 0.5, "ps_threshold": 0 < c.ps_threshold <= 1,
-        "unstable_below": 0 <= c.unstable_below <= 1, "log_skew": c.log_skew >= 0,
-        "winsor_low": 0 <= c.winsor_low < c.winsor_high <= 1, "winsor_high": 0 <= c.winsor_low < c.winsor_high <= 1,
-        "n_init": c.n_init >= 1, "n_init_resample": c.n_init_resample >= 1, "ps_repeats": c.ps_repeats >= 1, "bootstrap": c.bootstrap >= 0,
-        "sweep_sample": c.sweep_sample >= 100, "silhouette_sample": c.silhouette_sample >= 100,
-        "bootstrap_sample": c.bootstrap_sample >= 100, "minibatch_above": c.minibatch_above >= 1,
-        "min_customers_per_segment": c.min_customers_per_segment >= 2,
-    }
-    for key, ok in checks.items():
-        if not ok:
-            raise ConfigError(f"clustering.{key}: value {getattr(c, key)!r} is out of range (see docs/segments.md)")
 
 def validate_screening(s: ScreeningConfig) -> None:
     for key in ("max_missing", "max_mode_share", "max_abs_r", "parallel_quantile"):
@@ -319,46 +343,22 @@ def validate_screening(s: ScreeningConfig) -> None:
         raise ConfigError(f"screening.parallel_iterations must be between 1 and 10000, got {s.parallel_iterations}")
 
 
-def _validate_analyses(cfg: Config) -> None:
-    v, c = cfg.value, cfg.churn
-    if not 0 <= v.tier_c_below <= v.tier_a_above:
-        raise ConfigError(f"value: need 0 <= tier_c_below <= tier_a_above, got {v.tier_c_below} and {v.tier_a_above}")
-    if not 0 <= v.card_silver <= v.card_gold <= v.card_diamond:
-        raise ConfigError("value: need 0 <= card_silver <= card_gold <= card_diamond, got "
-                          f"{v.card_silver}, {v.card_gold}, {v.card_diamond}")
-    weights = (v.weight_revenue, v.weight_tenure, v.weight_credit, v.weight_cost)
-    if min(weights) < 0 or sum(weights) <= 0:
-        raise ConfigError(f"value: score weights must be >= 0 with a positive sum, got {weights}")
-    if not 0 < v.top_share < 1:
-        raise ConfigError(f"value.top_share must be in (0, 1), got {v.top_share}")
-    if not 1 <= v.group_c <= v.group_b <= v.group_a:
-        raise ConfigError(f"value: need 1 <= group_c <= group_b <= group_a, got {v.group_c}, {v.group_b}, {v.group_a}")
-    for key in ("alert_usage_drop", "warning_usage_drop", "contacts_drop"):
-        if not 0 < getattr(c, key) <= 1:
-            raise ConfigError(f"churn.{key} must be in (0, 1], got {getattr(c, key)}")
-    if c.warning_usage_drop > c.alert_usage_drop:
-        raise ConfigError("churn: warning_usage_drop must not exceed alert_usage_drop")
-    for key in ("inactive_days", "hotline_calls", "arrears_rising_months", "complaints_min"):
-        if getattr(c, key) < 1:
-            raise ConfigError(f"churn.{key} must be at least 1, got {getattr(c, key)}")
-    if cfg.channels.min_contacts < 1:
-        raise ConfigError(f"channels.min_contacts must be at least 1, got {cfg.channels.min_contacts}")
-
-
 def from_dict(raw: dict[str, Any], where: str = "config") -> Config:
     sections = {"input": InputConfig, "features": FeatureConfig, "quality": QualityConfig,
                 "screening": ScreeningConfig, "clustering": ClusteringConfig, "profiles": ProfileConfig,
                 "value": ValueConfig, "churn": ChurnConfig, "channels": ChannelConfig}
     values: dict[str, Any] = {}
     for key, value in raw.items():
-        if key == "columns":
+        if key == "values":
+            values["values"] = codes.parse(value, where)
+        elif key == "columns":
             if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
                 raise ConfigError(f"{where}: [columns.<table>] must map canonical names to your column names")
             values["columns"] = {t: dict(m) for t, m in value.items()}
         elif key in sections:
             values[key] = _section(sections[key], value, f"{where}: [{key}]")
         else:
-            raise ConfigError(f"{where}: unknown section [{key}] (known: columns, {', '.join(sections)})")
+            raise ConfigError(f"{where}: unknown section [{key}] (known: columns, values, {', '.join(sections)})")
     cfg = Config(**values)
     validate(cfg)
     return cfg
@@ -369,9 +369,16 @@ def load(path: Path | None) -> Config:
     if path is None:
         return Config()
     try:
-        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        # utf-8-sig: a byte-order mark (Windows editors write one) is not part of the TOML
+        raw = tomllib.loads(Path(path).read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         raise ConfigError(f"config file not found: {path}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+    except IsADirectoryError:
+        raise ConfigError(f"config file {path} is a folder") from None
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"{path}: not valid UTF-8 (a TOML file must be UTF-8): byte {e.start}") from None
+    except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{path}: not valid TOML: {e}") from None
+    except OSError as e:
+        raise ConfigError(f"cannot read config file {path}: {e.strerror or e}") from None
     return from_dict(raw, str(path))

@@ -29,7 +29,7 @@ from .catalogue import INDICATORS, missing_requirements
 from .config import Config
 from .engine import EngineOptions, connect
 from .errors import DataError, EmptyPopulationError, InputError
-from .numbers import sig
+from .numbers import money_text, sig
 from .io.inputs import Source
 from .io.outputs import atomic_path, check_table_out, copy_parquet, private_workdir, write_frame
 from .io.staging import explain_read_error, stage
@@ -263,7 +263,8 @@ def _run_stages(con, sources, cfg, say, workdir, staged, label) -> FeatureSet:
            f"{col('billing', 'bill_month')!r}: {len(r)} customer-month(s) billed more than once, "
            f"e.g. customer {r[0][0]} month {r[0][1]:%Y-%m} ({r[0][2]} bills)")
     _audit(con, "audit_billing_negative_fee", lambda r: f"billing ({label['billing']}): " + "; ".join(
-           f"column {col('billing', c)!r}: {n} bill(s) with a negative amount, e.g. customer {cid} month {m:%Y-%m} ({v})"
+           f"column {col('billing', c)!r}: {n} bill(s) with a negative amount, e.g. customer {cid} month {m:%Y-%m} "
+           f"({money_text(v)})"
            for c, n, cid, m, v in r))
     check_future(con, cfg, label, date.today())
 
