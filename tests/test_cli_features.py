@@ -194,8 +194,8 @@ def test_empty_population_suggests_all(tmp_path):
     res = invoke("features", "--data", broken(tmp_path, lambda t: t["billing"][1].pop(0)), "--months", "3")
     # customer 1 lost its June bill; customer 2 is still stable
     assert res.exit_code == 0
-    def edit(t):
-        t["billing"] = (t["billing"][0], [r for r in t["billing"][1] if r[1] != "2026-07"] + [[3, "2026-07", 1, 1, 0, 0, 0, 0, 0, 0, 0, 0]])
+    def edit(t):  # nobody has an event in July
+        t["cdr"] = (t["cdr"][0], [r for r in t["cdr"][1] if not r[1].startswith("2026-07")])
     res = invoke("features", "--data", broken(tmp_path / "b", edit))
     assert_input_error(res, "no customer is in the 'stable' population", "--population all")
 
