@@ -1,8 +1,9 @@
 """The ``segment`` command: global options, the one error handler, and the sub-commands.
 
 Exit codes (the same for every command): 0 ok; 1 internal error (a bug); 2 usage
-error; 3 input or data error; 4 a check found a difference; 128 + N stopped by
-signal N (130 SIGINT, 143 SIGTERM, 129 SIGHUP) after removing temporary outputs.
+error; 3 input or data error; 4 a check found a difference; 5 out of a resource (disk
+space, memory, spill folder); 128 + N stopped by signal N (130 SIGINT, 143 SIGTERM, 129
+SIGHUP) after removing temporary outputs.
 """
 
 from __future__ import annotations
@@ -101,7 +102,7 @@ def main(
 ) -> None:
     """Telecom customer segmentation from call-detail and billing extracts.
 
-    Exit codes: 0 ok, 1 internal error, 2 usage error, 3 input or data error (or a failed --fail-on gate), 4 check failed.
+    Exit codes: 0 ok, 1 internal error, 2 usage error, 3 input or data error (or a failed --fail-on gate), 4 check failed, 5 out of disk space or memory.
 
     stdout carries the data (--format json|csv for scripts); stderr progress, warnings and errors.
 

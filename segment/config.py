@@ -10,6 +10,9 @@ overrides any of them and maps a user's own column names onto the canonical ones
     customer_id = "msisdn_hash"
     start_time = "call_begin"
 
+    [values.cdr.service]     # canonical value = "your code" or ["your codes"]
+    voice = ["VOICE", "语音"]
+
     [features]
     months = 3
     population = "stable"
@@ -20,19 +23,28 @@ Unknown sections or keys are errors, so a typo never silently falls back to a de
 from __future__ import annotations
 
 import dataclasses
+import re
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from . import codes
 from .errors import ConfigError
 
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+MAX_MONTHS = 24  # the longest window: features.months is 1..MAX_MONTHS
+POPULATIONS = ("stable", "all")
+_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d:[0-5]\d$")
 
 
 @dataclass(frozen=True)
 class InputConfig:
     encoding: str = "utf-8"  # CSV encoding; gbk and anything Python can decode is accepted
-    delimiter: str = ","  # CSV field separator
+    delimiter: str = ","  # CSV field separator (a .tsv file is always read with tabs)
+    # Values that mean "no value" in every column of every table, text included: e.g.
+    # ["", "\\N", "NULL"] for an export that writes NULL or \N for an empty field.
+    null_values: tuple[str, ...] = ("",)
 
 
 @dataclass(frozen=True)
@@ -52,6 +64,18 @@ class QualityConfig:
     # Share of CDR rows in the window whose customer is not in customers above which
     # the run stops (exit 3) instead of reporting and excluding them.
     max_unknown_customer_share: float = 0.05
+    # Plausibility (gate `implausible`, docs/quality.md): checked on columns with at least
+    # plausible_min_rows values, so that a tiny extract is not warned about.
+    plausible_min_rows: int = 100
+    min_mean_call_s: float = 2.0  # mean voice call shorter than this: is duration_s in seconds?
+    max_mean_call_s: float = 7200.0  # ... or longer than this (2 h)
+    # Text that usually stands for "no value": found in a text column and not one of
+    # [input] null_values, it is reported, since it is read as a value (gate `implausible`).
+    null_like: tuple[str, ...] = ("NULL", "null", "\\N", "NA", "N/A", "#N/A", "None", "nan", "NaN")
+    # Exact duplicate CDR rows are counted when the window holds at most this many rows:
+    # counting them costs a hash table of every row, about as much as the features
+    # themselves. 0: never; --fail-on duplicate-events counts them whatever the size.
+    duplicate_check_max_rows: int = 20_000_000
     # Data-quality gates that turn warnings into exit 3, e.g. ["unknown-customers=0.01",
     # "dropped-missing"]; --fail-on adds to them (segment/quality.py, docs/quality.md).
     fail_on: tuple[str, ...] = ()
@@ -186,6 +210,8 @@ class Config:
     output: OutputConfig = field(default_factory=OutputConfig)
     # table -> canonical column -> the user's column name
     columns: dict[str, dict[str, str]] = field(default_factory=dict)
+    # table -> coded column -> canonical value -> the user's codes (segment/codes.py)
+    values: dict[str, dict[str, dict[str, tuple[str, ...]]]] = field(default_factory=dict)
 
     def source_column(self, table: str, canonical: str) -> str:
         """Name of the column in the user's file that holds ``canonical``."""
@@ -232,7 +258,8 @@ def _section(cls, raw: dict[str, Any], where: str):
             if not (value == "auto" or (isinstance(value, int) and not isinstance(value, bool))):
                 raise ConfigError(f"{where}.k: expected \"auto\" or a whole number, got {value!r}")
         elif isinstance(default, tuple):
-            if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
+            if not isinstance(value, list) or not all(isinstance(v, (str, int)) and not isinstance(v, bool)
+                                                      for v in value):
                 raise ConfigError(f"{where}.{key}: expected a list of strings")
             value = tuple(str(v) for v in value)
         elif isinstance(default, bool):
@@ -246,6 +273,11 @@ def _section(cls, raw: dict[str, Any], where: str):
     return cls(**values)
 
 
+def is_month(text: object) -> bool:
+    """``YYYY-MM`` with a month 01..12."""
+    return isinstance(text, str) and bool(_MONTH.match(text))
+
+
 def from_dict(raw: dict[str, Any], where: str = "config") -> Config:
     sections = {"input": InputConfig, "features": FeatureConfig, "quality": QualityConfig,
                 "screening": ScreeningConfig, "clustering": ClusteringConfig, "profiles": ProfileConfig,
@@ -253,14 +285,16 @@ def from_dict(raw: dict[str, Any], where: str = "config") -> Config:
                 "rules": RulesConfig, "output": OutputConfig}
     values: dict[str, Any] = {}
     for key, value in raw.items():
-        if key == "columns":
+        if key == "values":
+            values["values"] = codes.parse(value, where)
+        elif key == "columns":
             if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
                 raise ConfigError(f"{where}: [columns.<table>] must map canonical names to your column names")
             values["columns"] = {t: dict(m) for t, m in value.items()}
         elif key in sections:
             values[key] = _section(sections[key], value, f"{where}: [{key}]")
         else:
-            raise ConfigError(f"{where}: unknown section [{key}] (known: columns, {', '.join(sections)})")
+            raise ConfigError(f"{where}: unknown section [{key}] (known: columns, values, {', '.join(sections)})")
     cfg = Config(**values)
     from .config_check import validate
 
@@ -273,9 +307,16 @@ def load(path: Path | None) -> Config:
     if path is None:
         return Config()
     try:
-        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        # utf-8-sig: a byte-order mark (Windows editors write one) is not part of the TOML
+        raw = tomllib.loads(Path(path).read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         raise ConfigError(f"config file not found: {path}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+    except IsADirectoryError:
+        raise ConfigError(f"config file {path} is a folder") from None
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"{path}: not valid UTF-8 (a TOML file must be UTF-8): byte {e.start}") from None
+    except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{path}: not valid TOML: {e}") from None
+    except OSError as e:
+        raise ConfigError(f"cannot read config file {path}: {e.strerror or e}") from None
     return from_dict(raw, str(path))

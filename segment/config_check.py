@@ -4,26 +4,25 @@ ConfigError (exit 3) naming the setting, never a wrong result later."""
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
+from . import codes
 from .errors import ConfigError
 from .schema import TABLES
 
 if TYPE_CHECKING:
-    from .config import ClusteringConfig, Config, ScreeningConfig
+    from .config import ClusteringConfig, Config, QualityConfig, ScreeningConfig
 
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d:[0-5]\d$")
+from .config import _MONTH, _TIME, MAX_MONTHS, POPULATIONS  # noqa: E402  (config is loaded first)
 
 
 def validate(cfg: Config) -> None:
     f = cfg.features
-    if f.months < 1 or f.months > 24:
-        raise ConfigError(f"features.months must be between 1 and 24, got {f.months}")
+    if f.months < 1 or f.months > MAX_MONTHS:
+        raise ConfigError(f"features.months must be between 1 and {MAX_MONTHS}, got {f.months}")
     if f.end_month and not _MONTH.match(f.end_month):
         raise ConfigError(f"features.end_month must look like YYYY-MM, got {f.end_month!r}")
-    if f.population not in ("stable", "all"):
+    if f.population not in POPULATIONS:
         raise ConfigError(f"features.population must be 'stable' or 'all', got {f.population!r}")
     for key in ("night_start", "night_end"):
         if not _TIME.match(getattr(f, key)):
@@ -33,8 +32,7 @@ def validate(cfg: Config) -> None:
     if f.long_call_s < 1:
         raise ConfigError(f"features.long_call_s must be at least 1, got {f.long_call_s}")
     validate_screening(cfg.screening)
-    if not 0 <= cfg.quality.max_unknown_customer_share <= 1:
-        raise ConfigError("quality.max_unknown_customer_share must be in [0, 1]")
+    _validate_quality(cfg.quality)
     _validate_gates(cfg.quality.fail_on)
     _validate_clustering(cfg.clustering)
     if cfg.profiles.key_indicators < 1 or not 1 <= cfg.profiles.name_terms <= 5:
@@ -46,8 +44,12 @@ def validate(cfg: Config) -> None:
     except LookupError:
         raise ConfigError(f"input.encoding: unknown encoding {cfg.input.encoding!r}") from None
     _validate_analyses(cfg)
-    if len(cfg.input.delimiter) != 1:
-        raise ConfigError(f"input.delimiter must be one character, got {cfg.input.delimiter!r}")
+    if len(cfg.input.delimiter) != 1 or cfg.input.delimiter in "\r\n\"":
+        raise ConfigError(f"input.delimiter must be one character (not a quote or line end), got {cfg.input.delimiter!r}")
+    bad = [v for v in cfg.input.null_values if "\x00" in v or "\n" in v or "\r" in v]
+    if bad:
+        raise ConfigError(f"input.null_values: a null marker cannot hold a line end or NUL, got {bad[0]!r}")
+    codes.validate(cfg.values)
     for table, mapping in cfg.columns.items():
         if table not in TABLES:
             raise ConfigError(f"columns.{table}: unknown table (known: {', '.join(TABLES)})")
@@ -57,6 +59,23 @@ def validate(cfg: Config) -> None:
                 raise ConfigError(f"columns.{table}.{key}: unknown column (known: {', '.join(sorted(canon))})")
             if not isinstance(value, str) or not value or "\x00" in value:
                 raise ConfigError(f"columns.{table}.{key}: expected a column name, got {value!r}")
+        readers: dict[str, str] = {}
+        for key, value in mapping.items():
+            other = readers.setdefault(value.lower(), key)  # DuckDB names ignore case
+            if other != key:
+                raise ConfigError(f"columns.{table}: {other} and {key} are both mapped to column {value!r}; "
+                                  "a column can be read as one canonical column only")
+
+
+def _validate_quality(q: QualityConfig) -> None:
+    if not 0 <= q.max_unknown_customer_share <= 1:
+        raise ConfigError("quality.max_unknown_customer_share must be in [0, 1]")
+    if not 0 <= q.min_mean_call_s < q.max_mean_call_s:
+        raise ConfigError(f"quality: need 0 <= min_mean_call_s < max_mean_call_s, got {q.min_mean_call_s} "
+                          f"and {q.max_mean_call_s}")
+    for key in ("plausible_min_rows", "duplicate_check_max_rows"):
+        if getattr(q, key) < 0:
+            raise ConfigError(f"quality.{key} must be at least 0, got {getattr(q, key)}")
 
 
 def _validate_gates(specs: tuple[str, ...]) -> None:
@@ -67,6 +86,20 @@ def _validate_gates(specs: tuple[str, ...]) -> None:
             parse(spec)
         except ValueError as e:
             raise ConfigError(f"quality.fail_on: {e}") from None
+
+
+def validate_screening(s: ScreeningConfig) -> None:
+    for key in ("max_missing", "max_mode_share", "max_abs_r", "parallel_quantile"):
+        if not 0 <= getattr(s, key) <= 1:
+            raise ConfigError(f"screening.{key} must be in [0, 1], got {getattr(s, key)}")
+    if s.min_cv < 0:
+        raise ConfigError(f"screening.min_cv must be at least 0, got {s.min_cv}")
+    if s.correlation not in ("max", "pearson", "spearman"):
+        raise ConfigError(f"screening.correlation must be 'max', 'pearson' or 'spearman', got {s.correlation!r}")
+    if s.min_pair_rows < 3:
+        raise ConfigError(f"screening.min_pair_rows must be at least 3, got {s.min_pair_rows}")
+    if not 1 <= s.parallel_iterations <= 10_000:
+        raise ConfigError(f"screening.parallel_iterations must be between 1 and 10000, got {s.parallel_iterations}")
 
 
 def _validate_clustering(c: ClusteringConfig) -> None:
@@ -95,20 +128,6 @@ def _validate_clustering(c: ClusteringConfig) -> None:
     for key, ok in checks.items():
         if not ok:
             raise ConfigError(f"clustering.{key}: value {getattr(c, key)!r} is out of range (see docs/segments.md)")
-
-def validate_screening(s: ScreeningConfig) -> None:
-    for key in ("max_missing", "max_mode_share", "max_abs_r", "parallel_quantile"):
-        if not 0 <= getattr(s, key) <= 1:
-            raise ConfigError(f"screening.{key} must be in [0, 1], got {getattr(s, key)}")
-    if s.min_cv < 0:
-        raise ConfigError(f"screening.min_cv must be at least 0, got {s.min_cv}")
-    if s.correlation not in ("max", "pearson", "spearman"):
-        raise ConfigError(f"screening.correlation must be 'max', 'pearson' or 'spearman', got {s.correlation!r}")
-    if s.min_pair_rows < 3:
-        raise ConfigError(f"screening.min_pair_rows must be at least 3, got {s.min_pair_rows}")
-    if not 1 <= s.parallel_iterations <= 10_000:
-        raise ConfigError(f"screening.parallel_iterations must be between 1 and 10000, got {s.parallel_iterations}")
-
 
 def _validate_analyses(cfg: Config) -> None:
     v, c = cfg.value, cfg.churn

@@ -4,7 +4,8 @@ Exit-code contract (the same for every command, listed in the README):
 0 success; 1 unexpected internal error (a bug); 2 usage error (bad option or
 option value, output exists without --force or cannot be written); 3 input or data error (missing
 file or column, bad type, empty population, failed data-quality gate); 4 a
-check found a difference.
+check found a difference; 5 the machine ran out of a resource (disk space, memory) or a
+work folder became unusable during the run.
 """
 
 from __future__ import annotations
@@ -66,3 +67,20 @@ class QualityGateError(DataError):
 # 4: a check found a difference
 class CheckFailed(SegmentError, exit_code=4):
     """A verification found a difference."""
+
+
+# 5: the machine, not the command line or the data
+class ResourceError(SegmentError, exit_code=5):
+    """The run needs more than the machine gives it: disk space, memory, a usable work folder."""
+
+
+class DiskFullError(ResourceError):
+    """No space left on the device of an output, the work folder or the spill folder."""
+
+
+class OutOfMemoryError(ResourceError):
+    """The engine reached its memory limit and could not spill to disk."""
+
+
+class SpillError(ResourceError):
+    """The folder the engine spills to (--temp-dir, or the private work folder) failed during the run."""

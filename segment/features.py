@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import shutil
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
@@ -24,15 +24,16 @@ import duckdb
 if TYPE_CHECKING:  # polars is imported only by frame(): `segment features` does not need it
     import polars as pl
 
-from . import sql
+from . import audits, checks, sql
 from .catalogue import INDICATORS, missing_requirements
 from .config import Config
-from .engine import EngineOptions, connect
-from .errors import DataError, EmptyPopulationError, InputError
+from .engine import EngineOptions, connect, resource_error
+from .errors import DataError, EmptyPopulationError
 from .numbers import sig
 from .io.inputs import Source
 from .io.outputs import atomic_path, check_table_out, copy_parquet, private_workdir, write_frame
-from .io.staging import explain_read_error, stage
+from .io.reading import read_error
+from .io.staging import stage
 
 Progress = Callable[[str], None]
 
@@ -96,6 +97,7 @@ class FeatureSet:
     customers_in_population: int
     warnings: list[str] = field(default_factory=list)
     _workdir: Path | None = None
+    checks: checks.Findings = field(default_factory=checks.Findings)  # what the input checks found
 
     def __enter__(self) -> "FeatureSet":
         return self
@@ -143,6 +145,7 @@ class FeatureSet:
                 {"name": i.name, "angle": i.angle, **stats[i.name]} for i in INDICATORS if i.name in stats
             ],
             "skipped": self.skipped,
+            **self.checks.to_dict(),
             "warnings": self.warnings,
         }
 
@@ -182,30 +185,6 @@ def _indicator_stats(con, names: list[str]) -> dict[str, dict]:
     return out
 
 
-def _audit(con, name: str, message: Callable[[list[tuple]], str]) -> None:
-    rows = sql.run(con, name).fetchall()
-    if rows:
-        raise DataError(message(rows))
-
-
-def check_future(con, cfg: Config, label: dict[str, str], today: date) -> None:
-    """Raise DataError when a date lies in the future: a time stamp after tomorrow (one day
-    of slack for time zones) or a bill month after the current month. Such values come
-    from a wrong clock or a misread date format, and would silently shift the window."""
-    tomorrow = today + timedelta(days=1)
-    this_month = today.replace(day=1)
-    rows = sql.run(con, "audit_future_dates", tomorrow=tomorrow, this_month=this_month).fetchall()
-    if not rows:
-        return
-    table, column, n, first = rows[0]
-    if column == "bill_month":
-        after, example = f"the current month {this_month:%Y-%m}", f"{first:%Y-%m}"
-    else:
-        after, example = f"{tomorrow}", f"{first:%Y-%m-%d}" if column.endswith("_date") else str(first)
-    raise DataError(f"{table} ({label[table]}): column {cfg.source_column(table, column)!r}: {n} value(s) after "
-                    f"{after} (in the future), e.g. {example}; is a clock or the date format wrong?")
-
-
 def compute(
     sources: dict[str, Source],
     cfg: Config,
@@ -224,71 +203,58 @@ def compute(
     workdir = private_workdir()
     con = connect(engine, spill_dir=workdir / "spill")
     try:
-        return _compute(con, sources, cfg, say, workdir)
+        return _compute(con, sources, cfg, say, workdir, engine)
     except BaseException:
         con.close()
         shutil.rmtree(workdir, ignore_errors=True)
         raise
 
 
-def _compute(con, sources, cfg, say, workdir) -> FeatureSet:
+def _compute(con, sources, cfg, say, workdir, engine) -> FeatureSet:
     say("reading inputs")
-    staged = stage(con, sources, cfg, workdir)
-    label = {t: s.label for t, s in sources.items()}
+    origins: dict = {}
     try:
+        staged = stage(con, sources, cfg, workdir, origins)
+        label = {t: s.label for t, s in sources.items()}
         return _run_stages(con, sources, cfg, say, workdir, staged, label)
     except duckdb.Error as e:
-        # Reading is lazy: a corrupt file can surface in any stage.
-        raise InputError(f"cannot read the inputs: {explain_read_error(e, cfg)}") from None
+        # Reading is lazy: a corrupt file or a ragged row can surface in any stage; memory
+        # and disk can run out in any stage too.
+        raise (resource_error(e, engine, workdir / "spill") or read_error(e, cfg, origins)) from None
 
 
 def _run_stages(con, sources, cfg, say, workdir, staged, label) -> FeatureSet:
-    f = cfg.features
+    f, col = cfg.features, cfg.source_column
+    found = checks.Findings()
+    checks.skipped_files(sources, found)
+    checks.prepare(con, cfg)
     say("checking customers and billing")
-    for table in ("customers", "billing"):
-        if con.execute(f"SELECT count(*) FROM stg_{table}").fetchone()[0] == 0:
-            raise DataError(f"{table} ({label[table]}): no rows (header only?)")
-    rows = sql.run(con, "audit_required_values").fetchall()
-    empty = {t: [(c, n) for table, c, n in rows if table == t] for t in ("customers", "billing")}
-    if empty["customers"]:
-        raise DataError(f"customers ({label['customers']}): empty required values: "
-                        + ", ".join(f"{c} in {n} row(s)" for c, n in empty["customers"]))
-    _audit(con, "audit_customers_duplicate_id", lambda r: f"customers ({label['customers']}): column 'customer_id': "
-           f"{len(r)} id(s) appear more than once, e.g. {', '.join(str(x[0]) for x in r[:3])}")
-    if empty["billing"]:
-        raise DataError(f"billing ({label['billing']}): empty or unreadable required values: "
-                        + ", ".join(f"{c} in {n} row(s)" for c, n in empty["billing"]))
-    col = cfg.source_column
-    _audit(con, "audit_billing_duplicate_month", lambda r: f"billing ({label['billing']}): column "
-           f"{col('billing', 'bill_month')!r}: {len(r)} customer-month(s) billed more than once, "
-           f"e.g. customer {r[0][0]} month {r[0][1]:%Y-%m} ({r[0][2]} bills)")
-    _audit(con, "audit_billing_negative_fee", lambda r: f"billing ({label['billing']}): " + "; ".join(
-           f"column {col('billing', c)!r}: {n} bill(s) with a negative amount, e.g. customer {cid} month {m:%Y-%m} ({v})"
-           for c, n, cid, m, v in r))
-    check_future(con, cfg, label, date.today())
+    audits.customers_and_billing(con, cfg, label, date.today())
+    checks.small_table_codes(con, cfg, label, found)
 
     months = [r[0] for r in sql.run(con, "10_bill_months").fetchall()]
     window = choose_window(months, f.months, f.end_month)
     bounds = {"start": window.start, "end": window.end}
+    checks.unknown_customers(con, cfg, bounds, label, set(sources), found)
 
     say("aggregating call-detail records by customer and service")
     sql.run(con, "20_cdr_usage", **bounds, last_month=window.last_month, night_start=f.night_start,
             night_end=f.night_end, long_call_s=f.long_call_s)
     cur = sql.run(con, "22_cdr_summary")
     acc = dict(zip([d[0] for d in cur.description], cur.fetchone()))
-    warnings: list[str] = []
     cdr_label = label["cdr"]
     if acc["rows_total"] == 0:
         raise DataError(f"cdr ({cdr_label}): no rows (header only?)")
     if acc["rows_no_time"]:
-        raise DataError(f"cdr ({cdr_label}): column 'start_time' is empty in {acc['rows_no_time']} row(s)")
+        raise DataError(f"cdr ({cdr_label}): column {col('cdr', 'start_time')!r} is empty in {acc['rows_no_time']} row(s)")
     if acc["rows_no_customer_id"]:
-        raise DataError(f"cdr ({cdr_label}): column 'customer_id' is empty in {acc['rows_no_customer_id']} row(s)")
+        raise DataError(f"cdr ({cdr_label}): column {col('cdr', 'customer_id')!r} is empty in "
+                        f"{acc['rows_no_customer_id']} row(s)")
     if acc["negative_durations"]:
         bad = sql.run(con, "audit_cdr_negative_duration").fetchall()
         raise DataError(
-            f"cdr ({cdr_label}): column 'duration_s' is negative in {acc['negative_durations']} row(s), "
-            f"e.g. customer {bad[0][0]} at {bad[0][1]} ({bad[0][2]} s)"
+            f"cdr ({cdr_label}): column {col('cdr', 'duration_s')!r} is negative in {acc['negative_durations']} "
+            f"row(s), e.g. customer {bad[0][0]} at {bad[0][1]} ({bad[0][2]} s)"
         )
     in_window = acc["rows_total"] - acc["rows_outside_window"]
     if in_window == 0:
@@ -296,29 +262,35 @@ def _run_stages(con, sources, cfg, say, workdir, staged, label) -> FeatureSet:
             f"cdr ({cdr_label}): no event in the window {window.months[0]}..{window.months[-1]} "
             f"({acc['rows_total']} rows, all outside it)"
         )
+    checks.cdr_codes(con, cfg, acc, staged.raw, label, found)
     if acc["rows_unknown_customer"]:
         share = acc["rows_unknown_customer"] / in_window
         ex = ", ".join(str(x) for x in acc["unknown_examples"] or [])
         msg = (f"cdr ({cdr_label}): {acc['rows_unknown_customer']} row(s) in the window ({share:.1%}) belong to "
                f"{acc['unknown_customers']} customer(s) not in customers (e.g. {ex}); they are excluded")
         if share > cfg.quality.max_unknown_customer_share:
-            raise DataError(msg.replace("they are excluded", "more than quality.max_unknown_customer_share = "
-                                        f"{cfg.quality.max_unknown_customer_share:.1%}; is the right customers file given?"))
-        warnings.append(msg)
-    if acc["rows_unknown_service"]:
-        warnings.append(f"cdr ({cdr_label}): {acc['rows_unknown_service']} row(s) in the window have a service other "
-                        "than voice, sms or data; they are not used")
+            ref = ", ".join(str(x) for x in found.reference_ids)
+            raise DataError(msg.replace("; they are excluded", f" (customers has ids such as {ref}); more than "
+                                        "quality.max_unknown_customer_share = "
+                                        f"{cfg.quality.max_unknown_customer_share:.1%}; is the right customers file "
+                                        "given, or are the ids written differently?"))
+        found.warnings.append(msg)
     if acc["rows_outside_window"]:
-        warnings.append(f"cdr: {acc['rows_outside_window']} row(s) fall outside the window "
-                        f"{window.months[0]}..{window.months[-1]} and are not used")
+        found.warnings.append(f"cdr: {acc['rows_outside_window']} row(s) fall outside the window "
+                              f"{window.months[0]}..{window.months[-1]} and are not used")
+    checks.duplicates(con, cfg, bounds, in_window, label, found)
+    checks.cdr_plausibility(acc, cfg, label, found)
     cdr_counts = {k: acc[k] for k in (
         "rows_total", "rows_used", "rows_outside_window", "rows_unknown_customer", "rows_unknown_service")}
     cdr_counts["unknown_customers"] = acc["unknown_customers"]
+    cdr_counts["rows_duplicate"] = found.duplicates["rows"]
 
     say("aggregating contacts")
     sql.run(con, "21_cdr_peer", **bounds)
     sql.run(con, "23_cdr_hotline", hotlines=hotline_ids(con, f.competitor_hotlines))
     sql.run(con, "24_service_contacts", **bounds, last_month=window.last_month)
+    peer_is_text = str(con.sql("SELECT peer_id FROM stg_cdr").types[0]) == "VARCHAR"
+    checks.table_plausibility(con, cfg, label, staged.present, peer_is_text, found)
     say("selecting the population")
     sql.run(con, "30_population", **bounds, months=len(window.months), population=cfg.features.population)
     n = con.execute("SELECT count(*) FROM population").fetchone()[0]
@@ -341,4 +313,5 @@ def _run_stages(con, sources, cfg, say, workdir, staged, label) -> FeatureSet:
                             "reason": "input not available: " + ", ".join(lacking)})
         else:
             produced.append(ind.name)
-    return FeatureSet(con, window, cfg.features.population, produced, skipped, cdr_counts, n, warnings, workdir)
+    return FeatureSet(con, window, cfg.features.population, produced, skipped, cdr_counts, n, found.warnings,
+                      workdir, found)

@@ -25,3 +25,10 @@ def sig(x: Any, digits: int = 6) -> Any:
     if isinstance(x, np.integer):
         return int(x)
     return x
+
+
+def money_text(x: Any) -> str:
+    """An amount for a message: two decimals, more only when it has them (-1.00, 0.1234)."""
+    d = Decimal(str(x))
+    cents = d.quantize(Decimal("0.01"))
+    return f"{cents if cents == d else d.normalize():f}"

@@ -123,7 +123,7 @@ def analyse(fs, cfg: Config, segments: pl.DataFrame | None = None) -> ValueResul
 # ---------------------------------------------------------------- pure helpers
 
 def _cents(df: pl.DataFrame, col: str) -> np.ndarray:
-    # Decimal(18,2) -> exact integer cents
+    # money (DECIMAL) -> integer cents; sub-cent amounts round, which a share of revenue does not see
     return (df[col].cast(pl.Decimal(20, 2)) * 100).cast(pl.Int64).to_numpy()
 
 

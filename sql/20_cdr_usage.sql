@@ -17,6 +17,10 @@
 -- Conditional counts are written coalesce(sum(cast(<condition> as integer)), 0): the
 -- same number as count(*) filter (where <condition>), but DuckDB 2.0 computes it
 -- about 10% faster here, this being the largest aggregate of the pipeline.
+-- The checks of the data ride on this one scan (22_cdr_summary.sql adds them up): the
+-- values present per coded column (the known ones are the events_* counts: direction
+-- out + in, peer_network onnet + offnet, roaming none + domestic + international, the
+-- lists of segment.schema), events at exactly midnight, the range of volumes and charges.
 create or replace temp table cdr_usage as
 with stamped as (
     select
@@ -70,7 +74,20 @@ final as (
         sum(charge) as charge,
         min(start_time) as first_event,
         max(start_time) as last_event,
-        bit_or(day_bit) as day_mask
+        bit_or(day_bit) as day_mask,
+        count(direction) as directions,
+        count(peer_network) as peer_networks,
+        cast(coalesce(sum(cast(peer_network = 'offnet' as integer)), 0) as bigint) as events_offnet,
+        count(roaming) as roamings,
+        cast(coalesce(sum(cast(roaming = 'none' as integer)), 0) as bigint) as events_roaming_none,
+        cast(coalesce(sum(cast(start_time = cast(event_date as timestamp) as integer)), 0) as bigint)
+            as events_midnight,
+        count(volume_kb) as volumes,
+        min(volume_kb) as volume_min,
+        max(volume_kb) as volume_max,
+        count(charge) as charges,
+        min(charge) as charge_min,
+        max(charge) as charge_max
     from events
     group by customer_id, service, block
 )

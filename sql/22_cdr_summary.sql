@@ -1,5 +1,6 @@
 -- How the CDR rows fall with respect to the window and the customers table, so that
--- nothing is dropped silently.
+-- nothing is dropped silently, and what the checks of the window's rows need: the values
+-- of the coded columns outside their lists, and the plausibility measures (docs/quality.md).
 -- grain: one row.
 -- params: none (the window is that of cdr_usage).
 -- cdr_usage holds the rows of the window only; the whole-file counts (all rows, undated
@@ -21,11 +22,10 @@ anomalies as (
 
 flagged as (
     select
-        m.events,
+        m.*,
         -- staging turns a service outside the list (or an empty one) into NULL
         coalesce(m.service in ('voice', 'sms', 'data'), false) as known_service,
-        m.customer_id is not null and c.customer_id is null as unknown_customer,
-        m.customer_id
+        m.customer_id is not null and c.customer_id is null as unknown_customer
     from cdr_usage as m
     left join (select distinct customer_id from stg_customers) as c on c.customer_id = m.customer_id
 ),
@@ -39,7 +39,29 @@ in_window as (
         count(distinct customer_id) filter (where unknown_customer) as unknown_customers,
         min(customer_id, 3) filter (where unknown_customer) as unknown_examples,
         coalesce(sum(events) filter (where known_service and not unknown_customer and customer_id is not null), 0)
-            as rows_used
+            as rows_used,
+        coalesce(sum(events) filter (where known_service), 0) as rows_known_service,
+        coalesce(sum(directions), 0) as directions,
+        coalesce(sum(events_out + events_in), 0) as directions_known,
+        coalesce(sum(peer_networks), 0) as peer_networks,
+        coalesce(sum(events_onnet + events_offnet), 0) as peer_networks_known,
+        coalesce(sum(roamings), 0) as roamings,
+        coalesce(sum(events_roaming_none + events_roaming_domestic + events_roaming_international), 0)
+            as roamings_known,
+        coalesce(sum(events_midnight), 0) as events_midnight,
+        count(distinct customer_id) as cdr_customers,
+        -- voice calls: their durations, for the mean and for a single value (zero variance)
+        coalesce(sum(durations) filter (where service = 'voice'), 0) as voice_durations,
+        sum(duration_sum) filter (where service = 'voice') as voice_duration_sum,
+        sum(duration_sq_sum) filter (where service = 'voice') as voice_duration_sq_sum,
+        coalesce(sum(volumes) filter (where service = 'data'), 0) as data_volumes,
+        min(volume_min) filter (where service = 'data') as data_volume_min,
+        max(volume_max) filter (where service = 'data') as data_volume_max,
+        coalesce(sum(charges), 0) as charges,
+        min(charge_min) as charge_min,
+        max(charge_max) as charge_max,
+        min(first_event) as first_event,
+        max(last_event) as last_event
     from flagged
 ),
 
@@ -54,7 +76,28 @@ final as (
         w.unknown_customers,
         w.unknown_examples,
         w.rows_used,
-        n.negative_durations
+        n.negative_durations,
+        w.rows_in_window,
+        w.rows_known_service,
+        w.directions,
+        w.directions_known,
+        w.peer_networks,
+        w.peer_networks_known,
+        w.roamings,
+        w.roamings_known,
+        w.events_midnight,
+        w.cdr_customers,
+        w.voice_durations,
+        w.voice_duration_sum,
+        w.voice_duration_sq_sum,
+        w.data_volumes,
+        w.data_volume_min,
+        w.data_volume_max,
+        w.charges,
+        w.charge_min,
+        w.charge_max,
+        w.first_event,
+        w.last_event
     from all_rows as a
     cross join anomalies as n
     cross join in_window as w

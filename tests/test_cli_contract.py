@@ -466,6 +466,6 @@ def test_shell_completion_of_the_console_script():
 def test_readme_lists_the_exit_codes_and_the_contract():
     text = (ROOT / "README.md").read_text()
     table = text.split("## Exit codes", 1)[1].split("\n## ", 1)[0]
-    for code in range(5):
+    for code in range(6):
         assert f"| {code} |" in table
     assert "--fail-on" in table and "docs/json.md" in text and "docs/quality.md" in text

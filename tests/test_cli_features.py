@@ -194,8 +194,8 @@ def test_empty_population_suggests_all(tmp_path):
     res = invoke("features", "--data", broken(tmp_path, lambda t: t["billing"][1].pop(0)), "--months", "3")
     # customer 1 lost its June bill; customer 2 is still stable
     assert res.exit_code == 0
-    def edit(t):
-        t["billing"] = (t["billing"][0], [r for r in t["billing"][1] if r[1] != "2026-07"] + [[3, "2026-07", 1, 1, 0, 0, 0, 0, 0, 0, 0, 0]])
+    def edit(t):  # nobody has an event in July
+        t["cdr"] = (t["cdr"][0], [r for r in t["cdr"][1] if not r[1].startswith("2026-07")])
     res = invoke("features", "--data", broken(tmp_path / "b", edit))
     assert_input_error(res, "no customer is in the 'stable' population", "--population all")
 
@@ -260,8 +260,46 @@ def test_bad_config_key(tiny, tmp_path):
 
 def test_usage_errors_exit_2(tiny):
     assert invoke("features", "--data", tiny, "--population", "some").exit_code == 2
-    res = invoke("features", "--data", tiny, "--end-month", "2026-13")
-    assert res.exit_code == 3 and "YYYY-MM" in res.stderr
+    for args, says in ((["--end-month", "2026-13"], "YYYY-MM"), (["--months", "0"], "from 1 to 24"),
+                       (["--months", "100"], "from 1 to 24"), (["--encoding", "utf-17"], "unknown encoding"),
+                       (["--temp-dir", str(tiny / "no_such_folder")], "folder does not exist"),
+                       (["--temp-dir", str(tiny / "cdr.csv")], "not a folder")):
+        res = invoke("features", "--data", tiny, *args)
+        assert (res.exit_code, res.stdout) == (2, ""), (args, res.stderr)
+        assert says in res.stderr and res.stderr.count("\n") == 1, (args, res.stderr)
+
+
+def test_bad_window_values_in_python_requests_are_usage_errors(tiny):
+    """A Python caller gets the same exit-2 error as the command line."""
+    import pytest
+
+    from segment.errors import UsageError
+    from segment.jobs import features as job
+
+    for bad in ({"months": 0}, {"months": True}, {"end_month": "2026-13"}, {"population": "some"}):
+        with pytest.raises(UsageError):
+            job.run(job.Request(data=tiny, **bad))
+
+
+def test_months_true_in_the_config_is_refused(tiny, tmp_path):
+    cfg = tmp_path / "c.toml"
+    cfg.write_text("[features]\nmonths = true\n")
+    assert_input_error(invoke("features", "--data", tiny, "--config", cfg), "[features].months: expected int, got True")
+
+
+def test_config_with_a_byte_order_mark_is_read(tiny, tmp_path):
+    cfg = tmp_path / "c.toml"
+    cfg.write_bytes("\ufeff[features]\nmonths = 2\n".encode("utf-8"))
+    res = invoke("features", "--data", tiny, "--config", cfg, "--format", "json")
+    assert res.exit_code == 0, res.stderr
+    assert json.loads(res.stdout)["window"]["months"] == 2
+
+
+def test_two_canonical_columns_mapped_to_one_is_refused(tiny, tmp_path):
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('[columns.cdr]\nduration_s = "volume_kb"\nvolume_kb = "volume_kb"\n')
+    assert_input_error(invoke("features", "--data", tiny, "--config", cfg),
+                       "duration_s and volume_kb are both mapped to column 'volume_kb'")
 
 
 def test_help_for_every_command():

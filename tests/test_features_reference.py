@@ -723,7 +723,10 @@ def test_services_outside_the_list_are_counted_not_used(tmp_path, writer):
         row = fs.frame().row(0, named=True)
         assert fs.cdr["rows_unknown_service"] == 3
         assert fs.cdr["rows_used"] == 2
-        assert any("3 row(s) in the window have a service other than voice, sms or data" in w for w in fs.warnings)
+        assert any("column 'service': 3 of 5 row(s) (60.0%) hold a value that is not one of voice, sms, data, "
+                   "e.g. 'Voice' (1), 'video' (1)" in w for w in fs.warnings), fs.warnings
+        assert fs.summary()["values"] == [{"table": "cdr", "column": "service", "rows": 5, "rows_unknown": 3,
+                                           "examples": ["Voice", "video"]}]
     assert row["number_of_interactions_voice"] == pytest.approx(2 / 3)
     assert row["events_total"] == pytest.approx(2 / 3)
     assert row["active_days"] == pytest.approx(2 / 3)

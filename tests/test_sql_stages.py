@@ -1,6 +1,7 @@
 """Each SQL stage on tiny inline tables, with the expected rows worked out by hand."""
 
 from datetime import date, datetime
+from decimal import Decimal
 
 import duckdb
 import polars as pl
@@ -214,6 +215,23 @@ def test_cdr_summary_counts_every_row_in_or_out_of_the_window(tmp_path):
     _usage(con, **WINDOW, last_month=date(2026, 8, 1))
     cur = sql.run(con, "22_cdr_summary")
     got = dict(zip([d[0] for d in cur.description], cur.fetchone()))
+    checks = {k: got.pop(k) for k in list(got) if k not in (
+        "rows_total", "rows_no_time", "rows_outside_window", "rows_unknown_service", "rows_no_customer_id",
+        "rows_unknown_customer", "unknown_customers", "unknown_examples", "rows_used", "negative_durations")}
+    # the measures of the checks (segment/checks.py), over the 7 rows of the window
+    assert checks == {
+        "rows_in_window": 7,
+        "rows_known_service": 6,  # all but the video row
+        "directions": 4, "directions_known": 4,  # the four calls; data and video have none
+        "peer_networks": 4, "peer_networks_known": 4,
+        "roamings": 7, "roamings_known": 7,
+        "events_midnight": 0,
+        "cdr_customers": 3,  # 1, 2 and 9
+        "voice_durations": 4, "voice_duration_sum": 783, "voice_duration_sq_sum": 3600 + 14400 + 360000 + 9,
+        "data_volumes": 2, "data_volume_min": 100, "data_volume_max": 300,
+        "charges": 7, "charge_min": 0, "charge_max": Decimal("0.50"),
+        "first_event": _ts("2026-06-01 07:00:00"), "last_event": _ts("2026-06-06 19:00:00"),
+    }
     assert got == {
         "rows_total": 10,
         "rows_no_time": 1,

@@ -3,6 +3,12 @@
 A table is given as a file, a glob or a folder (``--cdr cdr/``), or found in the data
 folder as ``DIR/<table>.*`` or ``DIR/<table>/``. Nothing here reads the data: staging
 (:mod:`segment.io.staging`) does.
+
+In a folder (or a glob) the table's files are those of its format; anything else (a
+README, a checksum file, a subfolder) is not data: it is listed in ``Source.skipped`` and
+reported, never read. ``.txt`` counts as CSV only where no .csv, .tsv or Parquet file is
+beside it. Hidden files (``.x``, ``_SUCCESS``) are ignored. Two parts with the same bytes
+are an error: a part delivered twice would count its rows twice.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ class Source:
     table: str
     paths: tuple[Path, ...]
     fmt: str  # "csv" or "parquet"
+    skipped: tuple[Path, ...] = ()  # entries of the folder or glob that are not the table's files
 
     @property
     def label(self) -> str:
@@ -44,36 +51,86 @@ def file_format(path: Path) -> str | None:
     return None
 
 
-def _visible_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "_")))
+def _visible_entries(folder: Path, table: str) -> list[Path]:
+    try:
+        return sorted(p for p in folder.iterdir() if not p.name.startswith((".", "_")))
+    except OSError as e:
+        raise InputError(f"{table}: cannot read folder {folder}: {(e.strerror or str(e)).lower()}") from None
+
+
+def _split(table: str, entries: list[Path], where: str) -> tuple[list[Path], list[Path]]:
+    """The table's files among ``entries`` (files and folders of a folder or a glob) and
+    the entries skipped; InputError when none is a table file or CSV and Parquet mix."""
+    files = [p for p in entries if p.is_file() and file_format(p)]
+    parquet = [p for p in files if file_format(p) == "parquet"]
+    csv = [p for p in files if file_format(p) == "csv"]
+    if parquet and csv and any(not _is_txt(p) for p in csv):
+        raise InputError(f"{table}: {where} mixes CSV and Parquet files; give one format per table")
+    if parquet:
+        chosen = parquet
+    elif any(not _is_txt(p) for p in csv):
+        chosen = [p for p in csv if not _is_txt(p)]  # a README.txt beside .csv parts is not a part
+    else:
+        chosen = csv
+    if not chosen:
+        raise InputError(f"{table}: {where} holds no .csv or .parquet file")
+    return chosen, [p for p in entries if p not in chosen]
+
+
+def _is_txt(path: Path) -> bool:
+    return path.name.lower().endswith(".txt")
+
+
+def _check_readable(table: str, path: Path) -> None:
+    try:
+        size = path.stat().st_size
+        with open(path, "rb"):
+            pass
+    except OSError as e:
+        raise InputError(f"{table}: cannot read {path}: {(e.strerror or str(e)).lower()}") from None
+    if size == 0:
+        raise InputError(f"{table}: {path} is empty (0 bytes)")
+
+
+def _same_bytes(table: str, paths: list[Path]) -> None:
+    """InputError when two parts are the same bytes (sizes first: hashing only equal sizes)."""
+    from ..provenance.files import sha256_file
+
+    by_size: dict[int, list[Path]] = {}
+    for p in paths:
+        by_size.setdefault(p.stat().st_size, []).append(p)
+    for group in by_size.values():
+        seen: dict[str, Path] = {}
+        for p in group if len(group) > 1 else ():
+            first = seen.setdefault(sha256_file(p), p)
+            if first != p:
+                raise InputError(f"{table}: {p} has the same bytes as {first}: a part delivered twice would "
+                                 "count its rows twice; remove one of them")
 
 
 def resolve(table: str, spec: str | Path) -> Source:
     """Turn a file, a glob or a folder into a :class:`Source`."""
     text = str(spec)
     path = Path(text)
+    skipped: list[Path] = []
     if any(ch in text for ch in "*?["):
-        paths = sorted(Path(p) for p in globmod.glob(text) if Path(p).is_file())
-        if not paths:
+        entries = sorted(Path(p) for p in globmod.glob(text) if not Path(p).name.startswith((".", "_")))
+        if not entries:
             raise InputError(f"{table}: no file matches {text}")
+        paths, skipped = _split(table, entries, text)
     elif path.is_dir():
-        paths = [p for p in _visible_files(path) if file_format(p)]
-        if not paths:
-            raise InputError(f"{table}: folder {path} holds no .csv or .parquet file")
+        paths, skipped = _split(table, _visible_entries(path, table), f"folder {path}")
     elif path.is_file():
         paths = [path]
+        if file_format(path) is None:
+            raise InputError(f"{table}: {path}: unknown format (expected .csv or .parquet)")
     else:
         raise InputError(f"{table}: file not found: {path}")
-    fmts = {file_format(p) for p in paths}
-    if None in fmts:
-        bad = next(p for p in paths if file_format(p) is None)
-        raise InputError(f"{table}: {bad}: unknown format (expected .csv or .parquet)")
-    if len(fmts) > 1:
-        raise InputError(f"{table}: {text} mixes CSV and Parquet files; give one format per table")
     for p in paths:
-        if p.stat().st_size == 0:
-            raise InputError(f"{table}: {p} is empty (0 bytes)")
-    return Source(table, tuple(paths), fmts.pop())
+        _check_readable(table, p)
+    if len(paths) > 1:
+        _same_bytes(table, paths)
+    return Source(table, tuple(paths), file_format(paths[0]), tuple(skipped))
 
 
 def find_inputs(data: Path | None, overrides: dict[str, str | Path | None] | None = None) -> dict[str, Source]:

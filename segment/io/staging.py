@@ -1,107 +1,51 @@
-"""Reading the extracts into DuckDB as typed views: ``src_<table>`` as the files are,
+"""Typed views of the extracts: ``src_<table>`` as the files are (:mod:`segment.io.reading`),
 ``stg_<table>`` with canonical names and types.
 
-Inputs are never modified: CSV files in an encoding DuckDB cannot read natively
-(e.g. GBK) are transcoded into the run's private temporary folder first.
+Staging applies, per column: the ``[input] null_values`` (a Parquet text column too; CSV
+applies them as it reads), the ``[values.<table>.<column>]`` code maps of coded columns,
+and the cast to the contract's type, checking that every value parses.
 """
 
 from __future__ import annotations
 
-import codecs
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
+from .. import codes
 from ..config import Config
-from ..errors import InputError, SchemaError
+from ..errors import ConfigError, SchemaError
 from ..schema import ID, TABLES
 from ..sql import quote_ident, quote_literal
 from .inputs import Source
+from .reading import Origins, explain, register
 
 _INTEGER_TYPES = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "HUGEINT"}
-
-
-def _transcode(src: Path, encoding: str, workdir: Path) -> Path:
-    """Copy a CSV into UTF-8 inside workdir, streaming; errors name the file and line."""
-    out = workdir / f"{len(list(workdir.iterdir()))}_{src.name}"
-    dec = codecs.getincrementaldecoder(encoding)(errors="strict")
-    line = 1
-    with open(src, "rb") as fin, open(out, "w", encoding="utf-8", newline="") as fout:
-        while chunk := fin.read(1 << 22):
-            try:
-                text = dec.decode(chunk)
-            except UnicodeDecodeError as e:
-                line += chunk[: e.start].count(b"\n")
-                raise InputError(f"{src}: not valid {encoding} near line {line}") from None
-            line += text.count("\n")
-            fout.write(text)
-        fout.write(dec.decode(b"", final=True))
-    return out
-
-
-def _is_utf8(encoding: str) -> bool:
-    return codecs.lookup(encoding).name == "utf-8"
-
-
-def register(con: duckdb.DuckDBPyConnection, source: Source, cfg: Config, workdir: Path) -> list[tuple[str, str]]:
-    """Create the view ``src_<table>`` over the files; return its (column, type) pairs."""
-    paths = list(source.paths)
-    try:
-        if source.fmt == "parquet":
-            rel = con.read_parquet([str(p) for p in paths], union_by_name=len(paths) > 1)
-        else:
-            if not _is_utf8(cfg.input.encoding):
-                paths = [_transcode(p, cfg.input.encoding, workdir) for p in paths]
-            rel = con.read_csv(
-                [str(p) for p in paths],
-                header=True,
-                all_varchar=True,
-                delimiter=cfg.input.delimiter,
-                union_by_name=len(paths) > 1,
-            )
-        rel.to_view(f"src_{source.table}", replace=True)
-        cols = list(zip(rel.columns, [str(t) for t in rel.types]))
-    except duckdb.Error as e:
-        raise InputError(f"{source.table}: cannot read {source.label}: {explain_read_error(e, cfg)}") from None
-    if source.fmt == "csv" and len(cols) == 1 and cfg.input.delimiter not in cols[0][0]:
-        # A CSV read with the wrong delimiter arrives as one wide column.
-        only = cols[0][0]
-        for d in (";", "\t", "|"):
-            if d in only:
-                raise InputError(
-                    f"{source.table}: {source.label} has a single column {only[:60]!r}; "
-                    f"is the delimiter {d!r}? (set [input] delimiter in the config)"
-                )
-    return cols
+# Integer ids stay BIGINT when every source type fits in one; an unsigned 64-bit hash
+# (UBIGINT, values up to 2^64) does not, so such ids are staged as text.
+_FITS_BIGINT = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER"}
 
 
 def explain_read_error(e: Exception, cfg: Config) -> str:
-    """DuckDB's reading error as one line, with what to do for the common cases."""
-    text = str(e)
-    msg = text.strip().splitlines()[0] if text.strip() else type(e).__name__
-    if "not utf-8 encoded" in text or "Invalid unicode" in text:
-        line = re.search(r"CSV Error on Line: (\d+)", text)
-        near = f" near line {line.group(1)}" if line else ""
-        return f"the file is not valid UTF-8{near} (if it is GBK, pass --encoding gbk)"
-    if "No magic bytes found at end of file" in text:
-        return "not a Parquet file, or a truncated one (no PAR1 marker at its end)"
-    if "TProtocolException" in text:
-        return f"corrupt Parquet file ({msg})"
-    return msg
+    """DuckDB's reading error as one line (see :func:`segment.io.reading.explain`)."""
+    return explain(e)
 
 
 @dataclass(frozen=True)
 class Staged:
-    """What staging found: which canonical columns exist, per table."""
+    """What staging found: which canonical columns exist, per table; the id type; for each
+    coded column present, the SQL of its values as read (null markers and code maps
+    applied, before the cast) over ``src_<table>``."""
 
     present: dict[str, frozenset[str]]
     id_type: str
+    raw: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
-def _cast_expr(src_col: str, src_type: str, target: str, canon: str) -> str:
-    q = quote_ident(src_col)
+def _cast_expr(q: str, src_type: str, target: str, canon: str) -> str:
+    """SQL casting the source expression ``q`` (of type ``src_type``) to ``target``; a
+    ``TRY_`` in it marks a cast whose failures :func:`_check_casts` looks for."""
     if canon == "bill_month":
         if src_type in ("DATE",) or src_type.startswith("TIMESTAMP"):
             return f"CAST(date_trunc('month', {q}) AS DATE)"
@@ -120,6 +64,26 @@ def _cast_expr(src_col: str, src_type: str, target: str, canon: str) -> str:
     return f"TRY_CAST({q} AS {target})"
 
 
+def _text(q: str, src_type: str, cfg: Config, fmt: str) -> str:
+    """A source column with the null markers applied: CSV applies them as it reads; a
+    Parquet text column gets them here (a typed column has real NULLs)."""
+    markers = cfg.input.null_values
+    if fmt == "csv" or src_type != "VARCHAR" or not markers:
+        return q
+    if len(markers) == 1:
+        return f"nullif({q}, {quote_literal(markers[0])})"
+    return f"CASE WHEN {q} IN ({', '.join(quote_literal(m) for m in markers)}) THEN NULL ELSE {q} END"
+
+
+def _mapped(q: str, src_type: str, mapping: dict[str, str]) -> str:
+    """A coded column as text with the operator's codes replaced by the canonical values."""
+    text = q if src_type == "VARCHAR" else f"CAST({q} AS VARCHAR)"
+    if not mapping:
+        return text
+    whens = " ".join(f"WHEN {quote_literal(code)} THEN {quote_literal(canon)}" for code, canon in sorted(mapping.items()))
+    return f"CASE {text} {whens} ELSE {text} END"
+
+
 # Text columns with a fixed list of values, staged as DuckDB ENUMs: a one-byte code makes
 # the service a cheaper GROUP BY key and comparison than text (about 3% of each CDR
 # aggregate). The values are listed in text order, so ORDER BY sorts them as text.
@@ -133,41 +97,68 @@ def _enum_type(con: duckdb.DuckDBPyConnection, table: str, column: str) -> str:
     return name
 
 
-def stage(con: duckdb.DuckDBPyConnection, sources: dict[str, Source], cfg: Config, workdir: Path) -> Staged:
-    """Create the typed views ``stg_<table>`` for every table, present or not.
-
-    Checks required columns and that every value parses as its type; raises
-    SchemaError naming the table, the column and a few offending values.
-    """
-    columns: dict[str, list[tuple[str, str]]] = {}
-    for name, source in sources.items():
-        columns[name] = register(con, source, cfg, workdir)
-
+def _id_type(columns: dict[str, list[tuple[str, str]]], cfg: Config) -> str:
     id_types = []
     for name, cols in columns.items():
         types = dict(cols)
         src = cfg.source_column(name, "customer_id")
         if src in types:
             id_types.append(types[src])
-    id_type = "BIGINT" if id_types and all(t in _INTEGER_TYPES for t in id_types) else "VARCHAR"
+    return "BIGINT" if id_types and all(t in _FITS_BIGINT for t in id_types) else "VARCHAR"
+
+
+def _one_reader_per_column(name: str, source: Source, cfg: Config, types: dict[str, str]) -> None:
+    """A column of the file read as two canonical columns (one mapped onto the other's
+    name) is a config error: one of them would silently hold the other's values."""
+    readers: dict[str, str] = {}
+    for col in TABLES[name].columns:
+        src = cfg.source_column(name, col.name)
+        if src not in types:
+            continue
+        other = readers.setdefault(src.lower(), col.name)
+        if other != col.name:
+            raise ConfigError(f"{name} ({source.label}): column {src!r} would be read as both {other} and "
+                              f"{col.name}; map the other one to its own column in [columns.{name}]")
+
+
+def stage(con: duckdb.DuckDBPyConnection, sources: dict[str, Source], cfg: Config, workdir: Path,
+          origins: Origins | None = None) -> Staged:
+    """Create the typed views ``stg_<table>`` for every table, present or not.
+
+    Checks required columns and that every value parses as its type; raises
+    SchemaError naming the table, the column and a few offending values. ``origins``
+    collects which input each file read stands for (for errors met later).
+    """
+    origins = {} if origins is None else origins
+    columns: dict[str, list[tuple[str, str]]] = {}
+    for name, source in sources.items():
+        columns[name] = register(con, source, cfg, workdir, origins)
+    id_type = _id_type(columns, cfg)
 
     present: dict[str, frozenset[str]] = {}
+    raw: dict[tuple[str, str], str] = {}
     for name, table in TABLES.items():
         types = dict(columns.get(name, []))
+        if name in sources:
+            _one_reader_per_column(name, sources[name], cfg, types)
         exprs, checks, have = [], [], set()
         for col in table.columns:
             target = col.type
-            if col.type == ID:
-                target = id_type if col.name == "customer_id" else ("BIGINT" if types.get(cfg.source_column(name, col.name)) in _INTEGER_TYPES else "VARCHAR")
             src = cfg.source_column(name, col.name)
-            if name in sources and src in types and (name, col.name) in _ENUMS:
-                # A value outside the list stages as NULL: 22_cdr_summary counts those rows.
-                expr = f"TRY_CAST({quote_ident(src)} AS {_enum_type(con, name, col.name)})"
-                have.add(col.name)
-            elif name in sources and src in types:
-                expr = _cast_expr(src, types[src], target, col.name)
-                if "TRY_" in expr:
-                    checks.append((col.name, src, expr))
+            if col.type == ID:
+                fits = types.get(src) in _FITS_BIGINT
+                target = id_type if col.name == "customer_id" else ("BIGINT" if fits else "VARCHAR")
+            if name in sources and src in types:
+                q = _text(quote_ident(src), types[src], cfg, sources[name].fmt)
+                if col.codes:
+                    text = _mapped(q, types[src], codes.mapping(cfg.values, name, col.name))
+                    raw[(name, col.name)] = text
+                    # A value outside the list stages as NULL: 22_cdr_summary counts those rows.
+                    expr = f"TRY_CAST({text} AS {_enum_type(con, name, col.name)})" if (name, col.name) in _ENUMS else text
+                else:
+                    expr = _cast_expr(q, types[src], target, col.name)
+                    if "TRY_" in expr:
+                        checks.append((col.name, src, q, expr))
                 have.add(col.name)
             else:
                 if name in sources and col.required:
@@ -179,22 +170,25 @@ def stage(con: duckdb.DuckDBPyConnection, sources: dict[str, Source], cfg: Confi
         source_view = f"src_{name}" if name in sources else "(SELECT 1 WHERE false)"
         con.execute(f"CREATE OR REPLACE TEMP VIEW stg_{name} AS SELECT {', '.join(exprs)} FROM {source_view}")
         if checks:
-            _check_casts(con, name, sources[name], checks)
+            _check_casts(con, name, sources[name], checks, cfg)
         present[name] = frozenset(have)
-    return Staged(present, id_type)
+    return Staged(present, id_type, raw)
 
 
-def _check_casts(con, table: str, source: Source, checks: list[tuple[str, str, str]]) -> None:
-    parts = [f"count(*) FILTER (WHERE {quote_ident(src)} IS NOT NULL AND ({expr}) IS NULL)" for _, src, expr in checks]
+def _check_casts(con, table: str, source: Source, checks: list[tuple[str, str, str, str]], cfg: Config) -> None:
+    parts = [f"count(*) FILTER (WHERE {q} IS NOT NULL AND ({expr}) IS NULL)" for _, _, q, expr in checks]
     counts = con.execute(f"SELECT {', '.join(parts)} FROM src_{table}").fetchone()
-    for (canon, src, expr), bad in zip(checks, counts):
+    for (canon, src, q, expr), bad in zip(checks, counts):
         if bad:
-            q = quote_ident(src)
             examples = [r[0] for r in con.execute(
                 f"SELECT DISTINCT {q} FROM src_{table} WHERE {q} IS NOT NULL AND ({expr}) IS NULL ORDER BY 1 LIMIT 3"
             ).fetchall()]
             kind = TABLES[table].column(canon).type
+            kind = "an id" if kind == ID else kind
+            markers = [x for x in examples if str(x) in cfg.quality.null_like]
+            hint = (f"; if {markers[0]!r} means no value, add it to [input] null_values in the config"
+                    if markers else "")
             raise SchemaError(
                 f"{table} ({source.label}): column {src!r}: {bad} value(s) cannot be read as "
-                f"{'a month' if canon == 'bill_month' else kind}, e.g. {', '.join(repr(x) for x in examples)}"
+                f"{'a month' if canon == 'bill_month' else kind}, e.g. {', '.join(repr(x) for x in examples)}{hint}"
             )

@@ -82,10 +82,40 @@ class InputOptions(Options):
         return any(x is not None for x in (self.data, self.customers, self.cdr, self.billing))
 
 
-def load_config(req: InputOptions, **sections) -> "Config":
-    """The config file with the command-line overrides applied (and ``sections`` on top)."""
+def check_options(req: InputOptions) -> None:
+    """The request's own values, before any work: a bad one is a usage error (exit 2), as
+    Typer's are, whether the request comes from the command line or from Python."""
+    import codecs
+
     from .. import config as cfgmod
 
+    m = req.months
+    if m is not None and (isinstance(m, bool) or not isinstance(m, int) or not 1 <= m <= cfgmod.MAX_MONTHS):
+        raise UsageError(f"--months must be a whole number from 1 to {cfgmod.MAX_MONTHS}, got {m!r}")
+    if req.end_month is not None and not cfgmod.is_month(req.end_month):
+        raise UsageError(f"--end-month must be a month written YYYY-MM (01..12), got {req.end_month!r}")
+    if req.population is not None and req.population not in cfgmod.POPULATIONS:
+        raise UsageError(f"--population must be {' or '.join(cfgmod.POPULATIONS)}, got {req.population!r}")
+    if req.encoding is not None:
+        try:
+            codecs.lookup(req.encoding)
+        except (LookupError, TypeError, ValueError):
+            raise UsageError(f"--encoding: unknown encoding {req.encoding!r}") from None
+    if req.threads is not None and (isinstance(req.threads, bool) or not isinstance(req.threads, int)
+                                    or req.threads < 1):
+        raise UsageError(f"--threads must be at least 1, got {req.threads!r}")
+    if req.temp_dir is not None:
+        from ..io.outputs import check_spill_folder
+
+        check_spill_folder(Path(req.temp_dir))
+
+
+def load_config(req: InputOptions, **sections) -> "Config":
+    """The config file with the command-line overrides applied (and ``sections`` on top);
+    the request's own values are checked first (:func:`check_options`)."""
+    from .. import config as cfgmod
+
+    check_options(req)
     cfg = cfgmod.load(req.config)
     window = {"months": req.months, "end_month": req.end_month, "population": req.population}
     cfg = cfg.replace(features={k: v for k, v in window.items() if v is not None},

@@ -211,8 +211,7 @@ def cases() -> list[Case]:
              FEATURES, 3,
              "error: no customer is in the 'stable' population of 2026-06..2026-08 "
              "(stable needs a bill and an event in every month; try --population all)")
-        .data(lambda t: t.__setitem__("billing", (BILLING_HEADER, [r for r in t["billing"][1] if r[1] != "2026-07"]
-                                                  + [[3, "2026-07", 1, 1, 0, 0, 0, 0, 0, 0, 0, 0]]))),
+        .data(lambda t: t.__setitem__("cdr", (CDR_HEADER, [r for r in t["cdr"][1] if not r[1].startswith("2026-07")]))),
         Case("brand_smaller_than_k", "cluster --k 2 on a table where brand Easyown has 5 customers",
              ["cluster", "--features", "{case}/features.csv", "--k", "2", "--out", "{out}"], 3,
              "error: brand Easyown: 5 customer(s) are too few for k=2 (at least 10 per segment: 20) "

@@ -1,0 +1,225 @@
+"""The checks of the inputs beyond types, so that no extract gives a wrong answer without a word.
+
+Each check either stops the run (DataError, exit 3: the data cannot mean what it says) or
+records a finding, warned about and counted in the summary, that a quality gate can turn
+into a failure (segment/quality.py): rows of unknown customers in billing, interactions
+and recharges; values of coded columns outside their lists (none known at all is an
+error); exact duplicate CDR rows; implausible columns (a wrong mapping: calls of 0.5 s,
+every volume 0, every event at midnight, one value throughout, text that means "no
+value"); files of a table folder that are not the table's.
+
+The CDR checks read the counts 20_cdr_usage / 22_cdr_summary add up on their one scan;
+only the exact-duplicate count (a hash table of every row) is a query of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+
+from . import codes, sql
+from .config import Config
+from .errors import DataError
+from .numbers import money_text
+from .schema import TABLES, coded_columns
+
+# the CDR's coded columns: (the count of values present, of known values) in 22_cdr_summary
+CDR_CODED = {"service": ("rows_in_window", "rows_known_service"), "direction": ("directions", "directions_known"),
+             "peer_network": ("peer_networks", "peer_networks_known"), "roaming": ("roamings", "roamings_known")}
+
+
+@dataclass
+class Findings:
+    """What the checks found that is reported rather than refused (``to_dict``: the summary's keys)."""
+
+    warnings: list[str] = field(default_factory=list)
+    unknown_customers: dict[str, dict] = field(default_factory=dict)  # table -> counts and examples
+    values: list[dict] = field(default_factory=list)  # coded columns holding values outside their list
+    duplicates: dict = field(default_factory=lambda: {"checked": False, "rows": None, "reason": "not checked"})
+    implausible: list[dict] = field(default_factory=list)  # {table, column, problem}
+    skipped_files: dict[str, list[str]] = field(default_factory=dict)
+    reference_ids: list = field(default_factory=list)  # a few ids of customers, for messages
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        for key in ("warnings", "reference_ids"):
+            d.pop(key)
+        return d
+
+    def implausible_column(self, table: str, column: str, problem: str, cfg: Config, label: dict) -> None:
+        self.implausible.append({"table": table, "column": column, "problem": problem})
+        self.warnings.append(f"{table} ({label[table]}): column {cfg.source_column(table, column)!r}: {problem}")
+
+
+def _ex(values) -> str:
+    return ", ".join(repr(v) if isinstance(v, str) else money_text(v) if isinstance(v, Decimal) else str(v)
+                     for v in values)
+
+
+def _pct(n: int, of: int) -> str:
+    return f"{n / of:.1%}" if of else "0%"
+
+
+def prepare(con, cfg: Config) -> None:
+    """The tables the audits join: code_lists (every coded column's list) and null_like
+    (quality.null_like less the configured null markers)."""
+    con.execute("create or replace temp table code_lists (table_name varchar, column_name varchar, code varchar)")
+    rows = [(t, c.name, code) for t, c in coded_columns() for code in c.codes]
+    con.executemany("insert into code_lists values (?, ?, ?)", rows)
+    con.execute("create or replace temp table null_like (value varchar)")
+    markers = [v for v in cfg.quality.null_like if v not in cfg.input.null_values]
+    if markers:
+        con.executemany("insert into null_like values (?)", [(m,) for m in markers])
+
+
+def skipped_files(sources, found: Findings) -> None:
+    for table, source in sources.items():
+        if source.skipped:
+            names = [p.name + ("/" if p.is_dir() else "") for p in source.skipped]
+            found.skipped_files[table] = [str(p) for p in source.skipped]
+            folder = source.skipped[0].parent
+            found.warnings.append(f"{table}: {len(names)} entr{'y' if len(names) == 1 else 'ies'} of {folder} "
+                                  f"{'is' if len(names) == 1 else 'are'} not part of the table and not read: "
+                                  f"{', '.join(names[:5])}{' ...' if len(names) > 5 else ''} "
+                                  f"(the table's files are {len(source.paths)} {source.fmt.upper()} file(s))")
+
+
+def _coded(table: str, column: str, present: int, known: int, seen: list[tuple], cfg: Config, label: dict,
+           found: Findings) -> None:
+    """A coded column with ``present`` values of which ``known`` are in its list; ``seen``
+    (value, rows) the most frequent values outside it."""
+    src = cfg.source_column(table, column)
+    listed = ", ".join(codes.CODES[(table, column)])
+    shown = _ex([v for v, _ in seen]) or "(empty)"
+    markers = [v for v, _ in seen if v in cfg.quality.null_like]
+    null_hint = f"; if {markers[0]!r} means no value, add it to [input] null_values" if markers else ""
+    if present and not known:
+        raise DataError(f"{table} ({label[table]}): column {src!r}: none of its {present} row(s) holds one of "
+                        f"{listed} (values seen: {shown}); {codes.hint(table, column, [v for v, _ in seen])}{null_hint}")
+    unknown = present - known
+    if unknown:
+        found.values.append({"table": table, "column": column, "rows": present, "rows_unknown": unknown,
+                             "examples": [v for v, _ in seen]})
+        found.warnings.append(f"{table} ({label[table]}): column {src!r}: {unknown} of {present} row(s) "
+                              f"({_pct(unknown, present)}) hold a value that is not one of {listed}, e.g. "
+                              + ", ".join(f"{v!r} ({n})" for v, n in seen)
+                              + f"; they count as none of them (map them with [values.{table}.{column}])"
+                              + null_hint)
+
+
+def small_table_codes(con, cfg: Config, label: dict, found: Findings) -> None:
+    """The coded columns of customers and interactions (audit_code_values.sql)."""
+    rows = sql.run(con, "audit_code_values").fetchall()
+    by_column: dict[tuple[str, str], list[tuple]] = {}
+    for table, column, value, n, known in rows:
+        by_column.setdefault((table, column), []).append((value, n, known))
+    for (table, column), values in by_column.items():
+        present = sum(n for _, n, _ in values)
+        known = sum(n for _, n, k in values if k)
+        _coded(table, column, present, known, [(v, n) for v, n, k in values if not k][:3], cfg, label, found)
+
+
+def cdr_codes(con, cfg: Config, acc: dict, raw: dict, label: dict, found: Findings) -> None:
+    """The coded columns of the CDR, from the counts of 22_cdr_summary; examples only when needed."""
+    for column, (present_key, known_key) in CDR_CODED.items():
+        present, known = acc[present_key], acc[known_key]  # an empty service counts as unknown
+        if present > known and ("cdr", column) in raw:
+            seen = _outside(con, raw[("cdr", column)], codes.CODES[("cdr", column)])
+            _coded("cdr", column, present, known, seen, cfg, label, found)
+
+
+def _outside(con, expr: str, listed: tuple[str, ...]) -> list[tuple]:
+    """The three most frequent values of ``expr`` (over src_cdr) outside ``listed``."""
+    return con.execute(f"select v, count(*) as n from (select {expr} as v from src_cdr) "
+                       "where v is not null and not list_contains($codes, v) group by v order by n desc, v limit 3",
+                       {"codes": list(listed)}).fetchall()
+
+
+def unknown_customers(con, cfg: Config, bounds: dict, label: dict, present: set, found: Findings) -> None:
+    """Rows of billing, interactions and recharges whose customer is not in customers
+    (audit_unknown_customers.sql): DataError above quality.max_unknown_customer_share."""
+    rows = sql.run(con, "audit_unknown_customers", **bounds).fetchall()
+    found.reference_ids = [ex for table, *_, ex in rows if table == "customers"]
+    tables: dict[str, dict] = {}
+    for table, n, unknown, customers, rank, example in rows:
+        if table == "customers" or table not in present:
+            continue
+        t = tables.setdefault(table, {"rows": n, "rows_unknown": unknown, "unknown_customers": customers,
+                                      "examples": []})
+        if example is not None:
+            t["examples"].append(example)
+    limit = cfg.quality.max_unknown_customer_share
+    for table, t in tables.items():
+        found.unknown_customers[table] = t
+        if not t["rows_unknown"]:
+            continue
+        share = t["rows_unknown"] / t["rows"]
+        msg = (f"{table} ({label[table]}): column {cfg.source_column(table, 'customer_id')!r}: {t['rows_unknown']} "
+               f"row(s) of the window ({share:.1%}) belong to {t['unknown_customers']} customer id(s) not in "
+               f"customers, e.g. {_ex(t['examples'])}")
+        if share > limit:
+            raise DataError(msg + f" (customers has ids such as {_ex(found.reference_ids)}); more than "
+                            f"quality.max_unknown_customer_share = {limit:.1%}: is the right customers file given, "
+                            "or are the ids written differently?")
+        found.warnings.append(msg + "; those rows are not used")
+
+
+def duplicates(con, cfg: Config, bounds: dict, in_window: int, label: dict, found: Findings) -> None:
+    """Exact duplicate CDR rows of the window, up to quality.duplicate_check_max_rows rows."""
+    limit = cfg.quality.duplicate_check_max_rows
+    if in_window > limit:
+        reason = (f"the window holds {in_window:,} rows, more than quality.duplicate_check_max_rows = {limit:,}"
+                  if limit else "quality.duplicate_check_max_rows = 0")
+        found.duplicates = {"checked": False, "rows": None, "reason": reason}
+        found.warnings.append(f"cdr: exact duplicate rows were not counted: {reason} (raise it, or pass "
+                              "--fail-on duplicate-events, to count them)")
+        return
+    dup, customer, start, copies = sql.run(con, "audit_cdr_duplicates", **bounds).fetchone()
+    found.duplicates = {"checked": True, "rows": int(dup), "reason": None}
+    if dup:
+        found.warnings.append(f"cdr ({label['cdr']}): {dup} row(s) of the window ({_pct(dup, in_window)}) are exact "
+                              f"copies of another row, e.g. customer {customer} at {start} ({copies} copies); each "
+                              "copy counts as an event: was a part delivered twice, or the export repeated?")
+
+
+def cdr_plausibility(acc: dict, cfg: Config, label: dict, found: Findings) -> None:
+    """Implausible CDR columns, from the measures of 22_cdr_summary."""
+    q, least = cfg.quality, cfg.quality.plausible_min_rows
+    add = lambda column, problem: found.implausible_column("cdr", column, problem, cfg, label)  # noqa: E731
+    n, total, squares = acc["voice_durations"], acc["voice_duration_sum"], acc["voice_duration_sq_sum"]
+    if n >= least and n:
+        mean = float(total) / n
+        if n * int(squares) == int(total) ** 2:
+            add("duration_s", f"every one of the {n} voice calls lasts {int(total) // n} s")
+        elif not q.min_mean_call_s <= mean <= q.max_mean_call_s:
+            add("duration_s", f"the mean voice call lasts {mean:.3g} s, outside {q.min_mean_call_s:g} s .. "
+                              f"{q.max_mean_call_s:g} s: is the column in seconds, and the right one?")
+    if acc["data_volumes"] >= least and acc["data_volume_min"] == acc["data_volume_max"]:
+        add("volume_kb", f"every one of the {acc['data_volumes']} data sessions has volume {acc['data_volume_max']}")
+    if acc["charges"] >= least and acc["charge_min"] == acc["charge_max"]:
+        add("charge", f"every one of the {acc['charges']} charges is {money_text(acc['charge_max'])}")
+    rows = acc["rows_in_window"]
+    if rows >= least and acc["first_event"] == acc["last_event"]:
+        add("start_time", f"every one of the {rows} events of the window is at {acc['first_event']}")
+    elif rows >= least and acc["events_midnight"] == rows:
+        add("start_time", f"every one of the {rows} events of the window is at 00:00:00: the column holds dates "
+                          "without a time of day")
+    if rows >= least and acc["cdr_customers"] == 1:
+        add("customer_id", f"every one of the {rows} events of the window belongs to one customer")
+
+
+def table_plausibility(con, cfg: Config, label: dict, present: dict, peer_is_text: bool, found: Findings) -> None:
+    """Implausible columns of the other tables (a single value throughout) and text that
+    means "no value" read as a value (audit_single_values.sql, audit_null_like.sql)."""
+    least = cfg.quality.plausible_min_rows
+    for table, column, n, distinct, example in sql.run(con, "audit_single_values").fetchall():
+        if column in present.get(table, ()) and n >= max(least, 2) and distinct == 1:
+            found.implausible_column(table, column, f"every one of its {n} values is {example}", cfg, label)
+    for table, column, value, n in sql.run(con, "audit_null_like", peer_is_text=peer_is_text).fetchall():
+        found.implausible_column(table, column, f"{n} value(s) {value!r} look like a null marker and are read as a "
+                                 f"value; if {value!r} means no value, add it to [input] null_values", cfg, label)
+
+
+def single_value_columns() -> list[tuple[str, str]]:
+    """The columns where one value throughout is implausible (schema ``varies``)."""
+    return [(t.name, c.name) for t in TABLES.values() for c in t.columns if c.varies]
