@@ -56,10 +56,11 @@ from typing import Callable
 import numpy as np
 
 from ..schema import TABLES
-from . import billing, cdr, interactions, peers, population, tiers, writer
+from . import billing, cdr, interactions, peers, population, structures, tiers, writer
 from .calendar import Window, window
+from .structures import STRUCTURES
 
-__all__ = ["GenerateSummary", "generate", "TABLE_NAMES"]
+__all__ = ["GenerateSummary", "STRUCTURES", "TABLE_NAMES", "PLANTED", "draw_population", "generate", "planted_behaviours"]
 
 # Every table of the input contract, and what was planted in them.
 TABLE_NAMES = (*TABLES, "truth")
@@ -74,18 +75,20 @@ class GenerateSummary:
 
 def generate(out_dir: Path, *, customers: int, months: int = 4, seed: int = 42,
              end_month: str = "2026-08", fmt: str = "parquet",
-             chunk_customers: int = 20_000,
+             chunk_customers: int = 20_000, structure: str = "default",
              progress: Callable[[int, int], None] | None = None) -> GenerateSummary:
-    """Write customers, cdr, billing, interactions, recharges and truth into out_dir (an existing empty dir)."""
+    """Write customers, cdr, billing, interactions, recharges and truth into out_dir (an existing empty dir).
+
+    ``structure`` names the planted groups (:data:`.structures.STRUCTURES`; ``default``
+    is the generator's own).
+    """
     _validate(customers, months, fmt, chunk_customers)
     out_dir = Path(out_dir)
     win = window(end_month, months)
     ext = fmt
     out = writer.Writer(fmt)
 
-    pop = population.draw(np.random.default_rng([seed, 0]), customers, win)
-    contacts = peers.draw(np.random.default_rng([seed, 1]), pop, seed)
-    tiers.plant(pop)
+    pop, contacts = draw_population(customers, win, seed, structure)
 
     (out_dir / "cdr").mkdir(exist_ok=True)
     files: dict[str, list[Path]] = {t: [] for t in TABLE_NAMES}
@@ -121,6 +124,49 @@ def generate(out_dir: Path, *, customers: int, months: int = 4, seed: int = 42,
         files[name].append(path)
         rows[name] = table.num_rows
     return GenerateSummary(files={t: sorted(files[t]) for t in TABLE_NAMES}, rows=rows, months=list(win.labels))
+
+
+def draw_population(customers: int, win: Window, seed: int, structure: str = "default"):
+    """Everyone's attributes (tiers planted) and contact lists, before any event is drawn.
+
+    ``bench/bench_validity.py`` reads the planted behaviours from here (:func:`planted_behaviours`).
+    """
+    pop = population.draw(np.random.default_rng([seed, 0]), customers, win, structures.get(structure))
+    contacts = peers.draw(np.random.default_rng([seed, 1]), pop, seed)
+    tiers.plant(pop)
+    return pop, contacts
+
+
+# The planted behaviours: name -> (the Group field it comes from, index into rates or None).
+PLANTED = {"calls_out": ("rates", 0), "calls_in": ("rates", 1), "sms_out": ("rates", 2), "sms_in": ("rates", 3),
+           "sessions": ("rates", 4), "call_seconds": ("dur", None), "session_kb": ("kb", None),
+           "night": ("night", None), "days": ("days", None), "contacts": ("contacts", None), "zipf": ("zipf", None),
+           "onnet": ("onnet", None), "roaming": ("roam", None)}
+
+
+def planted_behaviours(pop: SimpleNamespace, brand: int | None = None) -> dict[str, np.ndarray]:
+    """Each customer's own usage parameters: the behaviours the groups were planted in,
+    with the customer's noise (log rates times activity, log call length and session
+    size, night share, log active days, log contacts, Zipf exponent, on-net and roaming
+    shares).
+
+    With ``brand`` (its index in :data:`.params.BRANDS`), only the behaviours whose
+    group parameter differs between that brand's groups: what tells its groups apart.
+    Group-level constants (weekend weight, hour shapes) are left out: they have no
+    spread inside a group, so they would tell the groups apart without any noise.
+    """
+    rates = np.log(pop.rates * pop.s[:, None])
+    values = {"call_seconds": np.log(pop.dur), "session_kb": np.log(pop.kb), "night": pop.night,
+              "days": np.log(pop.days), "contacts": np.log(pop.n_contacts), "zipf": pop.zipf, "onnet": pop.onnet,
+              "roaming": pop.roam}
+    out = {}
+    for name, (field, j) in PLANTED.items():
+        if brand is not None:
+            params = [getattr(g, field) if j is None else getattr(g, field)[j] for g in pop.groups if g.brand == brand]
+            if max(params) - min(params) <= 1e-9 * max(abs(x) for x in params):
+                continue
+        out[name] = rates[:, j] if field == "rates" else values[name]
+    return out
 
 
 def _chunk(rng: np.random.Generator, P: SimpleNamespace, C: SimpleNamespace, win: Window, lo: int, hi: int):

@@ -13,7 +13,6 @@ from .params import (
     HOTLINES, MAX_CALL_S, NIGHT_HOURS, P_AT_WORK, SESSION_SIGMA, SIGMA_MONTH, T_DATA, T_HOTLINE, T_SMS_IN, TYPE_SERVICE,
     VOICE,
 )
-from .population import group_arrays
 from .tariff import BUCKETS, price
 
 TYPES = len(TYPE_SERVICE)  # event types (T_VOICE_OUT .. T_HOTLINE)
@@ -109,7 +108,7 @@ def _times(rng: np.random.Generator, P: SimpleNamespace, ids: np.ndarray, win: W
     nev = len(c)
     night = rng.random(nev) < P.night[ids][c]
     prof = P.grp[ids][c].astype(np.int64) * 2 + night
-    slot = np.searchsorted(group_arrays().hour_cum, prof + rng.random(nev), side="right") - prof * len(DAY_HOURS)
+    slot = np.searchsorted(P.gtab.hour_cum, prof + rng.random(nev), side="right") - prof * len(DAY_HOURS)
     slot = np.clip(slot, 0, len(DAY_HOURS) - 1)
     hour = np.where(night, NIGHT_HOURS[slot], DAY_HOURS[slot])
     del slot, prof

@@ -17,15 +17,18 @@ from .params import (
     BRAND_CHANNEL_MIX, BRAND_CREDIT_SHIFT, BRAND_PREPAID, BRAND_REGISTERED, BRAND_SHARE, BRAND_TENURE_YEARS, BRANDS,
     CELL_HOME_RANGE, CHURN_MONTH, CONTACTS_SIGMA, CREDIT_SHARES, DAY_SHAPES, ENT_MAX_SIZE, ENT_MIN_SIZE,
     ENT_PARETO_ALPHA, EVENT_SCALE, GROUPS, INTL_DAY_SHARE, LEAVE_LAST_MONTH, LEAVE_PREV_MONTH, NIGHT_SHAPES,
-    P_ABOUT_TO_LEAVE, P_CHURN, P_HOTLINE_NORMAL, P_JOIN, PLAN_INDEX, PREFERRED_SHARE, SIGMA_ACTIVITY, SIGMA_CONTACTS,
-    SIGMA_DAYS, SIGMA_DUR, SIGMA_KB, SIGMA_NIGHT, SIGMA_RATE, TENURE_MAX_DAYS, TENURE_MIN_DAYS, TENURE_SIGMA,
+    P_ABOUT_TO_LEAVE, P_CHURN, P_HOTLINE_NORMAL, P_JOIN, PLAN_INDEX, PREFERRED_SHARE, TENURE_MAX_DAYS, TENURE_MIN_DAYS,
+    TENURE_SIGMA, Group,
 )
+from .structures import STRUCTURES, Structure
 
 
-def draw(rng: np.random.Generator, n: int, win: Window) -> SimpleNamespace:
-    """The attributes of ``n`` customers over the window ``win``."""
-    P = SimpleNamespace(n=n)
-    gtab = group_arrays()
+def draw(rng: np.random.Generator, n: int, win: Window, structure: Structure | None = None) -> SimpleNamespace:
+    """The attributes of ``n`` customers over the window ``win``, their groups from
+    ``structure`` (None: the generator's own, :data:`.params.GROUPS`)."""
+    structure = structure or STRUCTURES["default"]
+    P = SimpleNamespace(n=n, groups=structure.groups, noise=structure.noise)
+    gtab = P.gtab = group_arrays(structure.groups)
     P.brand = pick(rng, np.array(BRAND_SHARE), n).astype(np.int8)
     P.grp = np.empty(n, np.int16)
     for b in range(len(BRANDS)):  # a group's share is of its brand
@@ -55,19 +58,19 @@ def draw(rng: np.random.Generator, n: int, win: Window) -> SimpleNamespace:
     return P
 
 
-@lru_cache(maxsize=1)
-def group_arrays() -> SimpleNamespace:
-    """GROUPS as arrays indexed by group number, and the hour profiles (built once, used by every chunk)."""
+@lru_cache(maxsize=4)
+def group_arrays(groups: tuple[Group, ...] = GROUPS) -> SimpleNamespace:
+    """``groups`` as arrays indexed by group number, and the hour profiles (built once, used by every chunk)."""
     t = SimpleNamespace()
     for f in ("brand", "share", "dur", "kb", "night", "contacts", "zipf", "onnet", "roam", "intl", "days",
               "weekend", "enterprise", "birth"):
-        t.__dict__[f] = np.array([getattr(g, f) for g in GROUPS], dtype=float)
+        t.__dict__[f] = np.array([getattr(g, f) for g in groups], dtype=float)
     t.brand = t.brand.astype(np.int8)
-    t.rates = np.array([g.rates for g in GROUPS], dtype=float) * EVENT_SCALE
+    t.rates = np.array([g.rates for g in groups], dtype=float) * EVENT_SCALE
     # One flat cumulative array, profile p (group * 2 + night) occupying p + (0, 1], so that
     # a single searchsorted draws the hours of all events.
     profiles = []
-    for g in GROUPS:
+    for g in groups:
         for shape in (DAY_SHAPES[g.day_shape], NIGHT_SHAPES[g.night_shape]):
             c = np.cumsum(shape, dtype=float)
             c /= c[-1]
@@ -144,7 +147,7 @@ def _registration(rng: np.random.Generator, P: SimpleNamespace, gtab: SimpleName
 def _plans(rng: np.random.Generator, P: SimpleNamespace) -> None:
     """Tariff plan (from the group's plan mix) and prepaid or postpaid (by brand)."""
     P.plan = np.empty(P.n, np.int16)
-    for gi, g in enumerate(GROUPS):
+    for gi, g in enumerate(P.groups):
         idx = np.flatnonzero(P.grp == gi)
         codes = np.array([PLAN_INDEX[c] for c, _ in g.plans])
         P.plan[idx] = codes[pick(rng, np.array([p for _, p in g.plans]), len(idx))]
@@ -207,17 +210,21 @@ def _enterprise_sizes(lines: int) -> np.ndarray:
 
 
 def _usage_profile(rng: np.random.Generator, P: SimpleNamespace, gtab: SimpleNamespace) -> None:
-    """Each customer's own usage parameters: the group's, times lognormal noise."""
-    n, g = P.n, P.grp
-    P.s = lognormal(rng, SIGMA_ACTIVITY, n)  # shared activity; tier planting nudges it
-    P.rates = gtab.rates[g] * lognormal(rng, SIGMA_RATE, (n, 5))
-    P.dur = gtab.dur[g] * lognormal(rng, SIGMA_DUR, n)
-    P.kb = gtab.kb[g] * lognormal(rng, SIGMA_KB, n)
-    P.night = np.clip(gtab.night[g] * lognormal(rng, SIGMA_NIGHT, n), 0.005, 0.95)
-    P.days = gtab.days[g] * lognormal(rng, SIGMA_DAYS, n)
+    """Each customer's own usage parameters: the group's, times lognormal noise (spreads
+    from the structure's :class:`.structures.Noise`)."""
+    n, g, sd = P.n, P.grp, P.noise
+    P.s = lognormal(rng, sd.activity, n)  # shared activity; tier planting nudges it
+    P.rates = gtab.rates[g] * lognormal(rng, sd.rate, (n, 5))
+    P.dur = gtab.dur[g] * lognormal(rng, sd.dur, n)
+    P.kb = gtab.kb[g] * lognormal(rng, sd.kb, n)
+    P.night = np.clip(gtab.night[g] * lognormal(rng, sd.night, n), 0.005, 0.95)
+    P.days = gtab.days[g] * lognormal(rng, sd.days, n)
     P.weekend = gtab.weekend[g]
     P.roam = np.clip(gtab.roam[g] * lognormal(rng, 0.4, n), 0.0, 0.8)
     P.intl = np.where(rng.random(n) < gtab.intl[g], INTL_DAY_SHARE, 0.0)
-    P.n_contacts = np.clip(np.rint(gtab.contacts[g] * lognormal(rng, SIGMA_CONTACTS, n)), 2, 300).astype(np.int64)
-    P.zipf = gtab.zipf[g] + rng.normal(0, 0.1, n)
-    P.onnet = np.clip(gtab.onnet[g] + rng.normal(0, 0.1, n), 0.02, 0.95)
+    P.n_contacts = np.clip(np.rint(gtab.contacts[g] * lognormal(rng, sd.contacts, n)), 2, 300).astype(np.int64)
+    P.zipf = gtab.zipf[g] + rng.normal(0, sd.zipf, n)
+    P.onnet = np.clip(gtab.onnet[g] + rng.normal(0, sd.onnet, n), 0.02, 0.95)
+    if sd.heavy_share > 0:  # a heavy tail: some customers use many times more than their group
+        tail = rng.random(n) < sd.heavy_share
+        P.s = P.s * np.where(tail, 1.0 + rng.pareto(sd.heavy_alpha, n), 1.0)

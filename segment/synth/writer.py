@@ -14,7 +14,7 @@ from ..config import InputConfig
 from ..schema import CHANNELS, SERVICES, TABLES
 from .calendar import Window
 from .params import (
-    BRANDS, DATA, DIRECTIONS, GROUPS, NETWORKS, PLANS, PURPOSES, ROAMING, TYPE_DIRECTION, TYPE_SERVICE, VOICE,
+    BRANDS, DATA, DIRECTIONS, NETWORKS, PLANS, PURPOSES, ROAMING, TYPE_DIRECTION, TYPE_SERVICE, VOICE,
 )
 
 FORMATS = ("parquet", "csv")
@@ -92,7 +92,7 @@ def truth_table(P: SimpleNamespace) -> pa.Table:
     return pa.table({
         "customer_id": pa.array(np.arange(1, P.n + 1, dtype=np.int64)),
         "brand": _labels(BRANDS, P.brand),
-        "group": _labels(tuple(g.name for g in GROUPS), P.grp),
+        "group": _labels(tuple(g.name for g in P.groups), P.grp),
         "group_index": pa.array(P.gidx.astype(np.int32)),
         "preferred_channel": _labels(CHANNELS, P.pref),
         "planted_tier": _labels(("A", "B", "C"), P.tier),
