@@ -8,6 +8,7 @@ SIGHUP) after removing temporary outputs.
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import traceback
@@ -29,6 +30,8 @@ class Settings:
 
 # The signal that stopped the run, if any (set by _on_signal, read by the handler below).
 _stopped_by: int | None = None
+# True when running as the `segment` program (run()), not inside a caller such as a test runner.
+_console_script = False
 
 
 def _on_signal(signum, frame) -> None:
@@ -66,6 +69,13 @@ class SegmentGroup(TyperGroup):
 
 def _interrupted(signum: int):
     print(f"error: interrupted by {signal.Signals(signum).name}; no partial output was left", file=sys.stderr)
+    if _console_script:
+        # Every temporary output is gone by now (removed as the interruption unwound). Exit
+        # at once: a normal exit would first wait for the worker threads of an abandoned
+        # clustering fit, and an interruption during that wait ends Python with its own code.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(128 + signum)
     raise typer.Exit(128 + signum) from None
 
 
@@ -126,6 +136,8 @@ for _command in (features, sample, screen, run_, cluster, profile, rules, score,
 
 def run() -> None:
     """Console-script entry point."""
+    global _console_script
+    _console_script = True
     if hasattr(signal, "SIGPIPE"):
         # `segment ... | head` ends quietly instead of raising BrokenPipeError.
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
