@@ -27,15 +27,18 @@ def customers_and_billing(con, cfg: Config, label: dict[str, str], today: date) 
     rows = sql.run(con, "audit_required_values").fetchall()
     empty = {t: [(c, n) for table, c, n in rows if table == t] for t in ("customers", "billing")}
     col = cfg.source_column
-    if empty["customers"]:
-        raise DataError(f"customers ({label['customers']}): empty required values: "
-                        + ", ".join(f"{col('customers', c)} in {n} row(s)" for c, n in empty["customers"]))
+    what = {"customers": "empty required values", "billing": "empty or unreadable required values"}
+
+    def required(table: str) -> None:
+        if empty[table]:
+            raise DataError(f"{table} ({label[table]}): {what[table]}: "
+                            + ", ".join(f"{col(table, c)} in {n} row(s)" for c, n in empty[table]))
+
+    required("customers")
     _audit(con, "audit_customers_duplicate_id", lambda r: f"customers ({label['customers']}): column "
            f"{col('customers', 'customer_id')!r}: {len(r)} id(s) appear more than once, e.g. "
            f"{', '.join(str(x[0]) for x in r[:3])}")
-    if empty["billing"]:
-        raise DataError(f"billing ({label['billing']}): empty or unreadable required values: "
-                        + ", ".join(f"{col('billing', c)} in {n} row(s)" for c, n in empty["billing"]))
+    required("billing")
     _audit(con, "audit_billing_duplicate_month", lambda r: f"billing ({label['billing']}): column "
            f"{col('billing', 'bill_month')!r}: {len(r)} customer-month(s) billed more than once, "
            f"e.g. customer {r[0][0]} month {r[0][1]:%Y-%m} ({r[0][2]} bills)")
