@@ -21,12 +21,7 @@ from . import codes, sql
 from .config import Config
 from .errors import DataError
 from .numbers import money_text
-from .schema import TABLES, coded_columns
-
-# the CDR's coded columns: (the count of values present, of known values) in 22_cdr_summary
-CDR_CODED = {"service": ("rows_in_window", "rows_known_service"), "direction": ("directions", "directions_known"),
-             "peer_network": ("peer_networks", "peer_networks_known"), "roaming": ("roamings", "roamings_known")}
-
+from .schema import MONEY, TABLES, coded_columns
 
 @dataclass
 class Findings:
@@ -38,12 +33,10 @@ class Findings:
     duplicates: dict = field(default_factory=lambda: {"checked": False, "rows": None, "reason": "not checked"})
     implausible: list[dict] = field(default_factory=list)  # {table, column, problem}
     skipped_files: dict[str, list[str]] = field(default_factory=dict)
-    reference_ids: list = field(default_factory=list)  # a few ids of customers, for messages
 
     def to_dict(self) -> dict:
         d = asdict(self)
-        for key in ("warnings", "reference_ids"):
-            d.pop(key)
+        d.pop("warnings")
         return d
 
     def implausible_column(self, table: str, column: str, problem: str, cfg: Config, label: dict) -> None:
@@ -119,30 +112,30 @@ def small_table_codes(con, cfg: Config, label: dict, found: Findings) -> None:
         _coded(table, column, present, known, [(v, n) for v, n, k in values if not k][:3], cfg, label, found)
 
 
-def cdr_codes(con, cfg: Config, acc: dict, raw: dict, label: dict, found: Findings) -> None:
-    """The coded columns of the CDR, from the counts of 22_cdr_summary; examples only when needed."""
-    for column, (present_key, known_key) in CDR_CODED.items():
-        present, known = acc[present_key], acc[known_key]  # an empty service counts as unknown
-        if present > known and ("cdr", column) in raw:
-            seen = _outside(con, raw[("cdr", column)], codes.CODES[("cdr", column)])
-            _coded("cdr", column, present, known, seen, cfg, label, found)
-
-
-def _outside(con, expr: str, listed: tuple[str, ...]) -> list[tuple]:
-    """The three most frequent values of ``expr`` (over src_cdr) outside ``listed``."""
-    return con.execute(f"select v, count(*) as n from (select {expr} as v from src_cdr) "
-                       "where v is not null and not list_contains($codes, v) group by v order by n desc, v limit 3",
-                       {"codes": list(listed)}).fetchall()
+def cdr_codes(con, cfg: Config, acc: dict, bounds: dict, label: dict, found: Findings) -> None:
+    """The coded columns of the CDR: 22_cdr_summary counts the values outside the lists on
+    20_cdr_usage's scan; only when there are some does audit_cdr_codes.sql say which."""
+    if not acc["codes_unknown"] and acc["rows_known_service"] == acc["rows_in_window"]:
+        return
+    columns: dict[str, dict] = {}
+    for column, is_value, value, given, known, n in sql.run(con, "audit_cdr_codes", **bounds).fetchall():
+        if not is_value:
+            columns[column] = {"given": given, "known": known, "seen": []}
+        else:  # a value outside the list (an empty service: None)
+            columns[column]["seen"].append((value, n))
+    for column, c in columns.items():
+        seen = [(v, n) for v, n in c["seen"] if v is not None][:3]
+        if c["given"] > c["known"]:
+            _coded("cdr", column, c["given"], c["known"], seen, cfg, label, found)
 
 
 def unknown_customers(con, cfg: Config, bounds: dict, label: dict, present: set, found: Findings) -> None:
     """Rows of billing, interactions and recharges whose customer is not in customers
     (audit_unknown_customers.sql): DataError above quality.max_unknown_customer_share."""
     rows = sql.run(con, "audit_unknown_customers", **bounds).fetchall()
-    found.reference_ids = [ex for table, *_, ex in rows if table == "customers"]
     tables: dict[str, dict] = {}
     for table, n, unknown, customers, rank, example in rows:
-        if table == "customers" or table not in present:
+        if table not in present:
             continue
         t = tables.setdefault(table, {"rows": n, "rows_unknown": unknown, "unknown_customers": customers,
                                       "examples": []})
@@ -158,10 +151,16 @@ def unknown_customers(con, cfg: Config, bounds: dict, label: dict, present: set,
                f"row(s) of the window ({share:.1%}) belong to {t['unknown_customers']} customer id(s) not in "
                f"customers, e.g. {_ex(t['examples'])}")
         if share > limit:
-            raise DataError(msg + f" (customers has ids such as {_ex(found.reference_ids)}); more than "
+            raise DataError(msg + f" (customers has ids such as {_ex(reference_ids(con))}); more than "
                             f"quality.max_unknown_customer_share = {limit:.1%}: is the right customers file given, "
                             "or are the ids written differently?")
         found.warnings.append(msg + "; those rows are not used")
+
+
+def reference_ids(con) -> list:
+    """The three smallest ids of customers: what the ids of another table should look like."""
+    return [r[0] for r in con.execute(
+        "select customer_id from stg_customers where customer_id is not null order by 1 limit 3").fetchall()]
 
 
 def duplicates(con, cfg: Config, bounds: dict, in_window: int, label: dict, found: Findings) -> None:
@@ -182,29 +181,37 @@ def duplicates(con, cfg: Config, bounds: dict, in_window: int, label: dict, foun
                               "copy counts as an event: was a part delivered twice, or the export repeated?")
 
 
-def cdr_plausibility(acc: dict, cfg: Config, label: dict, found: Findings) -> None:
-    """Implausible CDR columns, from the measures of 22_cdr_summary."""
-    q, least = cfg.quality, cfg.quality.plausible_min_rows
+def cdr_plausibility(con, acc: dict, cfg: Config, bounds: dict, label: dict, found: Findings) -> None:
+    """Implausible CDR columns, from the measures of 22_cdr_summary (a candidate is confirmed
+    by audit_cdr_plausibility.sql, which only then scans the window again)."""
+    q, least = cfg.quality, max(cfg.quality.plausible_min_rows, 2)
     add = lambda column, problem: found.implausible_column("cdr", column, problem, cfg, label)  # noqa: E731
     n, total, squares = acc["voice_durations"], acc["voice_duration_sum"], acc["voice_duration_sq_sum"]
-    if n >= least and n:
+    if n >= least:
         mean = float(total) / n
-        if n * int(squares) == int(total) ** 2:
+        if n * int(squares) == int(total) ** 2:  # zero variance
             add("duration_s", f"every one of the {n} voice calls lasts {int(total) // n} s")
         elif not q.min_mean_call_s <= mean <= q.max_mean_call_s:
             add("duration_s", f"the mean voice call lasts {mean:.3g} s, outside {q.min_mean_call_s:g} s .. "
                               f"{q.max_mean_call_s:g} s: is the column in seconds, and the right one?")
-    if acc["data_volumes"] >= least and acc["data_volume_min"] == acc["data_volume_max"]:
-        add("volume_kb", f"every one of the {acc['data_volumes']} data sessions has volume {acc['data_volume_max']}")
-    if acc["charges"] >= least and acc["charge_min"] == acc["charge_max"]:
-        add("charge", f"every one of the {acc['charges']} charges is {money_text(acc['charge_max'])}")
     rows = acc["rows_in_window"]
+    volume = (acc["data_events"] >= least and acc["data_volume_mean_max"] is not None
+              and acc["data_volume_mean_min"] == acc["data_volume_mean_max"])
+    charge = rows >= least and acc["charge_mean_max"] is not None and acc["charge_mean_min"] == acc["charge_mean_max"]
+    midnight = rows >= least and acc["events_night"] == rows and acc["first_event"] != acc["last_event"]
+    if volume or charge or midnight:
+        (at_midnight, volumes, volume_values, volume_min,
+         charges, charge_values, charge_min) = sql.run(con, "audit_cdr_plausibility", **bounds).fetchone()
+        if volume and volumes >= least and volume_values == 1:
+            add("volume_kb", f"every one of the {volumes} data sessions has volume {volume_min}")
+        if charge and charges >= least and charge_values == 1:
+            add("charge", f"every one of the {charges} charges is {money_text(charge_min)}")
+        if midnight and at_midnight == rows:
+            add("start_time", f"every one of the {rows} events of the window is at 00:00:00: the column holds "
+                              "dates without a time of day")
     if rows >= least and acc["first_event"] == acc["last_event"]:
         add("start_time", f"every one of the {rows} events of the window is at {acc['first_event']}")
-    elif rows >= least and acc["events_midnight"] == rows:
-        add("start_time", f"every one of the {rows} events of the window is at 00:00:00: the column holds dates "
-                          "without a time of day")
-    if rows >= least and acc["cdr_customers"] == 1:
+    if rows >= least and acc["one_customer"]:
         add("customer_id", f"every one of the {rows} events of the window belongs to one customer")
 
 
@@ -212,9 +219,10 @@ def table_plausibility(con, cfg: Config, label: dict, present: dict, peer_is_tex
     """Implausible columns of the other tables (a single value throughout) and text that
     means "no value" read as a value (audit_single_values.sql, audit_null_like.sql)."""
     least = cfg.quality.plausible_min_rows
-    for table, column, n, distinct, example in sql.run(con, "audit_single_values").fetchall():
-        if column in present.get(table, ()) and n >= max(least, 2) and distinct == 1:
-            found.implausible_column(table, column, f"every one of its {n} values is {example}", cfg, label)
+    for table, column, n, low, high in sql.run(con, "audit_single_values").fetchall():
+        if column in present.get(table, ()) and n >= max(least, 2) and low == high:
+            value = money_text(low) if TABLES[table].column(column).type == MONEY else low
+            found.implausible_column(table, column, f"every one of its {n} values is {value}", cfg, label)
     for table, column, value, n in sql.run(con, "audit_null_like", peer_is_text=peer_is_text).fetchall():
         found.implausible_column(table, column, f"{n} value(s) {value!r} look like a null marker and are read as a "
                                  f"value; if {value!r} means no value, add it to [input] null_values", cfg, label)

@@ -79,8 +79,7 @@ def hint(table: str, column: str, seen: list[str]) -> str:
     """What to write in the config to map the values seen: ``[values.cdr.service] voice = ["VOICE"]``."""
     codes = CODES[(table, column)]
     example = seen[0] if seen else "YOUR_CODE"
-    return (f"map your codes in the config, e.g. [values.{table}.{column}] {codes[0]} = "
-            f"[{_toml_string(example)}] (values: {', '.join(codes)})")
+    return f"map your codes in the config, e.g. [values.{table}.{column}] {codes[0]} = [{_toml_string(example)}]"
 
 
 def _toml_string(text: str) -> str:

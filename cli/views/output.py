@@ -10,6 +10,7 @@ import time
 from typing import Any, Iterable, Sequence
 
 from rich.console import Console
+from rich.markup import escape
 
 def out_console() -> Console:
     # rich already honours NO_COLOR and drops colour when stdout is not a terminal.
@@ -109,12 +110,13 @@ class Reporter:
     def warn(self, message: str) -> None:
         if not self.quiet:
             self.stop()
-            self.console.print(f"[yellow]warning:[/] {message}", soft_wrap=True)
+            # the message is data (file names, values, [values.cdr.service]), never markup
+            self.console.print(f"[yellow]warning:[/] {escape(message)}", soft_wrap=True)
 
     def info(self, message: str) -> None:
         if not self.quiet:
             self.stop()
-            self.console.print(message, soft_wrap=True)
+            self.console.print(escape(message), soft_wrap=True)
 
     def stop(self) -> None:
         if self._status is not None:
