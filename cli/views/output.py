@@ -21,6 +21,19 @@ def err_console() -> Console:
     return Console(file=sys.stderr, highlight=False)
 
 
+def for_people(obj: Any) -> Any:
+    """``obj`` with every string (dict keys too) escaped for Rich markup: data such as a
+    brand called "[bold]X" or "a[/]b" is drawn as it is, never read as markup (which would
+    hide it or stop the view)."""
+    if isinstance(obj, str):
+        return escape(obj)
+    if isinstance(obj, dict):
+        return {for_people(k) if isinstance(k, str) else k: for_people(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(for_people(v) for v in obj)
+    return obj
+
+
 def write_json(obj: Any) -> None:
     from segment.io.outputs import dumps
 

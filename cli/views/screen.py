@@ -3,6 +3,8 @@ and the factor view."""
 
 from __future__ import annotations
 
+from rich.markup import escape
+
 from .output import emit, fmt_num, out_console
 
 
@@ -24,7 +26,7 @@ def screen(outcome, fmt) -> None:
 def _table(con, title: str, result) -> None:
     from rich.table import Table
 
-    t = Table(title=f"Screening: {title} ({result.rows} rows)", title_justify="left")
+    t = Table(title=f"Screening: {escape(title)} ({result.rows} rows)", title_justify="left")
     for col, just in (("indicator", "left"), ("angle", "left"), ("status", "left"), ("reason", "left"),
                       ("missing", "right"), ("mode", "right"), ("cv", "right"), ("skew", "right"),
                       ("correlated with", "left"), ("|r|", "right")):
@@ -32,9 +34,9 @@ def _table(con, title: str, result) -> None:
     style = {"kept": "green", "dropped": "red", "not_screened": "yellow"}
     for v in result.variables:
         s = v["stats"] or {}
-        t.add_row(v["name"], v["angle"] or "", f"[{style[v['status']]}]{v['status']}[/]", v["reason"] or "",
+        t.add_row(escape(v["name"]), v["angle"] or "", f"[{style[v['status']]}]{v['status']}[/]", v["reason"] or "",
                   fmt_num(s.get("missing_share")), fmt_num(s.get("mode_share")), fmt_num(s.get("cv")),
-                  fmt_num(s.get("skewness")), v["correlated_with"] or "", fmt_num(v["abs_r"]))
+                  fmt_num(s.get("skewness")), escape(v["correlated_with"] or ""), fmt_num(v["abs_r"]))
     con.print(t)
     s = result.summary()
     dropped = ", ".join(f"{k} {n}" for k, n in s["dropped"].items()) or "none"
@@ -62,6 +64,6 @@ def _factors(con, fa: dict) -> None:
         t.add_column(col, justify=just)
     for row in fa["loadings"]:
         f = row["dominant_factor"]
-        t.add_row(row["name"], fmt_num(fa["kmo_per_variable"][row["name"]]), f"F{f}",
+        t.add_row(escape(row["name"]), fmt_num(fa["kmo_per_variable"][row["name"]]), f"F{f}",
                   fmt_num(row["loadings"][f - 1]), fmt_num(row["communality"]))
     con.print(t)

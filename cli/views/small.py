@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rich.markup import escape
+
 from .output import emit, out_console
 
 
@@ -24,7 +26,7 @@ def score(outcome, fmt) -> None:
     for c in ("brand", "segment", "name", "customers"):
         t.add_column(c, justify="right" if c in ("segment", "customers") else "left")
     for b, s, n, c in counts.rows():
-        t.add_row(b, str(s), n, f"{c:,}")
+        t.add_row(escape(str(b)), str(s), escape(str(n)), f"{c:,}")
     out_console().print(t)
 
 
@@ -46,5 +48,5 @@ def verify(outcome, fmt) -> None:
     for what, name, status, recorded, current, detail in report.rows(differences_only=True):
         if what in ("input", "version"):
             detail = f"recorded {recorded or '-'}; now {current or '-'}"
-        t.add_row(what, name, status, detail)
+        t.add_row(what, escape(str(name)), status, escape(str(detail)))
     out_console().print(t)

@@ -32,6 +32,7 @@ def run(name: str, req: AnalysisRequest, analyse: Callable, progress: Progress |
     say = common.say(progress)
     cfg = common.load_config(req)
     gates = common.gates(req, cfg, quality.FEATURE_GATES)
+    cfg = quality.with_gates(cfg, gates)
     check_table_out(req.out, req.force)
     segs = tabulate.read_segments(req.segments) if req.segments else None
     sources = common.sources(req, for_manifest=req.out is not None)

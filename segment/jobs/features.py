@@ -24,6 +24,7 @@ def run(req: Request, progress: Progress | None = None) -> Outcome:
     say = common.say(progress)
     cfg = common.load_config(req)
     gates = common.gates(req, cfg, quality.FEATURE_GATES)
+    cfg = quality.with_gates(cfg, gates)
     if req.out is not None:
         common.check_suffix(req.out)
         check_writable(req.out, req.force)

@@ -40,6 +40,7 @@ def run(req: Request, progress: Progress | None = None) -> Outcome:
         req = dataclasses.replace(req, data=default_data())
     cfg = common.load_config(req)
     gates = common.gates(req, cfg, quality.RUN_GATES)
+    cfg = quality.with_gates(cfg, gates)
     if req.out is not None:
         check_writable(req.out, req.force)
     sources = common.sources(req, for_manifest=req.out is not None)
@@ -54,4 +55,6 @@ def run(req: Request, progress: Progress | None = None) -> Outcome:
             record.write_into(tmp, req.out.name)
     warnings = [*result.warnings, *(f"{name} skipped: {why}" for name, why in result.skipped.items())]
     done = f"{len(result.segmentation.brands)} brand(s) segmented" + (f" -> {req.out}" if req.out else "")
-    return Outcome(result.summary(), done, warnings, result)
+    # the data-quality measures (what every gate would compare) and the warnings, for scripts
+    measures = {k: {"value": m.value, "text": m.text} for k, m in quality.measure_run(result).items()}
+    return Outcome({**result.summary(), "quality": measures, "warnings": warnings}, done, warnings, result)
