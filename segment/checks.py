@@ -141,20 +141,30 @@ def unknown_customers(con, cfg: Config, bounds: dict, label: dict, present: set,
                                       "examples": []})
         if example is not None:
             t["examples"].append(example)
-    limit = cfg.quality.max_unknown_customer_share
     for table, t in tables.items():
         found.unknown_customers[table] = t
-        if not t["rows_unknown"]:
-            continue
-        share = t["rows_unknown"] / t["rows"]
-        msg = (f"{table} ({label[table]}): column {cfg.source_column(table, 'customer_id')!r}: {t['rows_unknown']} "
-               f"row(s) of the window ({share:.1%}) belong to {t['unknown_customers']} customer id(s) not in "
-               f"customers, e.g. {_ex(t['examples'])}")
-        if share > limit:
-            raise DataError(msg + f" (customers has ids such as {_ex(reference_ids(con))}); more than "
-                            f"quality.max_unknown_customer_share = {limit:.1%}: is the right customers file given, "
-                            "or are the ids written differently?")
-        found.warnings.append(msg + "; those rows are not used")
+        if t["rows_unknown"]:
+            _unknown(con, cfg, table, t["rows_unknown"], t["rows"], t["unknown_customers"], t["examples"], label, found)
+
+
+def cdr_unknown_customers(con, cfg: Config, acc: dict, in_window: int, label: dict, found: Findings) -> None:
+    """CDR rows of the window whose customer is not in customers (counted by 22_cdr_summary)."""
+    if acc["rows_unknown_customer"]:
+        _unknown(con, cfg, "cdr", acc["rows_unknown_customer"], in_window, acc["unknown_customers"],
+                 acc["unknown_examples"] or [], label, found)
+
+
+def _unknown(con, cfg: Config, table: str, n: int, of: int, customers: int, examples: list, label: dict,
+             found: Findings) -> None:
+    """The rows of ``table`` whose customer is unknown: DataError above quality.max_unknown_customer_share."""
+    share, limit = n / of, cfg.quality.max_unknown_customer_share
+    msg = (f"{table} ({label[table]}): column {cfg.source_column(table, 'customer_id')!r}: {n} row(s) of the window "
+           f"({share:.1%}) belong to {customers} customer id(s) not in customers, e.g. {_ex(examples)}")
+    if share > limit:
+        raise DataError(msg + f" (customers has ids such as {_ex(reference_ids(con))}); more than "
+                        f"quality.max_unknown_customer_share = {limit:.1%}: is the right customers file given, "
+                        "or are the ids written differently?")
+    found.warnings.append(msg + "; those rows are not used")
 
 
 def reference_ids(con) -> list:

@@ -295,18 +295,7 @@ def _cdr_stages(con, cfg, say, label, window, bounds, found):
             f"({acc['rows_total']} rows, all outside it)"
         )
     checks.cdr_codes(con, cfg, acc, bounds, label, found)
-    if acc["rows_unknown_customer"]:
-        share = acc["rows_unknown_customer"] / in_window
-        ex = ", ".join(str(x) for x in acc["unknown_examples"] or [])
-        msg = (f"cdr ({cdr_label}): {acc['rows_unknown_customer']} row(s) in the window ({share:.1%}) belong to "
-               f"{acc['unknown_customers']} customer(s) not in customers (e.g. {ex}); they are excluded")
-        if share > cfg.quality.max_unknown_customer_share:
-            ref = ", ".join(str(x) for x in checks.reference_ids(con))
-            raise DataError(msg.replace("; they are excluded", f" (customers has ids such as {ref}); more than "
-                                        "quality.max_unknown_customer_share = "
-                                        f"{cfg.quality.max_unknown_customer_share:.1%}; is the right customers file "
-                                        "given, or are the ids written differently?"))
-        found.warnings.append(msg)
+    checks.cdr_unknown_customers(con, cfg, acc, in_window, label, found)
     if acc["rows_outside_window"]:
         found.warnings.append(f"cdr: {acc['rows_outside_window']} row(s) fall outside the window "
                               f"{window.months[0]}..{window.months[-1]} and are not used")

@@ -177,8 +177,10 @@ def register(con: duckdb.DuckDBPyConnection, source: Source, cfg: Config, workdi
             if len(parts) > 1:
                 _check_parts(table, parts)
             options = {"na_values": list(cfg.input.null_values)} if cfg.input.null_values != ("",) else {}
+            # every dialect setting given, none sniffed: a first row that is not the header, or a
+            # data row starting with '#', is never skipped without a word
             rel = con.read_csv(read, header=True, all_varchar=True, delimiter=delimiter, quotechar='"',
-                               escapechar='"', union_by_name=len(read) > 1, **options)
+                               escapechar='"', comment="", skiprows=0, union_by_name=len(read) > 1, **options)
         rel.to_view(f"src_{table}", replace=True)
         cols = list(zip(rel.columns, [str(t) for t in rel.types]))
     except duckdb.Error as e:
@@ -210,11 +212,32 @@ def read_error(e: Exception, cfg: Config, origins: Origins, table: str | None = 
     file (found in the error, mapped back from a transcoded copy) and what to do."""
     text = str(e)
     file = re.search(r"^\s*file = (.+)$", text, re.M) or re.search(r'file "([^"]+)"', text)
-    if file and file.group(1).strip() in origins:
-        table, path = origins[file.group(1).strip()]
+    read = file.group(1).strip() if file else None
+    if read in origins:
+        table, path = origins[read]
         label = str(path)
     where = f"{table}: cannot read {label}" if table else "cannot read the inputs"
+    if read and "Error when sniffing file" in text:  # DuckDB says no more: find the row ourselves
+        ragged = _ragged(Path(read), _delimiter(Path(label or read), cfg))
+        if ragged:
+            return InputError(f"{where}: {ragged}")
     return InputError(f"{where}: {explain(e)}")
+
+
+def _ragged(path: Path, delimiter: str) -> str | None:
+    """The first record of a CSV whose number of fields is not the header's, as a message."""
+    try:
+        with _open_binary(path) as f:
+            reader = csv.reader(io.TextIOWrapper(f, encoding="utf-8-sig", errors="replace", newline=""),
+                                delimiter=delimiter)
+            header = next(reader, [])
+            for record in reader:
+                if record and len(record) != len(header):
+                    return (f"line {reader.line_num} has {len(record)} field(s) where the header (line 1) has "
+                            f"{len(header)} (a ragged row; a field that holds the delimiter must be quoted)")
+    except (OSError, EOFError, csv.Error):
+        return None
+    return None
 
 
 def explain(e: Exception) -> str:
@@ -228,8 +251,8 @@ def explain(e: Exception) -> str:
     fields = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", text)
     if line and fields:
         expected, found = fields.groups()
-        return (f"line {line.group(1)} has {found} fields where the header has {expected} (a ragged row; a field "
-                "that holds the delimiter must be quoted)")
+        return (f"line {line.group(1)} has {found} field(s) where the header (line 1) has {expected} (a ragged row; "
+                "a field that holds the delimiter must be quoted)")
     if "Value with unterminated quote" in text or "unterminated quote" in text.lower():
         return f"line {line.group(1) if line else '?'} has a quote that is never closed"
     if "No magic bytes found at end of file" in text:
