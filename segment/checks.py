@@ -15,12 +15,11 @@ only the exact-duplicate count (a hash table of every row) is a query of its own
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from decimal import Decimal
 
 from . import codes, sql
 from .config import Config
 from .errors import DataError
-from .numbers import money_text
+from .numbers import money_text, quoted
 from .schema import MONEY, TABLES, coded_columns
 
 @dataclass
@@ -30,7 +29,8 @@ class Findings:
     warnings: list[str] = field(default_factory=list)
     unknown_customers: dict[str, dict] = field(default_factory=dict)  # table -> counts and examples
     values: list[dict] = field(default_factory=list)  # coded columns holding values outside their list
-    duplicates: dict = field(default_factory=lambda: {"checked": False, "rows": None, "reason": "not checked"})
+    duplicates: dict = field(default_factory=lambda: {"checked": False, "rows": None, "reason": "not checked",
+                                                      "example": None})
     implausible: list[dict] = field(default_factory=list)  # {table, column, problem}
     skipped_files: dict[str, list[str]] = field(default_factory=dict)
 
@@ -40,13 +40,12 @@ class Findings:
         return d
 
     def implausible_column(self, table: str, column: str, problem: str, cfg: Config, label: dict) -> None:
-        self.implausible.append({"table": table, "column": column, "problem": problem})
+        self.implausible.append({"table": table, "file": label[table], "column": column, "problem": problem})
         self.warnings.append(f"{table} ({label[table]}): column {cfg.source_column(table, column)!r}: {problem}")
 
 
 def _ex(values) -> str:
-    return ", ".join(repr(v) if isinstance(v, str) else money_text(v) if isinstance(v, Decimal) else str(v)
-                     for v in values)
+    return ", ".join(quoted(v) for v in values)
 
 
 def _pct(n: int, of: int) -> str:
@@ -85,7 +84,7 @@ def _coded(table: str, column: str, present: int, known: int, seen: list[tuple],
     listed = ", ".join(codes.CODES[(table, column)])
     shown = _ex([v for v, _ in seen]) or "(empty)"
     markers = [v for v, _ in seen if v in cfg.quality.null_like]
-    null_hint = f"; if {markers[0]!r} means no value, add it to [input] null_values" if markers else ""
+    null_hint = f"; if {quoted(markers[0])} means no value, add it to [input] null_values" if markers else ""
     if present and not known:
         raise DataError(f"{table} ({label[table]}): column {src!r}: none of its {present} row(s) holds one of "
                         f"{listed} (values seen: {shown}); {codes.hint(table, column, [v for v, _ in seen])}{null_hint}")
@@ -95,7 +94,7 @@ def _coded(table: str, column: str, present: int, known: int, seen: list[tuple],
                              "examples": [v for v, _ in seen]})
         found.warnings.append(f"{table} ({label[table]}): column {src!r}: {unknown} of {present} row(s) "
                               f"({_pct(unknown, present)}) hold a value that is not one of {listed}, e.g. "
-                              + ", ".join(f"{v!r} ({n})" for v, n in seen)
+                              + ", ".join(f"{quoted(v)} ({n})" for v, n in seen)
                               + f"; they count as none of them (map them with [values.{table}.{column}])"
                               + null_hint)
 
@@ -179,15 +178,16 @@ def duplicates(con, cfg: Config, bounds: dict, in_window: int, label: dict, foun
     if in_window > limit:
         reason = (f"the window holds {in_window:,} rows, more than quality.duplicate_check_max_rows = {limit:,}"
                   if limit else "quality.duplicate_check_max_rows = 0")
-        found.duplicates = {"checked": False, "rows": None, "reason": reason}
+        found.duplicates = {"checked": False, "rows": None, "reason": reason, "example": None}
         found.warnings.append(f"cdr: exact duplicate rows were not counted: {reason} (raise it, or pass "
                               "--fail-on duplicate-events, to count them)")
         return
     dup, customer, start, copies = sql.run(con, "audit_cdr_duplicates", **bounds).fetchone()
-    found.duplicates = {"checked": True, "rows": int(dup), "reason": None}
+    example = f"customer {customer} at {start} ({copies} copies)" if dup else None
+    found.duplicates = {"checked": True, "rows": int(dup), "reason": None, "example": example}
     if dup:
         found.warnings.append(f"cdr ({label['cdr']}): {dup} row(s) of the window ({_pct(dup, in_window)}) are exact "
-                              f"copies of another row, e.g. customer {customer} at {start} ({copies} copies); each "
+                              f"copies of another row, e.g. {example}; each "
                               "copy counts as an event: was a part delivered twice, or the export repeated?")
 
 
@@ -234,8 +234,9 @@ def table_plausibility(con, cfg: Config, label: dict, present: dict, peer_is_tex
             value = money_text(low) if TABLES[table].column(column).type == MONEY else low
             found.implausible_column(table, column, f"every one of its {n} values is {value}", cfg, label)
     for table, column, value, n in sql.run(con, "audit_null_like", peer_is_text=peer_is_text).fetchall():
-        found.implausible_column(table, column, f"{n} value(s) {value!r} look like a null marker and are read as a "
-                                 f"value; if {value!r} means no value, add it to [input] null_values", cfg, label)
+        found.implausible_column(table, column, f"{n} value(s) {quoted(value)} look like a null marker and are read "
+                                 f"as a value; if {quoted(value)} means no value, add it to [input] null_values", cfg,
+                                 label)
 
 
 def single_value_columns() -> list[tuple[str, str]]:

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
 from .errors import QualityGateError, UsageError
+from .numbers import quoted
 
 UNKNOWN_IN = ("billing", "interactions", "recharges")  # tables with an unknown-customers-<table> gate
 SHARE_GATES = ("unknown-customers", *(f"unknown-customers-{t}" for t in UNKNOWN_IN), "unknown-service",
@@ -183,16 +184,19 @@ def _check_measures(found, window: int) -> dict[str, Measure]:
     """The measures of the input checks (:class:`segment.checks.Findings`)."""
     out = {}
     for table, t in found.unknown_customers.items():
+        ex = f" (e.g. {', '.join(quoted(x) for x in t['examples'])})" if t["examples"] else ""
         out[f"unknown-customers-{table}"] = _share(t["rows_unknown"], t["rows"], f"belong to {t['unknown_customers']} "
-                                                   "customer(s) not in customers", f"the window's {table} rows")
+                                                   f"customer(s) not in customers{ex}", f"the window's {table} rows")
     worst = max(found.values, key=lambda v: v["rows_unknown"] / v["rows"], default=None)
     out["unknown-values"] = (_share(0, 0, "hold a value outside its list", "a coded column's values") if worst is None
-                             else _share(worst["rows_unknown"], worst["rows"], "are outside its list",
+                             else _share(worst["rows_unknown"], worst["rows"], "are outside its list (e.g. "
+                                         + ", ".join(quoted(x) for x in worst["examples"]) + ")",
                                          f"{worst['table']}.{worst['column']}'s values"))
     if found.duplicates["checked"]:
-        out["duplicate-events"] = _share(found.duplicates["rows"], window, "are exact copies of another row",
+        ex = f" (e.g. {found.duplicates['example']})" if found.duplicates["example"] else ""
+        out["duplicate-events"] = _share(found.duplicates["rows"], window, f"are exact copies of another row{ex}",
                                          "the window's CDR rows")
-    implausible = [f"{i['table']}.{i['column']}" for i in found.implausible]
+    implausible = [f"{i['table']}.{i['column']} ({i['file']}): {i['problem']}" for i in found.implausible]
     out["implausible"] = _count(len(implausible), "implausible column(s)", implausible)
     files = [f for fs in found.skipped_files.values() for f in fs]
     out["skipped-files"] = _count(len(files), "file(s) of a table folder not read", files)

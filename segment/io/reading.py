@@ -233,11 +233,16 @@ def _ragged(path: Path, delimiter: str) -> str | None:
             header = next(reader, [])
             for record in reader:
                 if record and len(record) != len(header):
-                    return (f"line {reader.line_num} has {len(record)} field(s) where the header (line 1) has "
-                            f"{len(header)} (a ragged row; a field that holds the delimiter must be quoted)")
+                    return _fields(reader.line_num, len(record), len(header))
     except (OSError, EOFError, csv.Error):
         return None
     return None
+
+
+def _fields(line: int, found: int, expected: int) -> str:
+    why = ("is line 1 a title rather than the header?" if line == 2 else
+           "a ragged row; a field that holds the delimiter must be quoted")
+    return f"line {line} has {found} field(s) where the header (line 1) has {expected} ({why})"
 
 
 def explain(e: Exception) -> str:
@@ -251,8 +256,7 @@ def explain(e: Exception) -> str:
     fields = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", text)
     if line and fields:
         expected, found = fields.groups()
-        return (f"line {line.group(1)} has {found} field(s) where the header (line 1) has {expected} (a ragged row; "
-                "a field that holds the delimiter must be quoted)")
+        return _fields(int(line.group(1)), int(found), int(expected))
     if "Value with unterminated quote" in text or "unterminated quote" in text.lower():
         return f"line {line.group(1) if line else '?'} has a quote that is never closed"
     if "No magic bytes found at end of file" in text:

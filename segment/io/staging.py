@@ -17,6 +17,7 @@ import duckdb
 from .. import codes
 from ..config import Config
 from ..errors import ConfigError, SchemaError
+from ..numbers import quoted
 from ..schema import ID, TABLES
 from ..sql import quote_ident, quote_literal
 from .inputs import Source
@@ -198,9 +199,9 @@ def _check_casts(con, table: str, source: Source, checks: list[tuple[str, str, s
             kind = TABLES[table].column(canon).type
             kind = "an id" if kind == ID else kind
             markers = [x for x in examples if str(x) in cfg.quality.null_like]
-            hint = (f"; if {markers[0]!r} means no value, add it to [input] null_values in the config"
+            hint = (f"; if {quoted(markers[0])} means no value, add it to [input] null_values in the config"
                     if markers else "")
             raise SchemaError(
                 f"{table} ({source.label}): column {src!r}: {bad} value(s) cannot be read as "
-                f"{'a month' if canon == 'bill_month' else kind}, e.g. {', '.join(repr(x) for x in examples)}{hint}"
+                f"{'a month' if canon == 'bill_month' else kind}, e.g. {', '.join(quoted(x) for x in examples)}{hint}"
             )
