@@ -157,8 +157,10 @@ def _unknown(con, cfg: Config, table: str, n: int, of: int, customers: int, exam
              found: Findings) -> None:
     """The rows of ``table`` whose customer is unknown: DataError above quality.max_unknown_customer_share."""
     share, limit = n / of, cfg.quality.max_unknown_customer_share
+    markers = [x for x in examples if isinstance(x, str) and x in cfg.quality.null_like]
     msg = (f"{table} ({label[table]}): column {cfg.source_column(table, 'customer_id')!r}: {n} row(s) of the window "
-           f"({share:.1%}) belong to {customers} customer id(s) not in customers, e.g. {_ex(examples)}")
+           f"({share:.1%}) belong to {customers} customer id(s) not in customers, e.g. {_ex(examples)}"
+           + (f" (if {quoted(markers[0])} means no value, add it to [input] null_values)" if markers else ""))
     if share > limit:
         raise DataError(msg + f" (customers has ids such as {_ex(reference_ids(con))}); more than "
                         f"quality.max_unknown_customer_share = {limit:.1%}: is the right customers file given, "

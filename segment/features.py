@@ -28,7 +28,7 @@ from . import audits, checks, sql
 from .catalogue import INDICATORS, missing_requirements
 from .config import Config
 from .engine import EngineOptions, connect, resource_error
-from .errors import DataError, EmptyPopulationError
+from .errors import DataError, EmptyPopulationError, ResourceError
 from .numbers import sig
 from .io.inputs import Source
 from .io.outputs import atomic_path, check_table_out, copy_parquet, private_workdir, write_frame
@@ -200,7 +200,13 @@ def compute(
     Raises SchemaError / DataError / EmptyPopulationError (exit 3) for bad inputs.
     """
     say = progress or (lambda stage: None)
-    workdir = private_workdir()
+    try:
+        workdir = private_workdir()
+    except OSError as e:
+        import tempfile
+
+        raise ResourceError(f"cannot create the work folder in {tempfile.gettempdir()}: {e.strerror or e} "
+                            "(set TMPDIR to a writable folder with free space)") from None
     con = connect(engine, spill_dir=workdir / "spill")
     try:
         return _compute(con, sources, cfg, say, workdir, engine)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import errno
 import gzip
 import io
 import re
@@ -24,7 +25,7 @@ from pathlib import Path
 import duckdb
 
 from ..config import Config
-from ..errors import InputError, SchemaError
+from ..errors import DiskFullError, InputError, ResourceError, SchemaError
 from .inputs import Source
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
@@ -71,9 +72,14 @@ def _transcode(src: Path, encoding: str, workdir: Path, table: str) -> Path:
                 line += text.count("\n")
                 fout.write(text.lstrip("\ufeff") if fout.tell() == 0 else text)
             fout.write(dec.decode(b"", final=True))
-    except (EOFError, gzip.BadGzipFile, OSError) as e:
-        if isinstance(e, OSError) and getattr(e, "filename", None) == str(out):
-            raise
+    except OSError as e:
+        if e.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise DiskFullError(f"no space left in the work folder {workdir} to transcode {src} (set TMPDIR to a "
+                                "folder with free space)") from None
+        if getattr(e, "filename", None) == str(out) or not out.exists():
+            raise ResourceError(f"cannot write the work folder {workdir}: {e.strerror or e}") from None
+        raise InputError(f"{table}: cannot read {src}: {e.strerror or e}") from None
+    except (EOFError, gzip.BadGzipFile) as e:
         raise InputError(f"{table}: cannot read {src}: not a readable gzip file ({e})") from None
     return out
 
