@@ -22,7 +22,7 @@ import polars as pl
 
 from .errors import InputError, SchemaError
 from .io.inputs import read_json
-from .sql import comment_text, float_literal, portable_literal, quote_ident, quote_literal
+from .sql import comment_text, float_literal, portable_literal, quote_ident
 
 MODEL_VERSION = 1
 
@@ -237,10 +237,10 @@ def _reason_sql(model: dict, brands: list[str], lacking: dict[str, list[str]]) -
         b = brands[0]
         return f"CASE WHEN {unreadable(b)} THEN 'unreadable_value' END"
     q = quote_ident(brand_col)
-    listed = ", ".join(quote_literal(b) for b in brands)
+    listed = ", ".join(portable_literal(b) for b in brands)
     whens = [f"WHEN {q} IS NULL OR CAST({q} AS VARCHAR) NOT IN ({listed}) THEN 'unknown_brand'"]
-    whens += [f"WHEN CAST({q} AS VARCHAR) = {quote_literal(b)} THEN 'missing_variable'" for b in brands if lacking[b]]
-    whens += [f"WHEN CAST({q} AS VARCHAR) = {quote_literal(b)} AND ({unreadable(b)}) THEN 'unreadable_value'"
+    whens += [f"WHEN CAST({q} AS VARCHAR) = {portable_literal(b)} THEN 'missing_variable'" for b in brands if lacking[b]]
+    whens += [f"WHEN CAST({q} AS VARCHAR) = {portable_literal(b)} AND ({unreadable(b)}) THEN 'unreadable_value'"
               for b in brands if not lacking[b]]
     return "CASE " + " ".join(whens) + " END"
 

@@ -155,6 +155,18 @@ def test_a_code_map_of_a_small_table_applies(tmp_path):
 
 # ---------------------------------------------------------------- files and folders
 
+def test_a_ragged_row_deep_in_a_csv_names_its_line(tmp_path):
+    """Past the rows DuckDB samples to read the dialect, the row surfaces in a later query."""
+    t = copy.deepcopy(tiny_tables())
+    extra = [[1 + i % 2, f"2026-07-{1 + i % 28:02d} 10:{i % 60:02d}:{(i // 60) % 60:02d}", "sms", "out", "a", "onnet",
+              None, None, 0.1, "none", 1] for i in range(30_000)]
+    extra[25_000].append("one more")
+    t["cdr"] = (t["cdr"][0], t["cdr"][1] + extra)
+    data = write_tables(tmp_path / "d", t)
+    with pytest.raises(InputError, match=f"cdr: cannot read {data}/cdr.csv: line 25010 has 12 field\\(s\\) where the "
+                                         "header \\(line 1\\) has 11"):
+        _features(data)
+
 def test_an_unreadable_folder_is_an_input_error(tmp_path, monkeypatch):
     folder = tmp_path / "cdr"
     folder.mkdir()

@@ -237,9 +237,14 @@ def _ragged(path: Path, delimiter: str) -> str | None:
             reader = csv.reader(io.TextIOWrapper(f, encoding="utf-8-sig", errors="replace", newline=""),
                                 delimiter=delimiter)
             header = next(reader, [])
+            start = reader.line_num + 1
             for record in reader:
                 if record and len(record) != len(header):
-                    return _fields(reader.line_num, len(record), len(header))
+                    if reader.line_num > start:  # the record ran over line ends: a quote left open
+                        return (f"line {start} opens a quoted field that runs to line {reader.line_num} "
+                                f"({len(record)} field(s) where the header has {len(header)}): is a quote not closed?")
+                    return _fields(start, len(record), len(header))
+                start = reader.line_num + 1
     except (OSError, EOFError, csv.Error):
         return None
     return None

@@ -336,6 +336,10 @@ def _extract_cases() -> list[Case]:
         Case("ragged_row", "a row of cdr.csv has one field more than the header", FEATURES, 3,
              "error: cdr: cannot read {case}/data/cdr.csv: line 7 has 12 field(s) where the header (line 1) has 11 (a ragged row; a field that holds the delimiter must be quoted)")
         .data(lambda t: t["cdr"][1][5].append("extra")),
+        Case("unclosed_quote", "a field of cdr.csv opens a quote that is never closed", FEATURES, 3,
+             "error: cdr: cannot read {case}/data/cdr.csv: line 4 opens a quoted field that runs to line 9 "
+             "(5 field(s) where the header has 11): is a quote not closed?")
+        .data().file("data/cdr.csv", _csv_text(*tiny["cdr"]).replace(",b,offnet,30", ',"b,offnet,30').encode()),
         Case("months_true", "the config says months = true", [*FEATURES, *cfg], 3,
              "error: {case}/segment.toml: [features].months: expected int, got True")
         .data().file("segment.toml", b"[features]\nmonths = true\n"),
