@@ -9,6 +9,7 @@ and the cast to the contract's type, checking that every value parses.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -188,6 +189,18 @@ def stage(con: duckdb.DuckDBPyConnection, sources: dict[str, Source], cfg: Confi
     return Staged(present, id_type)
 
 
+def _hint(examples: list[str], kind: str, cfg: Config) -> str:
+    """What the values that cannot be read suggest: a null marker, a decimal comma, epoch seconds."""
+    markers = [x for x in examples if x in cfg.quality.null_like]
+    if markers:
+        return f"; if {quoted(markers[0])} means no value, add it to [input] null_values in the config"
+    if kind.startswith("DECIMAL") and all(re.fullmatch(r"-?\d+,\d+", x) for x in examples):
+        return "; a decimal comma? numbers are read with '.' as the decimal point"
+    if kind in ("TIMESTAMP", "DATE") and all(re.fullmatch(r"\d{10}(\d{3})?", x) for x in examples):
+        return "; seconds since 1970? give times as text, e.g. 2026-08-31 23:59:59"
+    return ""
+
+
 def _check_casts(con, table: str, source: Source, checks: list[tuple[str, str, str, str]], cfg: Config) -> None:
     parts = [f"count(*) FILTER (WHERE {q} IS NOT NULL AND ({expr}) IS NULL)" for _, _, q, expr in checks]
     counts = con.execute(f"SELECT {', '.join(parts)} FROM src_{table}").fetchone()
@@ -198,9 +211,7 @@ def _check_casts(con, table: str, source: Source, checks: list[tuple[str, str, s
             ).fetchall()]
             kind = TABLES[table].column(canon).type
             kind = "an id" if kind == ID else kind
-            markers = [x for x in examples if str(x) in cfg.quality.null_like]
-            hint = (f"; if {quoted(markers[0])} means no value, add it to [input] null_values in the config"
-                    if markers else "")
+            hint = _hint([str(x) for x in examples], kind, cfg)
             raise SchemaError(
                 f"{table} ({source.label}): column {src!r}: {bad} value(s) cannot be read as "
                 f"{'a month' if canon == 'bill_month' else kind}, e.g. {', '.join(quoted(x) for x in examples)}{hint}"

@@ -340,6 +340,14 @@ def _extract_cases() -> list[Case]:
              "error: cdr: cannot read {case}/data/cdr.csv: line 4 opens a quoted field that runs to line 9 "
              "(5 field(s) where the header has 11): is a quote not closed?")
         .data().file("data/cdr.csv", _csv_text(*tiny["cdr"]).replace(",b,offnet,30", ',"b,offnet,30').encode()),
+        Case("decimal_comma", "cdr.csv writes its charges with a decimal comma (0,1)", FEATURES, 3,
+             "error: cdr ({case}/data/cdr.csv): column 'charge': 7 value(s) cannot be read as DECIMAL(18,6), e.g. "
+             "'0,1', '0,2', '0,3'; a decimal comma? numbers are read with '.' as the decimal point")
+        .data(lambda t: [_set("cdr", i, "charge", str(t["cdr"][1][i][8]).replace(".", ","))(t) for i in range(8)]),
+        Case("epoch_seconds", "cdr.csv gives start_time as seconds since 1970", FEATURES, 3,
+             "error: cdr ({case}/data/cdr.csv): column 'start_time': 8 value(s) cannot be read as TIMESTAMP, e.g. "
+             "'1780000000', '1780000060', '1780000120'; seconds since 1970? give times as text, e.g. 2026-08-31 23:59:59")
+        .data(lambda t: [_set("cdr", i, "start_time", str(1780000000 + 60 * i))(t) for i in range(8)]),
         Case("months_true", "the config says months = true", [*FEATURES, *cfg], 3,
              "error: {case}/segment.toml: [features].months: expected int, got True")
         .data().file("segment.toml", b"[features]\nmonths = true\n"),
