@@ -53,11 +53,13 @@ def _pct(n: int, of: int) -> str:
 
 
 def prepare(con, cfg: Config) -> None:
-    """The tables the audits join: code_lists (every coded column's list) and null_like
-    (quality.null_like less the configured null markers)."""
+    """The tables the audits join: code_lists (every coded column's list), null_values (the
+    configured null markers) and null_like (quality.null_like less those)."""
     con.execute("create or replace temp table code_lists (table_name varchar, column_name varchar, code varchar)")
     rows = [(t, c.name, code) for t, c in coded_columns() for code in c.codes]
     con.executemany("insert into code_lists values (?, ?, ?)", rows)
+    con.execute("create or replace temp table null_values (value varchar)")
+    con.executemany("insert into null_values values (?)", [(m,) for m in cfg.input.null_values])
     con.execute("create or replace temp table null_like (value varchar)")
     markers = [v for v in cfg.quality.null_like if v not in cfg.input.null_values]
     if markers:

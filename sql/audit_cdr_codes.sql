@@ -1,12 +1,13 @@
 -- Audit: the CDR's coded columns over the window's rows, when 20_cdr_usage.sql found values
 -- outside their lists (or a service outside voice, sms, data): per column, the values
 -- given and the known ones, and the values given outside the list with their rows. A
--- column given as operator codes shows here as every value unknown.
+-- column given as operator codes shows here as every value unknown. A null marker
+-- ([input] null_values: the table null_values, filled by the caller) is no value.
 -- grain: one row per coded column (is_value false: the column's counts given and known)
 --   and one per value outside the list (is_value true: the value, null for an empty
 --   service, and its rows), most frequent first.
 -- params: $start, $end (DATE, window = [start, end)).
-with window_rows as (
+with given as (
     select
         service,
         given_service,
@@ -18,6 +19,21 @@ with window_rows as (
         given_roaming
     from stg_cdr
     where start_time >= $start and start_time < $end
+),
+
+window_rows as (
+    select
+        service,
+        case when given_service in (select value from null_values) then null else given_service end as given_service,
+        direction,
+        case when given_direction in (select value from null_values) then null else given_direction end
+            as given_direction,
+        peer_network,
+        case when given_peer_network in (select value from null_values) then null else given_peer_network end
+            as given_peer_network,
+        roaming,
+        case when given_roaming in (select value from null_values) then null else given_roaming end as given_roaming
+    from given
 ),
 
 counts as (

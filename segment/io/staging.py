@@ -87,8 +87,8 @@ def _mapped(q: str, src_type: str, mapping: dict[str, str]) -> str:
 # The CDR's coded columns are staged as DuckDB ENUMs: a one-byte code makes them cheaper
 # GROUP BY keys and comparisons than text (about 3% of each CDR aggregate for the service).
 # The values are listed in text order, so ORDER BY sorts them as text. A value outside the
-# list stages as NULL; beside each column, ``given_<column>`` holds the value as given (null
-# markers and code maps applied), so that 20_cdr_usage counts the values given that are
+# list stages as NULL; beside each column, ``given_<column>`` holds the value as given (code
+# maps applied; null markers not, the audit leaves them out), so that 20_cdr_usage counts the values given that are
 # not in the list on its one scan (codes_unknown), and audit_cdr_codes.sql, only when it
 # found some, says which. (A strict CAST, free of that count, made the CDR stages 30%
 # slower in DuckDB 2.0; an engine without ENUMs stages text and compares it with the list.)
@@ -166,7 +166,9 @@ def stage(con: duckdb.DuckDBPyConnection, sources: dict[str, Source], cfg: Confi
                         # no null markers before the cast: a marker is not in the list either
                         bare = _mapped(quote_ident(src), types[src], mapping)
                         expr = f"TRY_CAST({bare} AS {_enum_type(con, name, col.name)})"
-                        given.append(f"{text} AS {quote_ident(GIVEN + col.name)}")
+                        # as given, null markers included: audit_cdr_codes leaves them out, and
+                        # applying them here would cost every scan of the CDR
+                        given.append(f"{bare} AS {quote_ident(GIVEN + col.name)}")
                 else:
                     expr = _cast_expr(q, types[src], target, col.name)
                     if "TRY_" in expr:
