@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Callable
 
 import typer
 
-from .views.output import Reporter
+from .views.output import Reporter, for_people
 
 
 def execute(ctx: typer.Context, command: str, request, view: Callable, fmt) -> None:
@@ -23,6 +24,8 @@ def execute(ctx: typer.Context, command: str, request, view: Callable, fmt) -> N
     for w in outcome.warnings:
         report.warn(w)
     report.done(outcome.done)
+    if getattr(fmt, "value", fmt) == "table":  # data drawn by Rich: escaped (for_people)
+        outcome = dataclasses.replace(outcome, summary=for_people(outcome.summary))
     view(outcome, fmt)
     if outcome.failure is not None:
         raise outcome.failure

@@ -105,6 +105,19 @@ SampleSeed = Annotated[int, typer.Option("--seed", help="Random seed; the same s
 SampleEnd = Annotated[str, typer.Option("--end-month", help="Last month generated, YYYY-MM.")]
 SampleFileFormat = Annotated[FileFormat, typer.Option("--file-format", help="File format of the extracts.")]
 
+FailOn = Annotated[Optional[list[str]], typer.Option(
+        "--fail-on", metavar="GATE[=LIMIT]", rich_help_panel="Quality",
+        help="Exit 3 (and write nothing) when a data-quality warning passes LIMIT: unknown-customers[=SHARE] "
+             "(and unknown-customers-billing, -interactions, -recharges), unknown-service[=SHARE], unknown-values[=SHARE], "
+             "duplicate-events[=SHARE], outside-window[=SHARE], skipped-indicators[=N], implausible[=N], skipped-files[=N], "
+             "dropped-missing[=N], skipped-brands[=N], skipped-analyses[=N], or any. Repeatable; adds to the config's "
+             "quality.fail_on (docs/quality.md).",
+        show_default=False)]
+ScoreFailOn = Annotated[Optional[list[str]], typer.Option(
+    "--fail-on", metavar="GATE[=LIMIT]", rich_help_panel="Quality",
+    help="Exit 3 (and write nothing) when more than LIMIT customers cannot be scored: unscored[=N] or any.",
+    show_default=False)]
+
 # ---------------------------------------------------------------- the inputs of every extract-reading command
 def _opt(kind, help: str, panel: str):
     return Annotated[Optional[kind], typer.Option(help=help, rich_help_panel=panel)]
@@ -123,12 +136,7 @@ _INPUTS = [
     ("threads", _opt(int, "Threads for DuckDB and for the clustering fits run side by side (default: all cores); outputs do not depend on it.", "Engine")),
     ("memory_limit", _opt(str, "DuckDB memory limit, e.g. 4GB; beyond it DuckDB spills to --temp-dir.", "Engine")),
     ("temp_dir", _opt(Path, "Folder where DuckDB spills when over the memory limit (default: a private folder under TMPDIR, removed after the run).", "Engine")),
-    ("fail_on", Annotated[Optional[list[str]], typer.Option(
-        "--fail-on", metavar="GATE[=LIMIT]", rich_help_panel="Quality",
-        help="Exit 3 (and write nothing) when a data-quality warning passes LIMIT: unknown-customers[=SHARE], "
-             "unknown-service[=SHARE], outside-window[=SHARE], skipped-indicators[=N], dropped-missing[=N], "
-             "skipped-brands[=N], skipped-analyses[=N], or any. Repeatable; adds to the config's quality.fail_on (docs/quality.md).",
-        show_default=False)]),
+    ("fail_on", FailOn),
 ]
 
 

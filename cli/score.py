@@ -13,7 +13,8 @@ def register(app: typer.Typer) -> None:
 
 
 def score(ctx: typer.Context, model_path: o.Model, features_file: o.ScoreFeatures, out: o.ScoreOut,
-          excel_csv: o.ExcelCsv = False, fmt: o.OutputFormat = o.Format.table, force: o.Force = False) -> None:
+          excel_csv: o.ExcelCsv = False, fmt: o.OutputFormat = o.Format.table, force: o.Force = False,
+          fail_on: o.ScoreFailOn = None) -> None:
     """Assign segments to new customers with a saved model; print the segment counts.
 
     Example: [bold]segment score --model results/ --features next_quarter.parquet --out assigned.parquet[/]
@@ -22,5 +23,6 @@ def score(ctx: typer.Context, model_path: o.Model, features_file: o.ScoreFeature
 
     from .views.small import score as view
 
-    request = Request(model=model_path, features=features_file, out=out, excel_csv=excel_csv, force=force)
+    request = Request(model=model_path, features=features_file, out=out, excel_csv=excel_csv, force=force,
+                      fail_on=tuple(fail_on) if fail_on else None)
     execute(ctx, "score", request, view, fmt)

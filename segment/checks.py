@@ -15,18 +15,12 @@ only the exact-duplicate count (a hash table of every row) is a query of its own
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from decimal import Decimal
 
 from . import codes, sql
 from .config import Config
 from .errors import DataError
-from .numbers import money_text
-from .schema import TABLES, coded_columns
-
-# the CDR's coded columns: (the count of values present, of known values) in 22_cdr_summary
-CDR_CODED = {"service": ("rows_in_window", "rows_known_service"), "direction": ("directions", "directions_known"),
-             "peer_network": ("peer_networks", "peer_networks_known"), "roaming": ("roamings", "roamings_known")}
-
+from .numbers import money_text, quoted
+from .schema import MONEY, TABLES, coded_columns
 
 @dataclass
 class Findings:
@@ -35,25 +29,23 @@ class Findings:
     warnings: list[str] = field(default_factory=list)
     unknown_customers: dict[str, dict] = field(default_factory=dict)  # table -> counts and examples
     values: list[dict] = field(default_factory=list)  # coded columns holding values outside their list
-    duplicates: dict = field(default_factory=lambda: {"checked": False, "rows": None, "reason": "not checked"})
+    duplicates: dict = field(default_factory=lambda: {"checked": False, "rows": None, "reason": "not checked",
+                                                      "example": None})
     implausible: list[dict] = field(default_factory=list)  # {table, column, problem}
     skipped_files: dict[str, list[str]] = field(default_factory=dict)
-    reference_ids: list = field(default_factory=list)  # a few ids of customers, for messages
 
     def to_dict(self) -> dict:
         d = asdict(self)
-        for key in ("warnings", "reference_ids"):
-            d.pop(key)
+        d.pop("warnings")
         return d
 
     def implausible_column(self, table: str, column: str, problem: str, cfg: Config, label: dict) -> None:
-        self.implausible.append({"table": table, "column": column, "problem": problem})
+        self.implausible.append({"table": table, "file": label[table], "column": column, "problem": problem})
         self.warnings.append(f"{table} ({label[table]}): column {cfg.source_column(table, column)!r}: {problem}")
 
 
 def _ex(values) -> str:
-    return ", ".join(repr(v) if isinstance(v, str) else money_text(v) if isinstance(v, Decimal) else str(v)
-                     for v in values)
+    return ", ".join(quoted(v) for v in values)
 
 
 def _pct(n: int, of: int) -> str:
@@ -61,11 +53,13 @@ def _pct(n: int, of: int) -> str:
 
 
 def prepare(con, cfg: Config) -> None:
-    """The tables the audits join: code_lists (every coded column's list) and null_like
-    (quality.null_like less the configured null markers)."""
+    """The tables the audits join: code_lists (every coded column's list), null_values (the
+    configured null markers) and null_like (quality.null_like less those)."""
     con.execute("create or replace temp table code_lists (table_name varchar, column_name varchar, code varchar)")
     rows = [(t, c.name, code) for t, c in coded_columns() for code in c.codes]
     con.executemany("insert into code_lists values (?, ?, ?)", rows)
+    con.execute("create or replace temp table null_values (value varchar)")
+    con.executemany("insert into null_values values (?)", [(m,) for m in cfg.input.null_values])
     con.execute("create or replace temp table null_like (value varchar)")
     markers = [v for v in cfg.quality.null_like if v not in cfg.input.null_values]
     if markers:
@@ -92,7 +86,7 @@ def _coded(table: str, column: str, present: int, known: int, seen: list[tuple],
     listed = ", ".join(codes.CODES[(table, column)])
     shown = _ex([v for v, _ in seen]) or "(empty)"
     markers = [v for v, _ in seen if v in cfg.quality.null_like]
-    null_hint = f"; if {markers[0]!r} means no value, add it to [input] null_values" if markers else ""
+    null_hint = f"; if {quoted(markers[0])} means no value, add it to [input] null_values" if markers else ""
     if present and not known:
         raise DataError(f"{table} ({label[table]}): column {src!r}: none of its {present} row(s) holds one of "
                         f"{listed} (values seen: {shown}); {codes.hint(table, column, [v for v, _ in seen])}{null_hint}")
@@ -102,7 +96,7 @@ def _coded(table: str, column: str, present: int, known: int, seen: list[tuple],
                              "examples": [v for v, _ in seen]})
         found.warnings.append(f"{table} ({label[table]}): column {src!r}: {unknown} of {present} row(s) "
                               f"({_pct(unknown, present)}) hold a value that is not one of {listed}, e.g. "
-                              + ", ".join(f"{v!r} ({n})" for v, n in seen)
+                              + ", ".join(f"{quoted(v)} ({n})" for v, n in seen)
                               + f"; they count as none of them (map them with [values.{table}.{column}])"
                               + null_hint)
 
@@ -119,49 +113,67 @@ def small_table_codes(con, cfg: Config, label: dict, found: Findings) -> None:
         _coded(table, column, present, known, [(v, n) for v, n, k in values if not k][:3], cfg, label, found)
 
 
-def cdr_codes(con, cfg: Config, acc: dict, raw: dict, label: dict, found: Findings) -> None:
-    """The coded columns of the CDR, from the counts of 22_cdr_summary; examples only when needed."""
-    for column, (present_key, known_key) in CDR_CODED.items():
-        present, known = acc[present_key], acc[known_key]  # an empty service counts as unknown
-        if present > known and ("cdr", column) in raw:
-            seen = _outside(con, raw[("cdr", column)], codes.CODES[("cdr", column)])
-            _coded("cdr", column, present, known, seen, cfg, label, found)
-
-
-def _outside(con, expr: str, listed: tuple[str, ...]) -> list[tuple]:
-    """The three most frequent values of ``expr`` (over src_cdr) outside ``listed``."""
-    return con.execute(f"select v, count(*) as n from (select {expr} as v from src_cdr) "
-                       "where v is not null and not list_contains($codes, v) group by v order by n desc, v limit 3",
-                       {"codes": list(listed)}).fetchall()
+def cdr_codes(con, cfg: Config, acc: dict, bounds: dict, label: dict, found: Findings) -> None:
+    """The coded columns of the CDR: 22_cdr_summary counts the values outside the lists on
+    20_cdr_usage's scan; only when there are some does audit_cdr_codes.sql say which."""
+    if not acc["codes_unknown"] and acc["rows_known_service"] == acc["rows_in_window"]:
+        return
+    columns: dict[str, dict] = {}
+    for column, is_value, value, given, known, n in sql.run(con, "audit_cdr_codes", **bounds).fetchall():
+        if not is_value:
+            columns[column] = {"given": given, "known": known, "seen": []}
+        else:  # a value outside the list (an empty service: None)
+            columns[column]["seen"].append((value, n))
+    for column, c in columns.items():
+        seen = [(v, n) for v, n in c["seen"] if v is not None][:3]
+        if c["given"] > c["known"]:
+            _coded("cdr", column, c["given"], c["known"], seen, cfg, label, found)
 
 
 def unknown_customers(con, cfg: Config, bounds: dict, label: dict, present: set, found: Findings) -> None:
     """Rows of billing, interactions and recharges whose customer is not in customers
     (audit_unknown_customers.sql): DataError above quality.max_unknown_customer_share."""
     rows = sql.run(con, "audit_unknown_customers", **bounds).fetchall()
-    found.reference_ids = [ex for table, *_, ex in rows if table == "customers"]
     tables: dict[str, dict] = {}
     for table, n, unknown, customers, rank, example in rows:
-        if table == "customers" or table not in present:
+        if table not in present:
             continue
         t = tables.setdefault(table, {"rows": n, "rows_unknown": unknown, "unknown_customers": customers,
                                       "examples": []})
         if example is not None:
             t["examples"].append(example)
-    limit = cfg.quality.max_unknown_customer_share
     for table, t in tables.items():
         found.unknown_customers[table] = t
-        if not t["rows_unknown"]:
-            continue
-        share = t["rows_unknown"] / t["rows"]
-        msg = (f"{table} ({label[table]}): column {cfg.source_column(table, 'customer_id')!r}: {t['rows_unknown']} "
-               f"row(s) of the window ({share:.1%}) belong to {t['unknown_customers']} customer id(s) not in "
-               f"customers, e.g. {_ex(t['examples'])}")
-        if share > limit:
-            raise DataError(msg + f" (customers has ids such as {_ex(found.reference_ids)}); more than "
-                            f"quality.max_unknown_customer_share = {limit:.1%}: is the right customers file given, "
-                            "or are the ids written differently?")
-        found.warnings.append(msg + "; those rows are not used")
+        if t["rows_unknown"]:
+            _unknown(con, cfg, table, t["rows_unknown"], t["rows"], t["unknown_customers"], t["examples"], label, found)
+
+
+def cdr_unknown_customers(con, cfg: Config, acc: dict, in_window: int, label: dict, found: Findings) -> None:
+    """CDR rows of the window whose customer is not in customers (counted by 22_cdr_summary)."""
+    if acc["rows_unknown_customer"]:
+        _unknown(con, cfg, "cdr", acc["rows_unknown_customer"], in_window, acc["unknown_customers"],
+                 [x for x, in sql.run(con, "audit_cdr_unknown_customers").fetchall()], label, found)
+
+
+def _unknown(con, cfg: Config, table: str, n: int, of: int, customers: int, examples: list, label: dict,
+             found: Findings) -> None:
+    """The rows of ``table`` whose customer is unknown: DataError above quality.max_unknown_customer_share."""
+    share, limit = n / of, cfg.quality.max_unknown_customer_share
+    markers = [x for x in examples if isinstance(x, str) and x in cfg.quality.null_like]
+    msg = (f"{table} ({label[table]}): column {cfg.source_column(table, 'customer_id')!r}: {n} row(s) of the window "
+           f"({share:.1%}) belong to {customers} customer id(s) not in customers, e.g. {_ex(examples)}"
+           + (f" (if {quoted(markers[0])} means no value, add it to [input] null_values)" if markers else ""))
+    if share > limit:
+        raise DataError(msg + f" (customers has ids such as {_ex(reference_ids(con))}); more than "
+                        f"quality.max_unknown_customer_share = {limit:.1%}: is the right customers file given, "
+                        "or are the ids written differently?")
+    found.warnings.append(msg + "; those rows are not used")
+
+
+def reference_ids(con) -> list:
+    """The three smallest ids of customers: what the ids of another table should look like."""
+    return [r[0] for r in con.execute(
+        "select customer_id from stg_customers where customer_id is not null order by 1 limit 3").fetchall()]
 
 
 def duplicates(con, cfg: Config, bounds: dict, in_window: int, label: dict, found: Findings) -> None:
@@ -170,41 +182,50 @@ def duplicates(con, cfg: Config, bounds: dict, in_window: int, label: dict, foun
     if in_window > limit:
         reason = (f"the window holds {in_window:,} rows, more than quality.duplicate_check_max_rows = {limit:,}"
                   if limit else "quality.duplicate_check_max_rows = 0")
-        found.duplicates = {"checked": False, "rows": None, "reason": reason}
+        found.duplicates = {"checked": False, "rows": None, "reason": reason, "example": None}
         found.warnings.append(f"cdr: exact duplicate rows were not counted: {reason} (raise it, or pass "
                               "--fail-on duplicate-events, to count them)")
         return
     dup, customer, start, copies = sql.run(con, "audit_cdr_duplicates", **bounds).fetchone()
-    found.duplicates = {"checked": True, "rows": int(dup), "reason": None}
+    example = f"customer {customer} at {start} ({copies} copies)" if dup else None
+    found.duplicates = {"checked": True, "rows": int(dup), "reason": None, "example": example}
     if dup:
         found.warnings.append(f"cdr ({label['cdr']}): {dup} row(s) of the window ({_pct(dup, in_window)}) are exact "
-                              f"copies of another row, e.g. customer {customer} at {start} ({copies} copies); each "
+                              f"copies of another row, e.g. {example}; each "
                               "copy counts as an event: was a part delivered twice, or the export repeated?")
 
 
-def cdr_plausibility(acc: dict, cfg: Config, label: dict, found: Findings) -> None:
-    """Implausible CDR columns, from the measures of 22_cdr_summary."""
-    q, least = cfg.quality, cfg.quality.plausible_min_rows
+def cdr_plausibility(con, acc: dict, cfg: Config, bounds: dict, label: dict, found: Findings) -> None:
+    """Implausible CDR columns, from the measures of 22_cdr_summary (a candidate is confirmed
+    by audit_cdr_plausibility.sql, which only then scans the window again)."""
+    q, least = cfg.quality, max(cfg.quality.plausible_min_rows, 2)
     add = lambda column, problem: found.implausible_column("cdr", column, problem, cfg, label)  # noqa: E731
     n, total, squares = acc["voice_durations"], acc["voice_duration_sum"], acc["voice_duration_sq_sum"]
-    if n >= least and n:
+    if n >= least:
         mean = float(total) / n
-        if n * int(squares) == int(total) ** 2:
+        if n * int(squares) == int(total) ** 2:  # zero variance
             add("duration_s", f"every one of the {n} voice calls lasts {int(total) // n} s")
         elif not q.min_mean_call_s <= mean <= q.max_mean_call_s:
             add("duration_s", f"the mean voice call lasts {mean:.3g} s, outside {q.min_mean_call_s:g} s .. "
                               f"{q.max_mean_call_s:g} s: is the column in seconds, and the right one?")
-    if acc["data_volumes"] >= least and acc["data_volume_min"] == acc["data_volume_max"]:
-        add("volume_kb", f"every one of the {acc['data_volumes']} data sessions has volume {acc['data_volume_max']}")
-    if acc["charges"] >= least and acc["charge_min"] == acc["charge_max"]:
-        add("charge", f"every one of the {acc['charges']} charges is {money_text(acc['charge_max'])}")
     rows = acc["rows_in_window"]
+    volume = (acc["data_events"] >= least and acc["data_volume_mean_max"] is not None
+              and acc["data_volume_mean_min"] == acc["data_volume_mean_max"])
+    charge = rows >= least and acc["charge_mean_max"] is not None and acc["charge_mean_min"] == acc["charge_mean_max"]
+    midnight = rows >= least and acc["events_night"] == rows and acc["first_event"] != acc["last_event"]
+    if volume or charge or midnight:
+        (at_midnight, volumes, volume_values, volume_min,
+         charges, charge_values, charge_min) = sql.run(con, "audit_cdr_plausibility", **bounds).fetchone()
+        if volume and volumes >= least and volume_values == 1:
+            add("volume_kb", f"every one of the {volumes} data sessions has volume {volume_min}")
+        if charge and charges >= least and charge_values == 1:
+            add("charge", f"every one of the {charges} charges is {money_text(charge_min)}")
+        if midnight and at_midnight == rows:
+            add("start_time", f"every one of the {rows} events of the window is at 00:00:00: the column holds "
+                              "dates without a time of day")
     if rows >= least and acc["first_event"] == acc["last_event"]:
         add("start_time", f"every one of the {rows} events of the window is at {acc['first_event']}")
-    elif rows >= least and acc["events_midnight"] == rows:
-        add("start_time", f"every one of the {rows} events of the window is at 00:00:00: the column holds dates "
-                          "without a time of day")
-    if rows >= least and acc["cdr_customers"] == 1:
+    if rows >= least and acc["one_customer"]:
         add("customer_id", f"every one of the {rows} events of the window belongs to one customer")
 
 
@@ -212,12 +233,14 @@ def table_plausibility(con, cfg: Config, label: dict, present: dict, peer_is_tex
     """Implausible columns of the other tables (a single value throughout) and text that
     means "no value" read as a value (audit_single_values.sql, audit_null_like.sql)."""
     least = cfg.quality.plausible_min_rows
-    for table, column, n, distinct, example in sql.run(con, "audit_single_values").fetchall():
-        if column in present.get(table, ()) and n >= max(least, 2) and distinct == 1:
-            found.implausible_column(table, column, f"every one of its {n} values is {example}", cfg, label)
+    for table, column, n, low, high in sql.run(con, "audit_single_values").fetchall():
+        if column in present.get(table, ()) and n >= max(least, 2) and low == high:
+            value = money_text(low) if TABLES[table].column(column).type == MONEY else low
+            found.implausible_column(table, column, f"every one of its {n} values is {value}", cfg, label)
     for table, column, value, n in sql.run(con, "audit_null_like", peer_is_text=peer_is_text).fetchall():
-        found.implausible_column(table, column, f"{n} value(s) {value!r} look like a null marker and are read as a "
-                                 f"value; if {value!r} means no value, add it to [input] null_values", cfg, label)
+        found.implausible_column(table, column, f"{n} value(s) {quoted(value)} look like a null marker and are read "
+                                 f"as a value; if {quoted(value)} means no value, add it to [input] null_values", cfg,
+                                 label)
 
 
 def single_value_columns() -> list[tuple[str, str]]:

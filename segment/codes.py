@@ -76,14 +76,5 @@ def mapping(values: Values, table: str, column: str) -> dict[str, str]:
 
 
 def hint(table: str, column: str, seen: list[str]) -> str:
-    """What to write in the config to map the values seen: ``[values.cdr.service] voice = ["VOICE"]``."""
-    codes = CODES[(table, column)]
-    example = seen[0] if seen else "YOUR_CODE"
-    return (f"map your codes in the config, e.g. [values.{table}.{column}] {codes[0]} = "
-            f"[{_toml_string(example)}] (values: {', '.join(codes)})")
-
-
-def _toml_string(text: str) -> str:
-    import json
-
-    return json.dumps(text, ensure_ascii=False)
+    """What to write in the config to map an operator's codes: ``[values.cdr.service] voice = ["..."]``."""
+    return f"map your codes in the config: [values.{table}.{column}] {CODES[(table, column)][0]} = [\"...\"], ..."

@@ -71,7 +71,8 @@ class QualityConfig:
     max_mean_call_s: float = 7200.0  # ... or longer than this (2 h)
     # Text that usually stands for "no value": found in a text column and not one of
     # [input] null_values, it is reported, since it is read as a value (gate `implausible`).
-    null_like: tuple[str, ...] = ("NULL", "null", "\\N", "NA", "N/A", "#N/A", "None", "nan", "NaN")
+    null_like: tuple[str, ...] = ("NULL", "null", "\\N", "(null)", "<null>", "NA", "N/A", "#N/A", "None", "nan",
+                                  "NaN")
     # Exact duplicate CDR rows are counted when the window holds at most this many rows:
     # counting them costs a hash table of every row, about as much as the features
     # themselves. 0: never; --fail-on duplicate-events counts them whatever the size.

@@ -28,7 +28,7 @@ from . import audits, checks, sql
 from .catalogue import INDICATORS, missing_requirements
 from .config import Config
 from .engine import EngineOptions, connect, resource_error
-from .errors import DataError, EmptyPopulationError
+from .errors import DataError, EmptyPopulationError, ResourceError
 from .numbers import sig
 from .io.inputs import Source
 from .io.outputs import atomic_path, check_table_out, copy_parquet, private_workdir, write_frame
@@ -206,7 +206,13 @@ def compute(
     Raises SchemaError / DataError / EmptyPopulationError (exit 3) for bad inputs.
     """
     say = progress or (lambda stage: None)
-    workdir = private_workdir()
+    try:
+        workdir = private_workdir()
+    except OSError as e:
+        import tempfile
+
+        raise ResourceError(f"cannot create the work folder in {tempfile.gettempdir()}: {e.strerror or e} "
+                            "(set TMPDIR to a writable folder with free space)") from None
     con = connect(engine, spill_dir=workdir / "spill")
     try:
         return _compute(con, sources, cfg, say, workdir, engine)
@@ -230,7 +236,7 @@ def _compute(con, sources, cfg, say, workdir, engine) -> FeatureSet:
 
 
 def _run_stages(con, sources, cfg, say, workdir, staged, label) -> FeatureSet:
-    f, col = cfg.features, cfg.source_column
+    f = cfg.features
     found = checks.Findings()
     checks.skipped_files(sources, found)
     checks.prepare(con, cfg)
@@ -241,60 +247,9 @@ def _run_stages(con, sources, cfg, say, workdir, staged, label) -> FeatureSet:
     months = [r[0] for r in sql.run(con, "10_bill_months").fetchall()]
     window = choose_window(months, f.months, f.end_month)
     bounds = {"start": window.start, "end": window.end}
+
+    found, cdr_counts = _cdr_stages(con, cfg, say, label, window, bounds, found)
     checks.unknown_customers(con, cfg, bounds, label, set(sources), found)
-
-    say("aggregating call-detail records by customer and service")
-    sql.run(con, "20_cdr_usage", **bounds, last_month=window.last_month, night_start_s=seconds_of_day(f.night_start),
-            night_end_s=seconds_of_day(f.night_end), long_call_s=f.long_call_s)
-    cur = sql.run(con, "22_cdr_summary")
-    acc = dict(zip([d[0] for d in cur.description], cur.fetchone()))
-    cdr_label = label["cdr"]
-    if acc["rows_total"] == 0:
-        raise DataError(f"cdr ({cdr_label}): no rows (header only?)")
-    if acc["rows_no_time"]:
-        raise DataError(f"cdr ({cdr_label}): column {col('cdr', 'start_time')!r} is empty in {acc['rows_no_time']} row(s)")
-    if acc["rows_no_customer_id"]:
-        raise DataError(f"cdr ({cdr_label}): column {col('cdr', 'customer_id')!r} is empty in "
-                        f"{acc['rows_no_customer_id']} row(s)")
-    if acc["negative_durations"]:
-        bad = sql.run(con, "audit_cdr_negative_duration").fetchall()
-        raise DataError(
-            f"cdr ({cdr_label}): column {col('cdr', 'duration_s')!r} is negative in {acc['negative_durations']} "
-            f"row(s), e.g. customer {bad[0][0]} at {bad[0][1]} ({bad[0][2]} s)"
-        )
-    in_window = acc["rows_total"] - acc["rows_outside_window"]
-    if in_window == 0:
-        raise EmptyPopulationError(
-            f"cdr ({cdr_label}): no event in the window {window.months[0]}..{window.months[-1]} "
-            f"({acc['rows_total']} rows, all outside it)"
-        )
-    checks.cdr_codes(con, cfg, acc, staged.raw, label, found)
-    if acc["rows_unknown_customer"]:
-        share = acc["rows_unknown_customer"] / in_window
-        ex = ", ".join(str(x) for x, in sql.run(con, "audit_cdr_unknown_customers").fetchall())
-        msg = (f"cdr ({cdr_label}): {acc['rows_unknown_customer']} row(s) in the window ({share:.1%}) belong to "
-               f"{acc['unknown_customers']} customer(s) not in customers (e.g. {ex}); they are excluded")
-        if share > cfg.quality.max_unknown_customer_share:
-            ref = ", ".join(str(x) for x in found.reference_ids)
-            raise DataError(msg.replace("; they are excluded", f" (customers has ids such as {ref}); more than "
-                                        "quality.max_unknown_customer_share = "
-                                        f"{cfg.quality.max_unknown_customer_share:.1%}; is the right customers file "
-                                        "given, or are the ids written differently?"))
-        found.warnings.append(msg)
-    if acc["rows_outside_window"]:
-        found.warnings.append(f"cdr: {acc['rows_outside_window']} row(s) fall outside the window "
-                              f"{window.months[0]}..{window.months[-1]} and are not used")
-    checks.duplicates(con, cfg, bounds, in_window, label, found)
-    checks.cdr_plausibility(acc, cfg, label, found)
-    cdr_counts = {k: acc[k] for k in (
-        "rows_total", "rows_used", "rows_outside_window", "rows_unknown_customer", "rows_unknown_service")}
-    cdr_counts["unknown_customers"] = acc["unknown_customers"]
-    cdr_counts["rows_duplicate"] = found.duplicates["rows"]
-
-    say("aggregating contacts")
-    sql.run(con, "21_cdr_peer", **bounds)
-    sql.run(con, "23_cdr_hotline", hotlines=hotline_ids(con, f.competitor_hotlines))
-    sql.run(con, "24_service_contacts", **bounds, last_month=window.last_month)
     peer_is_text = str(con.sql("SELECT peer_id FROM stg_cdr").types[0]) == "VARCHAR"
     checks.table_plausibility(con, cfg, label, staged.present, peer_is_text, found)
     say("selecting the population")
@@ -321,3 +276,50 @@ def _run_stages(con, sources, cfg, say, workdir, staged, label) -> FeatureSet:
             produced.append(ind.name)
     return FeatureSet(con, window, cfg.features.population, produced, skipped, cdr_counts, n, found.warnings,
                       workdir, found)
+
+
+def _cdr_stages(con, cfg, say, label, window, bounds, found):
+    """The CDR aggregates (20 to 24) and their checks; returns the findings and the CDR counts."""
+    f, col = cfg.features, cfg.source_column
+    say("aggregating call-detail records by customer and service")
+    sql.run(con, "20_cdr_usage", **bounds, last_month=window.last_month, night_start_s=seconds_of_day(f.night_start),
+            night_end_s=seconds_of_day(f.night_end), long_call_s=f.long_call_s)
+    cur = sql.run(con, "22_cdr_summary")
+    acc = dict(zip([d[0] for d in cur.description], cur.fetchone()))
+    cdr_label = label["cdr"]
+    if acc["rows_total"] == 0:
+        raise DataError(f"cdr ({cdr_label}): no rows (header only?)")
+    if acc["rows_no_time"]:
+        raise DataError(f"cdr ({cdr_label}): column {col('cdr', 'start_time')!r} is empty in {acc['rows_no_time']} row(s)")
+    if acc["rows_no_customer_id"]:
+        raise DataError(f"cdr ({cdr_label}): column {col('cdr', 'customer_id')!r} is empty in "
+                        f"{acc['rows_no_customer_id']} row(s)")
+    if acc["negative_durations"]:
+        bad = sql.run(con, "audit_cdr_negative_duration").fetchall()
+        raise DataError(
+            f"cdr ({cdr_label}): column {col('cdr', 'duration_s')!r} is negative in {acc['negative_durations']} "
+            f"row(s), e.g. customer {bad[0][0]} at {bad[0][1]} ({bad[0][2]} s)"
+        )
+    in_window = acc["rows_total"] - acc["rows_outside_window"]
+    if in_window == 0:
+        raise EmptyPopulationError(
+            f"cdr ({cdr_label}): no event in the window {window.months[0]}..{window.months[-1]} "
+            f"({acc['rows_total']} rows, all outside it)"
+        )
+    checks.cdr_codes(con, cfg, acc, bounds, label, found)
+    checks.cdr_unknown_customers(con, cfg, acc, in_window, label, found)
+    if acc["rows_outside_window"]:
+        found.warnings.append(f"cdr: {acc['rows_outside_window']} row(s) fall outside the window "
+                              f"{window.months[0]}..{window.months[-1]} and are not used")
+    checks.duplicates(con, cfg, bounds, in_window, label, found)
+    checks.cdr_plausibility(con, acc, cfg, bounds, label, found)
+    cdr_counts = {k: acc[k] for k in (
+        "rows_total", "rows_used", "rows_outside_window", "rows_unknown_customer", "rows_unknown_service")}
+    cdr_counts["unknown_customers"] = acc["unknown_customers"]
+    cdr_counts["rows_duplicate"] = found.duplicates["rows"]
+
+    say("aggregating contacts")
+    sql.run(con, "21_cdr_peer", **bounds)
+    sql.run(con, "23_cdr_hotline", hotlines=hotline_ids(con, f.competitor_hotlines))
+    sql.run(con, "24_service_contacts", **bounds, last_month=window.last_month)
+    return found, cdr_counts

@@ -32,3 +32,15 @@ def money_text(x: Any) -> str:
     d = Decimal(str(x))
     cents = d.quantize(Decimal("0.01"))
     return f"{cents if cents == d else d.normalize():f}"
+
+
+def quoted(value: Any) -> str:
+    """A value for a message: text in single quotes as it is (a backslash stays one), a
+    number as it is; ``None`` as (empty)."""
+    if value is None:
+        return "(empty)"
+    if isinstance(value, str):
+        return f'"{value}"' if "'" in value else f"'{value}'"
+    if isinstance(value, Decimal):
+        return money_text(value)
+    return str(value)

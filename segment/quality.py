@@ -11,14 +11,19 @@ Gates (docs/quality.md has the table of which command measures which):
 
 * share gates, limit a share in [0, 1] (``0.05`` or ``5%``; default 0):
   ``unknown-customers`` (CDR rows of the window whose customer is not in customers,
-  over the window's rows), ``unknown-service`` (rows of the window with a service other
-  than voice, sms or data, over the window's rows), ``outside-window`` (rows outside the
-  window, over all rows);
+  over the window's rows), ``unknown-customers-billing``, ``-interactions``,
+  ``-recharges`` (the same for those tables' rows of the window), ``unknown-service``
+  (rows of the window with a service other than voice, sms or data, over the window's
+  rows), ``unknown-values`` (the largest share of a coded column's values outside its
+  list), ``duplicate-events`` (exact duplicate CDR rows of the window, over its rows),
+  ``outside-window`` (rows outside the window, over all rows);
 * count gates, limit a whole number (default 0): ``skipped-indicators`` (catalogue
-  indicators not computed for lack of an optional input), ``dropped-missing``
-  (indicators dropped by screening as mostly missing), ``skipped-brands`` (brands that
-  could not be segmented under ``--skip-failed-brands``), ``skipped-analyses`` (analyses
-  ``segment run`` skipped for lack of input);
+  indicators not computed for lack of an optional input), ``implausible`` (implausible
+  columns: segment/checks.py), ``skipped-files`` (files of a table folder that are not
+  the table's), ``dropped-missing`` (indicators dropped by screening as mostly missing),
+  ``skipped-brands`` (brands that could not be segmented under
+  ``--skip-failed-brands``), ``skipped-analyses`` (analyses ``segment run`` skipped for
+  lack of input), ``unscored`` (customers ``segment score`` could not score);
 * ``any``: every gate the command measures, at limit 0.
 """
 
@@ -28,17 +33,22 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
 from .errors import QualityGateError, UsageError
+from .numbers import quoted
 
-SHARE_GATES = ("unknown-customers", "unknown-service", "outside-window")
-COUNT_GATES = ("skipped-indicators", "dropped-missing", "skipped-brands", "skipped-analyses")
+UNKNOWN_IN = ("billing", "interactions", "recharges")  # tables with an unknown-customers-<table> gate
+SHARE_GATES = ("unknown-customers", *(f"unknown-customers-{t}" for t in UNKNOWN_IN), "unknown-service",
+               "unknown-values", "duplicate-events", "outside-window")
+COUNT_GATES = ("skipped-indicators", "implausible", "skipped-files", "dropped-missing", "skipped-brands",
+               "skipped-analyses", "unscored")
 GATES = SHARE_GATES + COUNT_GATES
 ANY = "any"
 
 # What each kind of command can measure.
-FEATURE_GATES = frozenset((*SHARE_GATES, "skipped-indicators"))
+FEATURE_GATES = frozenset((*SHARE_GATES, "skipped-indicators", "implausible", "skipped-files"))
 SCREEN_GATES = frozenset(("dropped-missing",))
 SEGMENT_GATES = frozenset(("dropped-missing", "skipped-brands"))
-RUN_GATES = frozenset(GATES)
+RUN_GATES = frozenset(GATES) - {"unscored"}
+SCORE_GATES = frozenset(("unscored",))
 
 
 @dataclass(frozen=True)
@@ -154,18 +164,55 @@ def _count(n: int, what: str, names: Sequence[str]) -> Measure:
     return Measure(float(n), f"{n} {what}" + (f" ({_names(names)})" if names else ""))
 
 
+def with_gates(cfg, gates: Sequence[Gate]):
+    """The config a command runs with its gates: ``duplicate-events`` counts the duplicates
+    whatever the size of the window (quality.duplicate_check_max_rows lifted), so that the
+    gate can fire."""
+    import sys
+
+    if any(g.name == "duplicate-events" for g in gates) and cfg.quality.duplicate_check_max_rows < sys.maxsize:
+        return cfg.replace(quality={"duplicate_check_max_rows": sys.maxsize})
+    return cfg
+
+
+def _share(n: int, of: int, what: str, where: str) -> Measure:
+    s = n / of if of else 0.0
+    return Measure(s, f"{_pct(s)} of {where} ({n} of {of}) {what}")
+
+
+def _check_measures(found, window: int) -> dict[str, Measure]:
+    """The measures of the input checks (:class:`segment.checks.Findings`)."""
+    out = {}
+    for table, t in found.unknown_customers.items():
+        ex = f" (e.g. {', '.join(quoted(x) for x in t['examples'])})" if t["examples"] else ""
+        out[f"unknown-customers-{table}"] = _share(t["rows_unknown"], t["rows"], f"belong to {t['unknown_customers']} "
+                                                   f"customer(s) not in customers{ex}", f"the window's {table} rows")
+    worst = max(found.values, key=lambda v: v["rows_unknown"] / v["rows"], default=None)
+    out["unknown-values"] = (_share(0, 0, "hold a value outside its list", "a coded column's values") if worst is None
+                             else _share(worst["rows_unknown"], worst["rows"], "are outside its list (e.g. "
+                                         + ", ".join(quoted(x) for x in worst["examples"]) + ")",
+                                         f"{worst['table']}.{worst['column']}'s values"))
+    if found.duplicates["checked"]:
+        ex = f" (e.g. {found.duplicates['example']})" if found.duplicates["example"] else ""
+        out["duplicate-events"] = _share(found.duplicates["rows"], window, f"are exact copies of another row{ex}",
+                                         "the window's CDR rows")
+    implausible = [f"{i['table']}.{i['column']} ({i['file']}): {i['problem']}" for i in found.implausible]
+    out["implausible"] = _count(len(implausible), "implausible column(s)", implausible)
+    files = [f for fs in found.skipped_files.values() for f in fs]
+    out["skipped-files"] = _count(len(files), "file(s) of a table folder not read", files)
+    return out
+
+
 def measure_features(fs) -> dict[str, Measure]:
-    """The measures of a :class:`segment.features.FeatureSet` (its ``cdr`` counts and ``skipped``)."""
+    """The measures of a :class:`segment.features.FeatureSet` (its ``cdr`` counts, ``skipped``
+    and what the input checks found)."""
     c = fs.cdr
     total = c["rows_total"]
     window = total - c["rows_outside_window"]
-
-    def share(n: int, of: int, what: str, where: str) -> Measure:
-        s = n / of if of else 0.0
-        return Measure(s, f"{_pct(s)} of {where} ({n} of {of}) {what}")
-
+    share = _share
     skipped = [s["name"] for s in fs.skipped]
     return {
+        **_check_measures(fs.checks, window),
         "unknown-customers": share(c["rows_unknown_customer"], window,
                                    f"belong to {c['unknown_customers']} customer(s) not in customers",
                                    "the window's CDR rows"),
@@ -188,6 +235,13 @@ def measure_segmentation(seg) -> dict[str, Measure]:
     failed = sorted(seg.failed)
     return {**measure_screening(seg.screening),
             "skipped-brands": _count(len(failed), "brand(s) could not be segmented", failed)}
+
+
+def measure_score(unscored: dict[str, int]) -> dict[str, Measure]:
+    """The measure of ``segment score``: customers not scored, by reason."""
+    n = sum(unscored.values())
+    return {"unscored": _count(n, "customer(s) not scored", [f"{k.replace('_', ' ')}: {v}"
+                                                             for k, v in unscored.items() if v])}
 
 
 def measure_run(result) -> dict[str, Measure]:

@@ -81,3 +81,31 @@ def float_literal(x: float) -> str:
     if "e" not in text:
         text += "e0"  # without an exponent DuckDB reads 0.1 as DECIMAL, not DOUBLE
     return f"({text})" if x < 0 else text
+
+
+def portable_literal(value: str) -> str:
+    """A string literal that reads back as ``value`` in DuckDB, Spark SQL and most
+    warehouses, whatever it holds: a quote, a backslash (an escape in Spark) or a control
+    character becomes ``chr(n)``, e.g. ``('O' || chr(39) || 'Brien')``. For SQL written to be
+    run elsewhere (model.sql); inside the tool, :func:`quote_literal`."""
+    if not isinstance(value, str):
+        raise ValueError(f"invalid string literal: {value!r}")
+    parts, run = [], []
+    for ch in value:
+        if ch in "'\\" or ord(ch) < 32 or ord(ch) == 127:
+            if run:
+                parts.append("'" + "".join(run) + "'")
+                run = []
+            parts.append(f"chr({ord(ch)})")
+        else:
+            run.append(ch)
+    if run or not parts:
+        parts.append("'" + "".join(run) + "'")
+    return parts[0] if len(parts) == 1 else "(" + " || ".join(parts) + ")"
+
+
+def comment_text(value: object) -> str:
+    """Text safe to put in a ``--`` comment: a line break or any other character that is not
+    printable is written as ``\\uXXXX``, so that nothing in it can end the comment and
+    become SQL."""
+    return "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" for ch in str(value))

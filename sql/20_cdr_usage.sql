@@ -20,10 +20,10 @@
 -- Conditional counts are written coalesce(sum(cast(<condition> as integer)), 0): the
 -- same number as count(*) filter (where <condition>), but DuckDB 2.0 computes it
 -- about 10% faster here, this being the largest aggregate of the pipeline.
--- The checks of the data ride on this one scan (22_cdr_summary.sql adds them up): the
--- values present per coded column (the known ones are the events_* counts: direction
--- out + in, peer_network onnet + offnet, roaming none + domestic + international, the
--- lists of segment.schema), events at exactly midnight, the range of volumes and charges.
+-- codes_unknown, the check of the coded columns, rides on this scan: staging gives
+-- direction, peer_network and roaming as the list's type (NULL outside the list) and their
+-- values as given in given_<column>; it counts the values given that are not in the list
+-- (22_cdr_summary.sql adds them up; audit_cdr_codes.sql, only when some are found, says which).
 create or replace temp table cdr_usage as
 with stamped as (
     select
@@ -37,7 +37,10 @@ with stamped as (
         duration_s,
         volume_kb,
         charge,
-        start_time
+        start_time,
+        given_direction,
+        given_peer_network,
+        given_roaming
     from stg_cdr
     where start_time >= $start and start_time < $end
 ),
@@ -80,19 +83,10 @@ final as (
         max(start_time) as last_event,
         bit_or(case when block_day < 63 then cast(1 as bigint) << block_day else 0 end) as day_mask_lo,
         bit_or(case when block_day >= 63 then cast(1 as bigint) << (block_day - 63) else 0 end) as day_mask_hi,
-        count(direction) as directions,
-        count(peer_network) as peer_networks,
-        cast(coalesce(sum(cast(peer_network = 'offnet' as integer)), 0) as bigint) as events_offnet,
-        count(roaming) as roamings,
-        cast(coalesce(sum(cast(roaming = 'none' as integer)), 0) as bigint) as events_roaming_none,
-        cast(coalesce(sum(cast(start_time = cast(event_date as timestamp) as integer)), 0) as bigint)
-            as events_midnight,
-        count(volume_kb) as volumes,
-        min(volume_kb) as volume_min,
-        max(volume_kb) as volume_max,
-        count(charge) as charges,
-        min(charge) as charge_min,
-        max(charge) as charge_max
+        cast(coalesce(sum(
+            cast(given_direction is not null and direction is null as integer)
+            + cast(given_peer_network is not null and peer_network is null as integer)
+            + cast(given_roaming is not null and roaming is null as integer)), 0) as bigint) as codes_unknown
     from events
     group by customer_id, service, block
 )

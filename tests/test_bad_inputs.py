@@ -59,10 +59,16 @@ def test_bad_input(name, tmp_path):
 
     setup = case.get("setup")
     undo = None
+    target = out_dir / f"target-{out.name}"
     if setup == "out_exists":
         out.write_text("precious")
     elif setup == "out_read_only":
         undo = _make_read_only(out_dir)
+    elif setup == "out_dangling_link":
+        out.symlink_to(out_dir / "no_such_folder" / out.name)
+    elif setup == "out_link":
+        target.write_text("precious")
+        out.symlink_to(target)
     try:
         res = CliRunner().invoke(app, ["--quiet", *[fill(a) for a in case["args"]]])
     finally:
@@ -75,9 +81,14 @@ def test_bad_input(name, tmp_path):
         assert out.exists()
         manifest = out / "manifest.json" if out.is_dir() else Path(f"{out}.manifest.json")
         assert manifest.is_file()  # every output gets its manifest (docs/reproducibility.md)
-        assert _leftovers(out_dir, {out.name, manifest.name}) == []
+        if setup == "out_link":  # written where the link points; the link stays
+            assert out.is_symlink() and target.read_bytes()[:4] == b"PAR1"
+        assert _leftovers(out_dir, {out.name, manifest.name} | ({target.name} if setup == "out_link" else set())) == []
     elif setup == "out_exists":
         assert out.read_text() == "precious"
+        assert _leftovers(out_dir, {out.name}) == []
+    elif setup == "out_dangling_link":
+        assert res.stdout == "" and out.is_symlink()
         assert _leftovers(out_dir, {out.name}) == []
     else:
         assert res.stdout == ""

@@ -402,8 +402,13 @@ def test_quality_library_boundaries():
     # a gate without a measure passes; resolve drops the config's gates a command cannot measure
     assert quality.evaluate(quality.parse("dropped-missing"), m) == []
     got = quality.resolve(["unknown-customers=1%"], ["any"], quality.FEATURE_GATES)
-    assert [(g.name, g.limit) for g in got] == [("unknown-customers", 0.01), ("unknown-service", 0.0),
-                                                ("outside-window", 0.0), ("skipped-indicators", 0.0)]
+    assert [(g.name, g.limit) for g in got] == [
+        ("unknown-customers", 0.01), ("unknown-customers-billing", 0.0), ("unknown-customers-interactions", 0.0),
+        ("unknown-customers-recharges", 0.0), ("unknown-service", 0.0), ("unknown-values", 0.0),
+        ("duplicate-events", 0.0), ("outside-window", 0.0), ("skipped-indicators", 0.0), ("implausible", 0.0),
+        ("skipped-files", 0.0)]
+    # score measures one gate of its own
+    assert [g.name for g in quality.resolve(["any"], [], quality.SCORE_GATES)] == ["unscored"]
 
 
 # ---------------------------------------------------------------- help, version, completion
@@ -430,8 +435,9 @@ def test_every_command_has_the_one_format_option():
 
 
 def test_fail_on_is_on_every_command_that_reads_extracts():
+    # and on score, whose gate is its own: customers it could not score
     for name, cmd in commands().items():
-        reads = any("--data" in p.opts for p in cmd.params)
+        reads = any("--data" in p.opts for p in cmd.params) or name == "score"
         has = any("--fail-on" in p.opts for p in cmd.params)
         assert has == reads, name
 

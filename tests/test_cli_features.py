@@ -168,7 +168,7 @@ def test_unknown_customers_are_reported_not_dropped_silently(tmp_path):
         t["cdr"][1].extend([list(t["cdr"][1][0]) for _ in range(40)])  # so the unknown share is small
     res = invoke("features", "--data", broken(tmp_path, edit), "--format", "json")
     assert res.exit_code == 0, res.stderr
-    assert "1 row(s) in the window" in res.stderr and "not in customers" in res.stderr and "e.g. 99" in res.stderr
+    assert "1 row(s) of the window" in res.stderr and "not in customers" in res.stderr and "e.g. '99'" in res.stderr
     summary = json.loads(res.stdout)
     assert summary["cdr"]["rows_unknown_customer"] == 1 and summary["cdr"]["unknown_customers"] == 1
     assert any("not in customers" in w for w in summary["warnings"])

@@ -10,6 +10,7 @@ import time
 from typing import Any, Iterable, Sequence
 
 from rich.console import Console
+from rich.markup import escape
 
 def out_console() -> Console:
     # rich already honours NO_COLOR and drops colour when stdout is not a terminal.
@@ -18,6 +19,19 @@ def out_console() -> Console:
 
 def err_console() -> Console:
     return Console(file=sys.stderr, highlight=False)
+
+
+def for_people(obj: Any) -> Any:
+    """``obj`` with every string (dict keys too) escaped for Rich markup: data such as a
+    brand called "[bold]X" or "a[/]b" is drawn as it is, never read as markup (which would
+    hide it or stop the view)."""
+    if isinstance(obj, str):
+        return escape(obj)
+    if isinstance(obj, dict):
+        return {for_people(k) if isinstance(k, str) else k: for_people(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(for_people(v) for v in obj)
+    return obj
 
 
 def write_json(obj: Any) -> None:
@@ -109,12 +123,13 @@ class Reporter:
     def warn(self, message: str) -> None:
         if not self.quiet:
             self.stop()
-            self.console.print(f"[yellow]warning:[/] {message}", soft_wrap=True)
+            # the message is data (file names, values, [values.cdr.service]), never markup
+            self.console.print(f"[yellow]warning:[/] {escape(message)}", soft_wrap=True)
 
     def info(self, message: str) -> None:
         if not self.quiet:
             self.stop()
-            self.console.print(message, soft_wrap=True)
+            self.console.print(escape(message), soft_wrap=True)
 
     def stop(self) -> None:
         if self._status is not None:

@@ -4,7 +4,7 @@ brand profile table coloured as a heatmap of indexes. Machines get profiles.json
 from __future__ import annotations
 
 from .fit import Col, show
-from .output import fmt_num, out_console, write_csv, write_json, write_segments_csv
+from .output import fmt_num, for_people, out_console, write_csv, write_json, write_segments_csv
 
 
 def _bar(x: float | None, width: int = 8) -> str:
@@ -110,7 +110,7 @@ def profile(outcome, fmt) -> None:
     elif fmt.value == "csv":
         write_csv(list(rows[0]) if rows else ["indicator"], [list(r.values()) for r in rows])
     else:
-        segment_detail_table(s["brand"], outcome.result, rows)
+        segment_detail_table(s["brand"], for_people(outcome.result), rows)
 
 
 def show_segmentation(profiles: dict, show_k: bool = True) -> None:

@@ -22,12 +22,15 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))  # the checkout, when run as a script
 
 from segment.catalogue import ANGLES  # noqa: E402
+from segment.model import REASONS as UNSCORED_REASONS  # noqa: E402
+from segment.quality import GATES, RUN_GATES as RUN_GATE_SET, UNKNOWN_IN  # noqa: E402
 from segment.channels import PREFERRED  # noqa: E402
 from segment.churn import STAGES  # noqa: E402
 from segment.schema import CHANNELS  # noqa: E402
 from segment.screening import CHECKS, STATS  # noqa: E402
 from segment.value import CARDS, GROUP_CLASSES, TIERS  # noqa: E402
 
+RUN_GATES = [g for g in GATES if g in RUN_GATE_SET]
 VERSION = 1  # = segment/jobs/common.py SCHEMA_VERSION (checked by the test)
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -102,11 +105,25 @@ NUM_MAP = mapping(NUM_NULL)
 
 # ---------------------------------------------------------------- features
 
+ID = {"type": ["integer", "string"]}
+# what the input checks found (segment/checks.py, docs/quality.md)
+INPUT_CHECKS = {
+    "unknown_customers": mapping(obj({"rows": COUNT, "rows_unknown": COUNT, "unknown_customers": COUNT,
+                                      "examples": arr(ID, maxItems=3)}), enum(UNKNOWN_IN)),
+    "values": arr(obj({"table": STR, "column": STR, "rows": COUNT, "rows_unknown": COUNT, "examples": arr(STR_NULL)},
+                      description="a coded column holding values outside its list")),
+    "duplicates": obj({"checked": BOOL, "rows": {"type": ["integer", "null"], "minimum": 0}, "reason": STR_NULL}),
+    "implausible": arr(obj({"table": STR, "column": STR, "problem": STR})),
+    "skipped_files": mapping(arr(STR)),
+}
+
 def features() -> dict:
     indicator = obj({"name": STR, "angle": enum(ANGLES), "non_null": COUNT, "mean": NUM_NULL,
                      "min": NUM_NULL, "max": NUM_NULL})
-    cdr = obj({k: COUNT for k in ("rows_total", "rows_used", "rows_outside_window", "rows_unknown_customer",
-                                  "rows_unknown_service", "unknown_customers")})
+    cdr = obj({**{k: COUNT for k in ("rows_total", "rows_used", "rows_outside_window", "rows_unknown_customer",
+                                     "rows_unknown_service", "unknown_customers")},
+               "rows_duplicate": {"type": ["integer", "null"], "minimum": 0,
+                                  "description": "exact duplicate rows of the window; null: not counted (see duplicates)"}})
     body = obj({
         "out": STR_NULL,
         "window": WINDOW,
@@ -116,6 +133,7 @@ def features() -> dict:
         "cdr": cdr,
         "indicators": arr(indicator),
         "skipped": arr(obj({"name": STR, "angle": enum(ANGLES), "reason": STR})),
+        **INPUT_CHECKS,
         "warnings": arr(STR),
     })
     return document("features", "segment features --format json", body)
@@ -261,7 +279,7 @@ def profile_segment() -> dict:
 
 def score() -> dict:
     row = obj({"brand": STR, "segment": {"type": "integer", "minimum": 1}, "segment_name": STR, "customers": COUNT})
-    body = obj({"out": STR, "customers": COUNT, "segments": arr(row)})
+    body = obj({"out": STR, "customers": COUNT, "unscored": obj({r: COUNT for r in UNSCORED_REASONS}), "segments": arr(row)})
     return document("score", "segment score --format json", body)
 
 
@@ -399,6 +417,8 @@ def run() -> dict:
         "analyses": obj({"value": ref("value"), "churn": ref("churn"), "channels": ref("channels")},
                         required=["value", "churn"]),
         "analyses_skipped": mapping(STR, enum(("channels",))),
+        "quality": mapping(obj({"value": NUM, "text": STR}), enum(RUN_GATES)),
+        "warnings": arr(STR),
     })
     defs = {**profile_defs(), "value": value_summary(), "churn": churn_summary(), "channels": channels_summary()}
     return document("run", "segment run --format json (profiles.json with the window and the analyses)", body, defs)

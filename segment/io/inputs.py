@@ -65,7 +65,8 @@ def _split(table: str, entries: list[Path], where: str) -> tuple[list[Path], lis
     parquet = [p for p in files if file_format(p) == "parquet"]
     csv = [p for p in files if file_format(p) == "csv"]
     if parquet and csv and any(not _is_txt(p) for p in csv):
-        raise InputError(f"{table}: {where} mixes CSV and Parquet files; give one format per table")
+        both = f"{next(p for p in csv if not _is_txt(p)).name}, {parquet[0].name}"
+        raise InputError(f"{table}: {where} mixes CSV and Parquet files ({both}); give one format per table")
     if parquet:
         chosen = parquet
     elif any(not _is_txt(p) for p in csv):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import errno
 import gzip
 import io
 import re
@@ -24,7 +25,7 @@ from pathlib import Path
 import duckdb
 
 from ..config import Config
-from ..errors import InputError, SchemaError
+from ..errors import DiskFullError, InputError, ResourceError, SchemaError
 from .inputs import Source
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
@@ -71,9 +72,14 @@ def _transcode(src: Path, encoding: str, workdir: Path, table: str) -> Path:
                 line += text.count("\n")
                 fout.write(text.lstrip("\ufeff") if fout.tell() == 0 else text)
             fout.write(dec.decode(b"", final=True))
-    except (EOFError, gzip.BadGzipFile, OSError) as e:
-        if isinstance(e, OSError) and getattr(e, "filename", None) == str(out):
-            raise
+    except OSError as e:
+        if e.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise DiskFullError(f"no space left in the work folder {workdir} to transcode {src} (set TMPDIR to a "
+                                "folder with free space)") from None
+        if getattr(e, "filename", None) == str(out) or not out.exists():
+            raise ResourceError(f"cannot write the work folder {workdir}: {e.strerror or e}") from None
+        raise InputError(f"{table}: cannot read {src}: {e.strerror or e}") from None
+    except (EOFError, gzip.BadGzipFile) as e:
         raise InputError(f"{table}: cannot read {src}: not a readable gzip file ({e})") from None
     return out
 
@@ -177,8 +183,10 @@ def register(con: duckdb.DuckDBPyConnection, source: Source, cfg: Config, workdi
             if len(parts) > 1:
                 _check_parts(table, parts)
             options = {"na_values": list(cfg.input.null_values)} if cfg.input.null_values != ("",) else {}
+            # every dialect setting given, none sniffed: a first row that is not the header, or a
+            # data row starting with '#', is never skipped without a word
             rel = con.read_csv(read, header=True, all_varchar=True, delimiter=delimiter, quotechar='"',
-                               escapechar='"', union_by_name=len(read) > 1, **options)
+                               escapechar='"', comment="", skiprows=0, union_by_name=len(read) > 1, **options)
         rel.to_view(f"src_{table}", replace=True)
         cols = list(zip(rel.columns, [str(t) for t in rel.types]))
     except duckdb.Error as e:
@@ -210,11 +218,42 @@ def read_error(e: Exception, cfg: Config, origins: Origins, table: str | None = 
     file (found in the error, mapped back from a transcoded copy) and what to do."""
     text = str(e)
     file = re.search(r"^\s*file = (.+)$", text, re.M) or re.search(r'file "([^"]+)"', text)
-    if file and file.group(1).strip() in origins:
-        table, path = origins[file.group(1).strip()]
+    read = file.group(1).strip() if file else None
+    if read in origins:
+        table, path = origins[read]
         label = str(path)
     where = f"{table}: cannot read {label}" if table else "cannot read the inputs"
+    if read and "Error when sniffing file" in text:  # DuckDB says no more: find the row ourselves
+        ragged = _ragged(Path(read), _delimiter(Path(label or read), cfg))
+        if ragged:
+            return InputError(f"{where}: {ragged}")
     return InputError(f"{where}: {explain(e)}")
+
+
+def _ragged(path: Path, delimiter: str) -> str | None:
+    """The first record of a CSV whose number of fields is not the header's, as a message."""
+    try:
+        with _open_binary(path) as f:
+            reader = csv.reader(io.TextIOWrapper(f, encoding="utf-8-sig", errors="replace", newline=""),
+                                delimiter=delimiter)
+            header = next(reader, [])
+            start = reader.line_num + 1
+            for record in reader:
+                if record and len(record) != len(header):
+                    if reader.line_num > start:  # the record ran over line ends: a quote left open
+                        return (f"line {start} opens a quoted field that runs to line {reader.line_num} "
+                                f"({len(record)} field(s) where the header has {len(header)}): is a quote not closed?")
+                    return _fields(start, len(record), len(header))
+                start = reader.line_num + 1
+    except (OSError, EOFError, csv.Error):
+        return None
+    return None
+
+
+def _fields(line: int, found: int, expected: int) -> str:
+    why = ("is line 1 a title rather than the header?" if line == 2 else
+           "a ragged row; a field that holds the delimiter must be quoted")
+    return f"line {line} has {found} field(s) where the header (line 1) has {expected} ({why})"
 
 
 def explain(e: Exception) -> str:
@@ -228,8 +267,7 @@ def explain(e: Exception) -> str:
     fields = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", text)
     if line and fields:
         expected, found = fields.groups()
-        return (f"line {line.group(1)} has {found} fields where the header has {expected} (a ragged row; a field "
-                "that holds the delimiter must be quoted)")
+        return _fields(int(line.group(1)), int(found), int(expected))
     if "Value with unterminated quote" in text or "unterminated quote" in text.lower():
         return f"line {line.group(1) if line else '?'} has a quote that is never closed"
     if "No magic bytes found at end of file" in text:

@@ -1,5 +1,6 @@
 """Typed views of the extracts: ``src_<table>`` as the files are (:mod:`segment.io.reading`),
-``stg_<table>`` with canonical names and types.
+``stg_<table>`` with canonical names and types (and, for the CDR's coded columns,
+their values as given: ``given_<column>``, see ``_ENUMS``).
 
 Staging applies, per column: the ``[input] null_values`` (a Parquet text column too; CSV
 applies them as it reads), the ``[values.<table>.<column>]`` code maps of coded columns,
@@ -8,7 +9,8 @@ and the cast to the contract's type, checking that every value parses.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -16,6 +18,7 @@ import duckdb
 from .. import codes
 from ..config import Config
 from ..errors import ConfigError, SchemaError
+from ..numbers import quoted
 from ..schema import ID, TABLES
 from ..sql import quote_ident, quote_literal
 from .inputs import Source
@@ -34,13 +37,10 @@ def explain_read_error(e: Exception, cfg: Config) -> str:
 
 @dataclass(frozen=True)
 class Staged:
-    """What staging found: which canonical columns exist, per table; the id type; for each
-    coded column present, the SQL of its values as read (null markers and code maps
-    applied, before the cast) over ``src_<table>``."""
+    """What staging found: which canonical columns exist, per table, and the id type."""
 
     present: dict[str, frozenset[str]]
     id_type: str
-    raw: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 def _cast_expr(q: str, src_type: str, target: str, canon: str) -> str:
@@ -84,11 +84,19 @@ def _mapped(q: str, src_type: str, mapping: dict[str, str]) -> str:
     return f"CASE {text} {whens} ELSE {text} END"
 
 
-# Text columns with a fixed list of values, staged as DuckDB ENUMs: a one-byte code makes
-# the service a cheaper GROUP BY key and comparison than text (about 3% of each CDR
-# aggregate). The values are listed in text order, so ORDER BY sorts them as text.
-_ENUMS = {("cdr", "service"): ("cdr_service", ("data", "sms", "voice"))}
-
+# The CDR's coded columns are staged as DuckDB ENUMs: a one-byte code makes them cheaper
+# GROUP BY keys and comparisons than text (about 3% of each CDR aggregate for the service).
+# The values are listed in text order, so ORDER BY sorts them as text. A value outside the
+# list stages as NULL; beside each column, ``given_<column>`` holds the value as given (code
+# maps applied; null markers not, the audit leaves them out), so that 20_cdr_usage counts the values given that are
+# not in the list on its one scan (codes_unknown), and audit_cdr_codes.sql, only when it
+# found some, says which. (A strict CAST, free of that count, made the CDR stages 30%
+# slower in DuckDB 2.0; an engine without ENUMs stages text and compares it with the list.)
+_ENUMS = {("cdr", "service"): ("cdr_service", ("data", "sms", "voice")),
+          ("cdr", "direction"): ("cdr_direction", ("in", "out")),
+          ("cdr", "peer_network"): ("cdr_peer_network", ("offnet", "onnet")),
+          ("cdr", "roaming"): ("cdr_roaming", ("domestic", "international", "none"))}
+GIVEN = "given_"  # prefix of the as-given twin of an ENUM column
 
 def _enum_type(con: duckdb.DuckDBPyConnection, table: str, column: str) -> str:
     name, values = _ENUMS[(table, column)]
@@ -136,12 +144,11 @@ def stage(con: duckdb.DuckDBPyConnection, sources: dict[str, Source], cfg: Confi
     id_type = _id_type(columns, cfg)
 
     present: dict[str, frozenset[str]] = {}
-    raw: dict[tuple[str, str], str] = {}
     for name, table in TABLES.items():
         types = dict(columns.get(name, []))
         if name in sources:
             _one_reader_per_column(name, sources[name], cfg, types)
-        exprs, checks, have = [], [], set()
+        exprs, checks, have, given = [], [], set(), []
         for col in table.columns:
             target = col.type
             src = cfg.source_column(name, col.name)
@@ -149,12 +156,19 @@ def stage(con: duckdb.DuckDBPyConnection, sources: dict[str, Source], cfg: Confi
                 fits = types.get(src) in _FITS_BIGINT
                 target = id_type if col.name == "customer_id" else ("BIGINT" if fits else "VARCHAR")
             if name in sources and src in types:
+                enum = (name, col.name) in _ENUMS
                 q = _text(quote_ident(src), types[src], cfg, sources[name].fmt)
                 if col.codes:
-                    text = _mapped(q, types[src], codes.mapping(cfg.values, name, col.name))
-                    raw[(name, col.name)] = text
-                    # A value outside the list stages as NULL: 22_cdr_summary counts those rows.
-                    expr = f"TRY_CAST({text} AS {_enum_type(con, name, col.name)})" if (name, col.name) in _ENUMS else text
+                    mapping = codes.mapping(cfg.values, name, col.name)
+                    text = _mapped(q, types[src], mapping)
+                    expr = text
+                    if enum:
+                        # no null markers before the cast: a marker is not in the list either
+                        bare = _mapped(quote_ident(src), types[src], mapping)
+                        expr = f"TRY_CAST({bare} AS {_enum_type(con, name, col.name)})"
+                        # as given, null markers included: audit_cdr_codes leaves them out, and
+                        # applying them here would cost every scan of the CDR
+                        given.append(f"{bare} AS {quote_ident(GIVEN + col.name)}")
                 else:
                     expr = _cast_expr(q, types[src], target, col.name)
                     if "TRY_" in expr:
@@ -166,13 +180,27 @@ def stage(con: duckdb.DuckDBPyConnection, sources: dict[str, Source], cfg: Confi
                     where = f"column {src!r}" + (f" (mapped from {col.name})" if src != col.name else "")
                     raise SchemaError(f"{name} ({sources[name].label}): required {where} is missing; columns found: {found}")
                 expr = f"CAST(NULL AS {target})"
+                if (name, col.name) in _ENUMS:
+                    given.append(f"CAST(NULL AS VARCHAR) AS {quote_ident(GIVEN + col.name)}")
             exprs.append(f"{expr} AS {quote_ident(col.name)}")
         source_view = f"src_{name}" if name in sources else "(SELECT 1 WHERE false)"
-        con.execute(f"CREATE OR REPLACE TEMP VIEW stg_{name} AS SELECT {', '.join(exprs)} FROM {source_view}")
+        con.execute(f"CREATE OR REPLACE TEMP VIEW stg_{name} AS SELECT {', '.join(exprs + given)} FROM {source_view}")
         if checks:
             _check_casts(con, name, sources[name], checks, cfg)
         present[name] = frozenset(have)
-    return Staged(present, id_type, raw)
+    return Staged(present, id_type)
+
+
+def _hint(examples: list[str], kind: str, cfg: Config) -> str:
+    """What the values that cannot be read suggest: a null marker, a decimal comma, epoch seconds."""
+    markers = [x for x in examples if x in cfg.quality.null_like]
+    if markers:
+        return f"; if {quoted(markers[0])} means no value, add it to [input] null_values in the config"
+    if kind.startswith("DECIMAL") and all(re.fullmatch(r"-?\d+,\d+", x) for x in examples):
+        return "; a decimal comma? numbers are read with '.' as the decimal point"
+    if kind in ("TIMESTAMP", "DATE") and all(re.fullmatch(r"\d{10}(\d{3})?", x) for x in examples):
+        return "; seconds since 1970? give times as text, e.g. 2026-08-31 23:59:59"
+    return ""
 
 
 def _check_casts(con, table: str, source: Source, checks: list[tuple[str, str, str, str]], cfg: Config) -> None:
@@ -185,10 +213,8 @@ def _check_casts(con, table: str, source: Source, checks: list[tuple[str, str, s
             ).fetchall()]
             kind = TABLES[table].column(canon).type
             kind = "an id" if kind == ID else kind
-            markers = [x for x in examples if str(x) in cfg.quality.null_like]
-            hint = (f"; if {markers[0]!r} means no value, add it to [input] null_values in the config"
-                    if markers else "")
+            hint = _hint([str(x) for x in examples], kind, cfg)
             raise SchemaError(
                 f"{table} ({source.label}): column {src!r}: {bad} value(s) cannot be read as "
-                f"{'a month' if canon == 'bill_month' else kind}, e.g. {', '.join(repr(x) for x in examples)}{hint}"
+                f"{'a month' if canon == 'bill_month' else kind}, e.g. {', '.join(quoted(x) for x in examples)}{hint}"
             )

@@ -31,11 +31,12 @@ def run(name: str, req: AnalysisRequest, analyse: Callable, progress: Progress |
     say = common.say(progress)
     cfg = common.load_config(req)
     gates = common.gates(req, cfg, quality.FEATURE_GATES)
+    cfg = quality.with_gates(cfg, gates)
     check_table_out(req.out, req.force, SHEET_SUFFIXES)
     campaign.check_level(name, req.list)
     segs = tabulate.read_segments(req.segments) if req.segments else None
     sources = common.sources(req, for_manifest=req.out is not None)
-    with compute(sources, cfg, common.engine(req), progress=say) as fs:
+    with common.resources(req), compute(sources, cfg, common.engine(req), progress=say) as fs:
         say(f"{name} analysis")
         result = analyse(fs, cfg, segs)
         quality.check(gates, quality.measure_features(fs))

@@ -27,20 +27,20 @@ class TableOptions(InputOptions):
 
 
 def load_table(req: TableOptions, cfg, say: Progress, for_manifest: bool = False):
-    """The features table, its quality measures, the extracts' sources and the window
-    (None and None for a user's table)."""
+    """The features table, its quality measures, the extracts' sources, the window and the
+    warnings of the input checks (None, None and [] for a user's table)."""
     if req.features is not None:
         from ..tables import read_table
 
         say(f"reading {req.features}")
-        return read_table(req.features), {}, None, None
+        return read_table(req.features), {}, None, None, []
     from ..features import compute
     from ..quality import measure_features
     from ..tabulate import window_info
 
     sources = common.sources(req, for_manifest)
-    with compute(sources, cfg, common.engine(req), progress=say) as fs:
-        return fs.frame(), measure_features(fs), sources, window_info(fs)
+    with common.resources(req), compute(sources, cfg, common.engine(req), progress=say) as fs:
+        return fs.frame(), measure_features(fs), sources, window_info(fs), list(fs.warnings)
 
 
 @dataclass(frozen=True)
@@ -64,9 +64,10 @@ def run(req: Request, progress: Progress | None = None) -> Outcome:
     cfg = common.load_config(req)
     measured = quality.SEGMENT_GATES | (quality.FEATURE_GATES if req.features is None else set())
     gates = common.gates(req, cfg, measured)
+    cfg = quality.with_gates(cfg, gates)
     if req.out is not None:
         check_writable(req.out, req.force)
-    frame, measures, sources, window = load_table(req, cfg, say, req.out is not None)
+    frame, measures, sources, window, warnings = load_table(req, cfg, say, req.out is not None)
     seg = segment_table(frame, cfg, req.id, None if req.no_brand else req.brand, k, req.seed,
                         req.skip_failed_brands, progress=say, threads=req.threads)
     quality.check(gates, {**measures, **quality.measure_segmentation(seg)})
@@ -77,4 +78,4 @@ def run(req: Request, progress: Progress | None = None) -> Outcome:
             seg.write(tmp)
             record.write_into(tmp, req.out.name)
     done = f"{len(seg.brands)} brand(s) segmented" + (f" -> {req.out}" if req.out else "")
-    return Outcome(seg.profiles(), done, [], seg)
+    return Outcome(seg.profiles(), done, warnings, seg)

@@ -4,6 +4,7 @@ computation (config, gates, sources, manifest record)."""
 from __future__ import annotations
 
 import dataclasses
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
@@ -147,6 +148,23 @@ def engine(req: InputOptions):
     from ..engine import EngineOptions
 
     return EngineOptions(req.threads, req.memory_limit, req.temp_dir)
+
+
+@contextmanager
+def resources(req: InputOptions):
+    """Turn an engine error about memory, disk space or the spill folder, met in any stage
+    after the features (the analyses, the segmentation), into its ResourceError (exit 5)."""
+    import duckdb
+
+    from ..engine import resource_error
+
+    try:
+        yield
+    except duckdb.Error as e:
+        error = resource_error(e, engine(req))
+        if error is None:
+            raise
+        raise error from None
 
 
 def record(command: str, req: Options, cfg: "Config | None" = None, sources=None, window: dict | None = None,

@@ -25,11 +25,12 @@ def run(req: Request, progress: Progress | None = None) -> Outcome:
     say = common.say(progress)
     cfg = common.load_config(req)
     gates = common.gates(req, cfg, quality.FEATURE_GATES)
+    cfg = quality.with_gates(cfg, gates)
     if req.out is not None:
         common.check_suffix(req.out)
         check_writable(req.out, req.force)
     sources = common.sources(req, for_manifest=req.out is not None)
-    with compute(sources, cfg, common.engine(req), progress=say) as fs:
+    with common.resources(req), compute(sources, cfg, common.engine(req), progress=say) as fs:
         quality.check(gates, quality.measure_features(fs))
         if req.out is not None:
             say(f"writing {req.out}")

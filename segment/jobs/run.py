@@ -43,10 +43,12 @@ def run(req: Request, progress: Progress | None = None) -> Outcome:
         req = dataclasses.replace(req, data=default_data())
     cfg = common.load_config(req)
     gates = common.gates(req, cfg, quality.RUN_GATES)
+    cfg = quality.with_gates(cfg, gates)
     if req.out is not None:
         check_writable(req.out, req.force)
     sources = common.sources(req, for_manifest=req.out is not None)
-    result = run_pipeline(sources, cfg, common.engine(req), k, req.seed, req.skip_failed_brands, say)
+    with common.resources(req):
+        result = run_pipeline(sources, cfg, common.engine(req), k, req.seed, req.skip_failed_brands, say)
     quality.check(gates, quality.measure_run(result))
     if req.out is not None:
         say(f"writing {req.out}")
@@ -63,4 +65,6 @@ def run(req: Request, progress: Progress | None = None) -> Outcome:
     warnings = [*result.warnings, *(f"{name} skipped: {why}" for name, why in result.skipped.items())]
     done = f"{len(result.segmentation.brands)} brand(s) segmented" + (f" -> {req.out}" if req.out else "")
     done += " (with report.html)" if req.report else ""
-    return Outcome(result.summary(), done, warnings, result)
+    # the data-quality measures (what every gate would compare) and the warnings, for scripts
+    measures = {k: {"value": m.value, "text": m.text} for k, m in quality.measure_run(result).items()}
+    return Outcome({**result.summary(), "quality": measures, "warnings": warnings}, done, warnings, result)

@@ -27,9 +27,10 @@ def run(req: Request, progress: Progress | None = None) -> Outcome:
     req.check_source()
     cfg = common.load_config(req)
     gates = common.gates(req, cfg, quality.SCREEN_GATES | (quality.FEATURE_GATES if req.features is None else set()))
+    cfg = quality.with_gates(cfg, gates)
     if req.out is not None:
         check_writable(req.out, req.force)
-    frame, measures, sources, window = load_table(req, cfg, say, req.out is not None)
+    frame, measures, sources, window, warnings = load_table(req, cfg, say, req.out is not None)
     say(f"screening {frame.width} columns x {frame.height} rows")
     result = screen(frame, cfg.screening, req.id, req.brand, req.by_brand, req.factors)
     quality.check(gates, {**measures, **quality.measure_screening(result)})
@@ -46,4 +47,4 @@ def run(req: Request, progress: Progress | None = None) -> Outcome:
                       files={"features": req.features}).write_beside(req.out)
     s = result.summary()
     done = f"{s['indicators']} indicators, {s['kept']} kept" + (f" -> {req.out}" if req.out else "")
-    return Outcome(report, done, [], result)
+    return Outcome(report, done, warnings, result)
