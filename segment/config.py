@@ -12,7 +12,6 @@ overrides any of them and maps a user's own column names onto the canonical ones
 
     [features]
     months = 3
-    population = "stable"
 
 Unknown sections or keys are errors, so a typo never silently falls back to a default.
 """
@@ -66,12 +65,17 @@ USAGE_ANGLES = ("voice", "sms", "data", "roaming", "time_of_day", "social", "act
 
 @dataclass(frozen=True)
 class ClusteringConfig:
-    # Which screened indicators segments are formed on: those of these angles (behaviour),
-    # plus `include`, minus `exclude`. Columns of a user's own table that are not in the
-    # catalogue have no angle and are clustered on unless excluded.
+    # Which screened indicators segments are formed on: those of these angles (behaviour), plus `include`,
+    # minus `exclude`. A user's own columns (not in the catalogue) have no angle: clustered on unless excluded.
     angles: tuple[str, ...] = USAGE_ANGLES
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    # "screened": every indicator passing screening's availability pass; "kept": the correlation
+    # pass's representatives only. k-means distances: "within" (whitened by the pooled within-segment
+    # covariance + within_ridge x its mean variance; segment/within.py) or "euclidean".
+    variables: str = "screened"
+    metric: str = "within"
+    within_ridge: float = 0.03
     # preparation, per brand (segment/prepare.py)
     log_skew: float = 1.0  # ln(1 + x) for non-negative indicators more skewed than this
     winsor_low: float = 0.01  # clip at these percentiles (after the log)
@@ -90,7 +94,7 @@ class ClusteringConfig:
     # the model
     method: str = "kmeans"  # kmeans or gmm (diagonal Gaussian mixture)
     n_init: int = 10  # starts of the final fit and of each k's fit on the sweep sample
-    n_init_resample: int = 3  # starts of the refits on halves (prediction strength) and bootstraps
+    n_init_resample: int = 10  # starts of the refits on halves (prediction strength) and bootstraps
     minibatch_above: int = 500_000  # MiniBatchKMeans for brands larger than this
     seed: int = 42
     # stability (bootstrap Jaccard, as fpc::clusterboot)
@@ -161,6 +165,16 @@ class ChannelConfig:
 
 
 @dataclass(frozen=True)
+class TrackingConfig:
+    # compare and --previous (segment/tracking/): matched on shared customers when a brand has at least
+    # min_shared (pairs with Jaccard >= min_jaccard), else on centres; PSI on psi_bins bins, alert above psi_alert
+    min_shared: int = 30
+    min_jaccard: float = 0.5
+    psi_bins: int = 10
+    psi_alert: float = 0.25
+
+
+@dataclass(frozen=True)
 class Config:
     input: InputConfig = field(default_factory=InputConfig)
     features: FeatureConfig = field(default_factory=FeatureConfig)
@@ -171,6 +185,7 @@ class Config:
     value: ValueConfig = field(default_factory=ValueConfig)
     churn: ChurnConfig = field(default_factory=ChurnConfig)
     channels: ChannelConfig = field(default_factory=ChannelConfig)
+    tracking: TrackingConfig = field(default_factory=TrackingConfig)
     # table -> canonical column -> the user's column name
     columns: dict[str, dict[str, str]] = field(default_factory=dict)
 
@@ -290,20 +305,26 @@ def _validate_clustering(c: ClusteringConfig) -> None:
         if k != "auto" and (not isinstance(k, int) or k < 1):
             where = f"clustering.k_by_brand.{brand}" if brand else "clustering.k"
             raise ConfigError(f"{where} must be \"auto\" or a whole number >= 1, got {k!r}")
-    if c.method not in ("kmeans", "gmm"):
-        raise ConfigError(f"clustering.method must be 'kmeans' or 'gmm', got {c.method!r}")
+    for key, allowed in (("method", ("kmeans", "gmm")), ("metric", ("within", "euclidean")),
+                         ("variables", ("screened", "kept"))):
+        if getattr(c, key) not in allowed:
+            raise ConfigError(f"clustering.{key} must be {' or '.join(map(repr, allowed))}, got {getattr(c, key)!r}")
     checks = {
         "min_share": 0 <= c.min_share < 0.5, "ps_threshold": 0 < c.ps_threshold <= 1,
         "unstable_below": 0 <= c.unstable_below <= 1, "log_skew": c.log_skew >= 0,
         "winsor_low": 0 <= c.winsor_low < c.winsor_high <= 1, "winsor_high": 0 <= c.winsor_low < c.winsor_high <= 1,
-        "n_init": c.n_init >= 1, "n_init_resample": c.n_init_resample >= 1, "ps_repeats": c.ps_repeats >= 1, "bootstrap": c.bootstrap >= 0,
-        "sweep_sample": c.sweep_sample >= 100, "silhouette_sample": c.silhouette_sample >= 100,
+        "n_init": c.n_init >= 1, "n_init_resample": c.n_init_resample >= 1, "ps_repeats": c.ps_repeats >= 1,
+        "bootstrap": c.bootstrap >= 0, "sweep_sample": c.sweep_sample >= 100, "silhouette_sample": c.silhouette_sample >= 100,
         "bootstrap_sample": c.bootstrap_sample >= 100, "minibatch_above": c.minibatch_above >= 1,
-        "min_customers_per_segment": c.min_customers_per_segment >= 2,
+        "min_customers_per_segment": c.min_customers_per_segment >= 2, "within_ridge": 0 < c.within_ridge <= 10,
     }
+    _in_range("clustering", c, checks)
+
+
+def _in_range(section: str, values, checks: dict[str, bool]) -> None:
     for key, ok in checks.items():
         if not ok:
-            raise ConfigError(f"clustering.{key}: value {getattr(c, key)!r} is out of range (see docs/segments.md)")
+            raise ConfigError(f"{section}.{key}: value {getattr(values, key)!r} is out of range (see docs/segments.md)")
 
 def validate_screening(s: ScreeningConfig) -> None:
     for key in ("max_missing", "max_mode_share", "max_abs_r", "parallel_quantile"):
@@ -343,12 +364,13 @@ def _validate_analyses(cfg: Config) -> None:
             raise ConfigError(f"churn.{key} must be at least 1, got {getattr(c, key)}")
     if cfg.channels.min_contacts < 1:
         raise ConfigError(f"channels.min_contacts must be at least 1, got {cfg.channels.min_contacts}")
+    t = cfg.tracking
+    _in_range("tracking", t, {"min_shared": t.min_shared >= 1, "min_jaccard": 0 < t.min_jaccard <= 1,
+                              "psi_bins": 2 <= t.psi_bins <= 100, "psi_alert": t.psi_alert > 0})
 
 
 def from_dict(raw: dict[str, Any], where: str = "config") -> Config:
-    sections = {"input": InputConfig, "features": FeatureConfig, "quality": QualityConfig,
-                "screening": ScreeningConfig, "clustering": ClusteringConfig, "profiles": ProfileConfig,
-                "value": ValueConfig, "churn": ChurnConfig, "channels": ChannelConfig}
+    sections = {f.name: f.default_factory for f in fields(Config) if f.name != "columns"}
     values: dict[str, Any] = {}
     for key, value in raw.items():
         if key == "columns":
