@@ -115,10 +115,12 @@ def main(
     ctx.obj = Settings(quiet=quiet, debug=debug)
 
 
-from . import channels, churn, cluster, features, profile, run as run_, sample, score, screen, value, verify  # noqa: E402
+from . import (  # noqa: E402
+    channels, churn, cluster, compare, features, profile, run as run_, sample, score, screen, value, verify,
+)
 
 # in the order of segment --help
-for _command in (features, sample, screen, run_, cluster, profile, score, value, churn, channels, verify):
+for _command in (features, sample, screen, run_, cluster, profile, compare, score, value, churn, channels, verify):
     _command.register(app)
 
 

@@ -15,7 +15,8 @@ def register(app: typer.Typer) -> None:
 
 @with_inputs
 def run(ctx: typer.Context, inputs: dict, out: o.RunOut = None, k: o.K = "auto", seed: o.Seed = None,
-        skip_failed_brands: o.SkipFailed = False, fmt: o.OutputFormat = o.Format.table, force: o.Force = False) -> None:
+        skip_failed_brands: o.SkipFailed = False, previous: o.Previous = None, fmt: o.OutputFormat = o.Format.table,
+        force: o.Force = False) -> None:
     """Segment every brand: features, screening, clustering, profiles, value, churn, channels.
 
     Example: [bold]segment run --data extracts/ --out results/ --seed 7[/]
@@ -24,5 +25,6 @@ def run(ctx: typer.Context, inputs: dict, out: o.RunOut = None, k: o.K = "auto",
 
     from .views.segments import run as view
 
-    request = Request(**inputs, out=out, k=k, seed=seed, skip_failed_brands=skip_failed_brands, force=force)
+    request = Request(**inputs, out=out, k=k, seed=seed, skip_failed_brands=skip_failed_brands, previous=previous,
+                      force=force)
     execute(ctx, "run", request, view, fmt)

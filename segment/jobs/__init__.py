@@ -32,8 +32,8 @@ from .common import Outcome, Progress
 __all__ = ["COMMANDS", "Outcome", "Progress", "module", "request_from", "run_job"]
 
 # The commands, in the order of ``segment --help``.
-COMMANDS = ("features", "sample", "screen", "run", "cluster", "profile", "score", "value", "churn", "channels",
-            "verify")
+COMMANDS = ("features", "sample", "screen", "run", "cluster", "profile", "compare", "score", "value", "churn",
+            "channels", "verify")
 
 
 def module(command: str):
