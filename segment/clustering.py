@@ -6,16 +6,19 @@ at most ``silhouette_sample`` rows), Calinski-Harabasz, Davies-Bouldin and the
 *prediction strength* of Tibshirani & Walther (2005): the sample is split in two
 halves ``ps_repeats`` times; each half is clustered; for every cluster of the test
 half, the share of its pairs of points that the training half's model also puts
-together; the prediction strength is the smallest such share, averaged over repeats.
+together; the prediction strength of a split is the smallest such share, and that of k
+the median (``ps_statistic``) over the splits: one split whose refit lands in a poor
+local optimum does not decide.
 The chosen k is the **largest k whose prediction strength reaches ``ps_threshold``**
 (default 0.9, the top of the 0.8-0.9 the authors recommend) and whose smallest segment
 holds at least ``min_share`` of the brand. Silhouette is reported, not used: it
 prefers too few segments when segments overlap. When no k reaches the threshold, the
 k with the highest prediction strength is taken and the report says so.
 
-The final model of the chosen k is fitted on every customer of the brand (KMeans with
-``n_init`` starts; MiniBatchKMeans above ``minibatch_above`` customers; or a diagonal
-Gaussian mixture with ``method = "gmm"``). Stability per segment is the mean Jaccard
+The final model of the chosen k is fitted on every customer of the brand (k-means with
+``n_init`` starts, in the within-segment metric of :mod:`segment.within` unless
+``metric = "euclidean"``; mini-batch steps above ``minibatch_above`` customers; or a
+diagonal Gaussian mixture with ``method = "gmm"``). Stability per segment is the mean Jaccard
 similarity of its best-matching cluster over ``bootstrap`` refits on bootstrap
 resamples (as R's fpc::clusterboot), on a fixed-seed sample of at most
 ``bootstrap_sample`` customers; segments below ``unstable_below`` are flagged.
@@ -168,7 +171,8 @@ def score_k(X: np.ndarray, k: int, cfg: ClusteringConfig, seed_seq: list[int]) -
         m_train.fit(X[train])
         m_test.fit(X[test])
         strengths.append(prediction_strength(_labels(m_test, X[test]), _labels(m_train, X[test]), k))
-    return KScore(k, sil, ch, db, float(np.mean(strengths)), float(sizes.min() / n))
+    statistic = np.median if cfg.ps_statistic == "median" else np.mean
+    return KScore(k, sil, ch, db, float(statistic(strengths)), float(sizes.min() / n))
 
 
 def choose_k(scores: list[KScore], cfg: ClusteringConfig) -> tuple[int, str, str]:

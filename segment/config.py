@@ -10,9 +10,6 @@ overrides any of them and maps a user's own column names onto the canonical ones
     customer_id = "msisdn_hash"
     start_time = "call_begin"
 
-    [features]
-    months = 3
-
 Unknown sections or keys are errors, so a typo never silently falls back to a default.
 """
 
@@ -80,6 +77,7 @@ class ClusteringConfig:
     log_skew: float = 1.0  # ln(1 + x) for non-negative indicators more skewed than this
     winsor_low: float = 0.01  # clip at these percentiles (after the log)
     winsor_high: float = 0.99
+    min_distinct: int = 5  # a variable with fewer distinct prepared values in a brand is not used there
     # choosing k (segment/clustering.py)
     k: int | str = "auto"  # "auto" or a number of segments for every brand
     k_by_brand: dict[str, int] = field(default_factory=dict)  # brand -> forced k
@@ -90,7 +88,8 @@ class ClusteringConfig:
     sweep_sample: int = 6000  # customers per brand on which each k is scored (fixed seed)
     silhouette_sample: int = 3000  # silhouette costs O(n^2): it is reported, not used to choose k
     ps_threshold: float = 0.9  # prediction strength a k must reach (Tibshirani & Walther: 0.8-0.9)
-    ps_repeats: int = 3  # random half splits per k
+    ps_repeats: int = 5  # random half splits per k
+    ps_statistic: str = "median"  # of the splits' prediction strengths: median (one bad refit does not decide) or mean
     # the model
     method: str = "kmeans"  # kmeans or gmm (diagonal Gaussian mixture)
     n_init: int = 10  # starts of the final fit and of each k's fit on the sweep sample
@@ -306,15 +305,15 @@ def _validate_clustering(c: ClusteringConfig) -> None:
             where = f"clustering.k_by_brand.{brand}" if brand else "clustering.k"
             raise ConfigError(f"{where} must be \"auto\" or a whole number >= 1, got {k!r}")
     for key, allowed in (("method", ("kmeans", "gmm")), ("metric", ("within", "euclidean")),
-                         ("variables", ("screened", "kept"))):
+                         ("variables", ("screened", "kept")), ("ps_statistic", ("median", "mean"))):
         if getattr(c, key) not in allowed:
             raise ConfigError(f"clustering.{key} must be {' or '.join(map(repr, allowed))}, got {getattr(c, key)!r}")
     checks = {
-        "min_share": 0 <= c.min_share < 0.5, "ps_threshold": 0 < c.ps_threshold <= 1,
-        "unstable_below": 0 <= c.unstable_below <= 1, "log_skew": c.log_skew >= 0,
+        "min_share": 0 <= c.min_share < 0.5, "ps_threshold": 0 < c.ps_threshold <= 1, "ps_repeats": c.ps_repeats >= 1,
+        "unstable_below": 0 <= c.unstable_below <= 1, "log_skew": c.log_skew >= 0, "min_distinct": c.min_distinct >= 2,
         "winsor_low": 0 <= c.winsor_low < c.winsor_high <= 1, "winsor_high": 0 <= c.winsor_low < c.winsor_high <= 1,
-        "n_init": c.n_init >= 1, "n_init_resample": c.n_init_resample >= 1, "ps_repeats": c.ps_repeats >= 1,
-        "bootstrap": c.bootstrap >= 0, "sweep_sample": c.sweep_sample >= 100, "silhouette_sample": c.silhouette_sample >= 100,
+        "n_init": c.n_init >= 1, "n_init_resample": c.n_init_resample >= 1, "bootstrap": c.bootstrap >= 0,
+        "sweep_sample": c.sweep_sample >= 100, "silhouette_sample": c.silhouette_sample >= 100,
         "bootstrap_sample": c.bootstrap_sample >= 100, "minibatch_above": c.minibatch_above >= 1,
         "min_customers_per_segment": c.min_customers_per_segment >= 2, "within_ridge": 0 < c.within_ridge <= 10,
     }

@@ -187,7 +187,8 @@ def segment_table(
             if not columns:
                 raise ValueError("no usable clustering indicator is left after screening")
             X = part.select(columns).cast(pl.Float64).to_numpy()
-            prep = Preparer(cfg.clustering.log_skew, cfg.clustering.winsor_low, cfg.clustering.winsor_high).fit(X, columns)
+            c = cfg.clustering
+            prep = Preparer(c.log_skew, c.winsor_low, c.winsor_high, c.min_distinct).fit(X, columns)
             if not prep.variables_:
                 raise ValueError("no clustering indicator varies inside this brand")
             Z = prep.transform(X, columns)

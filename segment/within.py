@@ -10,17 +10,18 @@ Mahalanobis distance in the pooled within-segment covariance W, as in linear
 discriminant analysis; clustering with it is the classification form of a Gaussian
 mixture with one shared covariance (Friedman & Rubin's det W criterion). Here:
 
-1. start: k-means with ``overcluster`` x k centres on the prepared matrix; its pooled
-   within-cluster covariance is a first estimate of W (the clusters of an
+1. start: k-means with 2k (and, another start, 3k) centres on the prepared matrix; its
+   pooled within-cluster covariance is a first estimate of W (the clusters of an
    over-clustering are parts of segments, so W is not inflated by two segments merged,
-   which a k-centre start is prone to when segments differ in size);
+   which a k-centre start is prone to when segments differ in size); a third start is
+   plain k-means with k centres;
 2. whiten: ``U = X M`` with ``M = inv(C)ᵀ``, ``C`` the Cholesky factor of
    ``W + ridge · mean(diag W) · I`` (so U has identity within-segment covariance);
    k-means with k centres on U;
 3. repeat (classification EM): W and the means from the current segments, each customer
    to its nearest mean in the space whitened by that W, until no customer moves (at most
    ``max_iter`` rounds); the generalized within variance log det W never increases.
-4. of the starts (``starts``: over-clusterings of 2k and 3k centres), the one with the
+4. of the starts (``starts``: k-means with 1, 2 and 3 times k centres), the one with the
    smallest log det W is kept.
 
 The fitted model is a linear projection ``projection_`` (variables x variables) and
@@ -70,7 +71,7 @@ class WithinKMeans:
     ``labels_``, ``n_iter_`` (rounds run).
     """
 
-    def __init__(self, n_clusters: int, n_init: int = 10, random_state: int = 0, starts: tuple[int, ...] = (2, 3),
+    def __init__(self, n_clusters: int, n_init: int = 10, random_state: int = 0, starts: tuple[int, ...] = (1, 2, 3),
                  max_iter: int = 100, ridge: float = 0.01, minibatch: bool = False):
         self.n_clusters = n_clusters
         self.n_init = n_init

@@ -44,9 +44,9 @@ def run(req: Request, progress: Progress | None = None) -> Outcome:
                 for x in summary[key]]
     if not result.screening["available"]:
         warnings.append("screening.json is missing from a run: no screening diff")
-    if any(not c["drift"] for c in result.brands.values()):
+    if a.features is None or b.features is None:
         warnings.append("a run holds no features (features.parquet, or the table cluster --features recorded): "
-                        "no drift, and matching on customers only")
+                        "no drift, and no centre distances")
     moved = sum(c["customers"]["movers"] for c in result.brands.values())
     shared = sum(c["customers"]["shared"] for c in result.brands.values())
     done = (f"{len(result.brands)} brand(s) compared: {shared - moved:,} of {shared:,} shared customers in the "
