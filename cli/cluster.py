@@ -16,7 +16,7 @@ def register(app: typer.Typer) -> None:
 @with_inputs
 def cluster(ctx: typer.Context, inputs: dict, features_file: o.FeaturesFile = None, id_col: o.IdCol = "customer_id",
             brand_col: o.BrandCol = "brand", no_brand: o.NoBrand = False, k: o.K = "auto", seed: o.Seed = None,
-            skip_failed_brands: o.SkipFailed = False, out: o.ClusterOut = None,
+            skip_failed_brands: o.SkipFailed = False, previous: o.Previous = None, out: o.ClusterOut = None,
             fmt: o.OutputFormat = o.Format.table, force: o.Force = False) -> None:
     """Segment each brand of a features table (screening, preparation, k choice, stability).
 
@@ -27,5 +27,5 @@ def cluster(ctx: typer.Context, inputs: dict, features_file: o.FeaturesFile = No
     from .views.segments import cluster as view
 
     request = Request(**inputs, features=features_file, id=id_col, brand=brand_col, no_brand=no_brand, k=k,
-                      seed=seed, skip_failed_brands=skip_failed_brands, out=out, force=force)
+                      seed=seed, skip_failed_brands=skip_failed_brands, previous=previous, out=out, force=force)
     execute(ctx, "cluster", request, view, fmt)

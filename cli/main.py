@@ -126,11 +126,14 @@ def main(
     ctx.obj = Settings(quiet=quiet, debug=debug)
 
 
-from . import channels, churn, cluster, features, profile, report, rules, run as run_, sample, score, screen, value, verify  # noqa: E402
+from . import (  # noqa: E402
+    channels, churn, cluster, compare, features, profile, report, rules, run as run_, sample, score, screen, value,
+    verify,
+)
 
 # in the order of segment --help
-for _command in (features, sample, screen, run_, cluster, profile, rules, score, value, churn, channels, report,
-                 verify):
+for _command in (features, sample, screen, run_, cluster, profile, rules, compare, score, value, churn, channels,
+                 report, verify):
     _command.register(app)
 
 

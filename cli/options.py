@@ -62,6 +62,12 @@ BrandCol = Annotated[Optional[str], typer.Option("--brand", help="Brand column; 
 NoBrand = Annotated[bool, typer.Option("--no-brand", help="The table has no brand: segment it as one.")]
 RunOut = _out("Folder for the outputs (features, screening, assignments, profiles, model, value, churn, channels).")
 ClusterOut = _out("Folder for screening.json, assignments.parquet, profiles.json, model.json, model.sql.")
+Previous = Annotated[Optional[Path], typer.Option("--previous", help="Output folder of an earlier run / cluster: segments that match one of its segments keep that segment's number and name (model.json records the evidence).", show_default=False)]
+
+# ---------------------------------------------------------------- compare
+RunA = Annotated[Path, typer.Argument(help="The earlier run: an output folder of segment run / cluster.", show_default=False)]
+RunB = Annotated[Path, typer.Argument(help="The later run, compared with RUN_A.", show_default=False)]
+MoversOut = _out("Write the customers who moved (customer_id, brand, segment_a, name_a, segment_b, name_b, matched_b) here (.parquet or .csv).")
 
 RunReport = Annotated[bool, typer.Option("--report", help="Also write report.html (segment report) into the --out folder, listed in its manifest.")]
 
@@ -104,6 +110,7 @@ SampleMonths = Annotated[int, typer.Option("--months", help="Calendar months of 
 SampleSeed = Annotated[int, typer.Option("--seed", help="Random seed; the same seed gives the same bytes.")]
 SampleEnd = Annotated[str, typer.Option("--end-month", help="Last month generated, YYYY-MM.")]
 SampleFileFormat = Annotated[FileFormat, typer.Option("--file-format", help="File format of the extracts.")]
+SampleStructure = Annotated[str, typer.Option("--structure", help="Planted segments: default, sizes, counts, subtle, noisy or overlap (docs/segments.md).")]
 
 FailOn = Annotated[Optional[list[str]], typer.Option(
         "--fail-on", metavar="GATE[=LIMIT]", rich_help_panel="Quality",

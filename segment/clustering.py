@@ -6,16 +6,19 @@ at most ``silhouette_sample`` rows), Calinski-Harabasz, Davies-Bouldin and the
 *prediction strength* of Tibshirani & Walther (2005): the sample is split in two
 halves ``ps_repeats`` times; each half is clustered; for every cluster of the test
 half, the share of its pairs of points that the training half's model also puts
-together; the prediction strength is the smallest such share, averaged over repeats.
+together; the prediction strength of a split is the smallest such share, and that of k
+the median (``ps_statistic``) over the splits: one split whose refit lands in a poor
+local optimum does not decide.
 The chosen k is the **largest k whose prediction strength reaches ``ps_threshold``**
 (default 0.9, the top of the 0.8-0.9 the authors recommend) and whose smallest segment
 holds at least ``min_share`` of the brand. Silhouette is reported, not used: it
 prefers too few segments when segments overlap. When no k reaches the threshold, the
 k with the highest prediction strength is taken and the report says so.
 
-The final model of the chosen k is fitted on every customer of the brand (KMeans with
-``n_init`` starts; MiniBatchKMeans above ``minibatch_above`` customers; or a diagonal
-Gaussian mixture with ``method = "gmm"``). Stability per segment is the mean Jaccard
+The final model of the chosen k is fitted on every customer of the brand (k-means with
+``n_init`` starts, in the within-segment metric of :mod:`segment.within` unless
+``metric = "euclidean"``; mini-batch steps above ``minibatch_above`` customers; or a
+diagonal Gaussian mixture with ``method = "gmm"``). Stability per segment is the mean Jaccard
 similarity of its best-matching cluster over ``bootstrap`` refits on bootstrap
 resamples (as R's fpc::clusterboot), on a fixed-seed sample of at most
 ``bootstrap_sample`` customers; segments below ``unstable_below`` are flagged.
@@ -46,6 +49,7 @@ from threadpoolctl import threadpool_limits
 
 from .config import ClusteringConfig
 from .numbers import sig
+from .within import WithinKMeans
 
 
 @dataclass
@@ -73,20 +77,26 @@ class BrandFit:
     chosen_by: str  # "forced", "prediction_strength" or "best_prediction_strength"
     reason: str
     scores: list[KScore]
-    centers: np.ndarray  # (k, n_variables) in prepared space
+    centers: np.ndarray  # (k, n_variables) in prepared space (metric "within": projected, X @ projection)
     labels: np.ndarray  # (n_customers,) 0-based, from the final fit
     stability: np.ndarray  # (k,) mean bootstrap Jaccard
     method: str
     gmm: dict | None = None  # weights, means, variances for method "gmm"
     notes: list[str] = field(default_factory=list)
+    projection: np.ndarray | None = None  # (n_variables, n_variables), metric "within": centres are in X @ projection
 
 
-def make_model(method: str, k: int, seed: int, n_init: int, n_rows: int, minibatch_above: int):
-    """A scikit-learn estimator for ``method`` ('kmeans' or 'gmm') with a fixed seed."""
-    if method == "gmm":
+def make_model(cfg: ClusteringConfig, k: int, seed: int, n_init: int, n_rows: int):
+    """A scikit-learn style estimator for ``cfg.method`` ('kmeans' or 'gmm') and, for
+    k-means, ``cfg.metric`` ('within': :class:`segment.within.WithinKMeans`; 'euclidean'),
+    with a fixed seed; mini-batch k-means steps above ``cfg.minibatch_above`` rows."""
+    if cfg.method == "gmm":
         return GaussianMixture(k, covariance_type="diag", n_init=max(1, n_init // 5), random_state=seed,
                                reg_covar=1e-6)
-    if n_rows > minibatch_above:
+    minibatch = n_rows > cfg.minibatch_above
+    if cfg.metric == "within":
+        return WithinKMeans(k, n_init=n_init, random_state=seed, ridge=cfg.within_ridge, minibatch=minibatch)
+    if minibatch:
         return MiniBatchKMeans(k, n_init=n_init, random_state=seed, batch_size=4096)
     return KMeans(k, n_init=n_init, random_state=seed)
 
@@ -138,8 +148,9 @@ def _sample(rng: np.random.Generator, n: int, size: int) -> np.ndarray:
 def score_k(X: np.ndarray, k: int, cfg: ClusteringConfig, seed_seq: list[int]) -> KScore:
     """Fit k on the sweep matrix ``X`` and measure it (see the module docstring)."""
     n = len(X)
-    model = make_model(cfg.method, k, _seed(seed_seq, 0), cfg.n_init, n, cfg.minibatch_above).fit(X)
+    model = make_model(cfg, k, _seed(seed_seq, 0), cfg.n_init, n).fit(X)
     labels = _labels(model, X)
+    S = model.transform(X) if hasattr(model, "projection_") else X  # the quality scores in the model's own metric
     sizes = np.bincount(labels, minlength=k)
     distinct = int((sizes > 0).sum())
     if distinct < 2:
@@ -147,20 +158,21 @@ def score_k(X: np.ndarray, k: int, cfg: ClusteringConfig, seed_seq: list[int]) -
     else:
         rng = np.random.default_rng(seed_seq + [1])
         s = _sample(rng, n, cfg.silhouette_sample)
-        sil = float(silhouette_score(X[s], labels[s])) if len(np.unique(labels[s])) > 1 else float("nan")
-        ch = float(calinski_harabasz_score(X, labels))
-        db = float(davies_bouldin_score(X, labels))
+        sil = float(silhouette_score(S[s], labels[s])) if len(np.unique(labels[s])) > 1 else float("nan")
+        ch = float(calinski_harabasz_score(S, labels))
+        db = float(davies_bouldin_score(S, labels))
     strengths = []
     for r in range(cfg.ps_repeats):
         rng = np.random.default_rng(seed_seq + [2, r])
         order = rng.permutation(n)
         train, test = order[: n // 2], order[n // 2:]
-        m_train = make_model(cfg.method, k, _seed(seed_seq, 10 + r), cfg.n_init_resample, len(train), cfg.minibatch_above)
-        m_test = make_model(cfg.method, k, _seed(seed_seq, 20 + r), cfg.n_init_resample, len(test), cfg.minibatch_above)
+        m_train = make_model(cfg, k, _seed(seed_seq, 10 + r), cfg.n_init_resample, len(train))
+        m_test = make_model(cfg, k, _seed(seed_seq, 20 + r), cfg.n_init_resample, len(test))
         m_train.fit(X[train])
         m_test.fit(X[test])
         strengths.append(prediction_strength(_labels(m_test, X[test]), _labels(m_train, X[test]), k))
-    return KScore(k, sil, ch, db, float(np.mean(strengths)), float(sizes.min() / n))
+    statistic = np.median if cfg.ps_statistic == "median" else np.mean
+    return KScore(k, sil, ch, db, float(statistic(strengths)), float(sizes.min() / n))
 
 
 def choose_k(scores: list[KScore], cfg: ClusteringConfig) -> tuple[int, str, str]:
@@ -229,7 +241,7 @@ def stability(X: np.ndarray, labels: np.ndarray, k: int, cfg: ClusteringConfig, 
     def refit(b: int) -> np.ndarray:
         rng_b = np.random.default_rng(seed_seq + [4, b])
         idx = base[rng_b.integers(0, len(base), len(base))]
-        model = make_model(cfg.method, k, _seed(seed_seq, 100 + b), cfg.n_init_resample, len(idx), cfg.minibatch_above)
+        model = make_model(cfg, k, _seed(seed_seq, 100 + b), cfg.n_init_resample, len(idx))
         model.fit(X[idx])
         points = np.unique(idx)
         return jaccard_best_match(labels[points], _labels(model, X[points]), k, k)
@@ -297,9 +309,8 @@ def fit_brand(
                                    range(cfg.k_min, k_max + 1), jobs)
             k, chosen_by, reason = choose_k(scores, cfg)
         say(f"final fit k={k}")
-        model = _one_thread(make_model(cfg.method, k, _seed([seed, key], 1), cfg.n_init, n,
-                                       cfg.minibatch_above).fit, X)
-        gmm = None
+        model = _one_thread(make_model(cfg, k, _seed([seed, key], 1), cfg.n_init, n).fit, X)
+        gmm, projection = None, getattr(model, "projection_", None)
         if cfg.method == "gmm":
             centers = np.asarray(model.means_)
             gmm = {"weights": model.weights_.tolist(), "variances": model.covariances_.tolist()}
@@ -308,4 +319,4 @@ def fit_brand(
         labels = _labels(model, X)
         say(f"stability k={k}")
         stab = stability(X, labels, k, cfg, [seed, key, 999], jobs)
-    return BrandFit(k, chosen_by, reason, scores, centers, labels, stab, cfg.method, gmm, notes)
+    return BrandFit(k, chosen_by, reason, scores, centers, labels, stab, cfg.method, gmm, notes, projection)

@@ -87,16 +87,22 @@ USAGE_ANGLES = ("voice", "sms", "data", "roaming", "time_of_day", "social", "act
 
 @dataclass(frozen=True)
 class ClusteringConfig:
-    # Which screened indicators segments are formed on: those of these angles (behaviour),
-    # plus `include`, minus `exclude`. Columns of a user's own table that are not in the
-    # catalogue have no angle and are clustered on unless excluded.
+    # Which screened indicators segments are formed on: those of these angles (behaviour), plus `include`,
+    # minus `exclude`. A user's own columns (not in the catalogue) have no angle: clustered on unless excluded.
     angles: tuple[str, ...] = USAGE_ANGLES
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    # "screened": every indicator passing screening's availability pass; "kept": the correlation
+    # pass's representatives only. k-means distances: "within" (whitened by the pooled within-segment
+    # covariance + within_ridge x its mean variance; segment/within.py) or "euclidean".
+    variables: str = "screened"
+    metric: str = "within"
+    within_ridge: float = 0.03
     # preparation, per brand (segment/prepare.py)
     log_skew: float = 1.0  # ln(1 + x) for non-negative indicators more skewed than this
     winsor_low: float = 0.01  # clip at these percentiles (after the log)
     winsor_high: float = 0.99
+    min_distinct: int = 5  # a variable with fewer distinct prepared values in a brand is not used there
     # choosing k (segment/clustering.py)
     k: int | str = "auto"  # "auto" or a number of segments for every brand
     k_by_brand: dict[str, int] = field(default_factory=dict)  # brand -> forced k
@@ -107,11 +113,12 @@ class ClusteringConfig:
     sweep_sample: int = 6000  # customers per brand on which each k is scored (fixed seed)
     silhouette_sample: int = 3000  # silhouette costs O(n^2): it is reported, not used to choose k
     ps_threshold: float = 0.9  # prediction strength a k must reach (Tibshirani & Walther: 0.8-0.9)
-    ps_repeats: int = 3  # random half splits per k
+    ps_repeats: int = 5  # random half splits per k
+    ps_statistic: str = "median"  # of the splits' prediction strengths: median (one bad refit does not decide) or mean
     # the model
     method: str = "kmeans"  # kmeans or gmm (diagonal Gaussian mixture)
     n_init: int = 10  # starts of the final fit and of each k's fit on the sweep sample
-    n_init_resample: int = 3  # starts of the refits on halves (prediction strength) and bootstraps
+    n_init_resample: int = 10  # starts of the refits on halves (prediction strength) and bootstraps
     minibatch_above: int = 500_000  # MiniBatchKMeans for brands larger than this
     seed: int = 42
     # stability (bootstrap Jaccard, as fpc::clusterboot)
@@ -197,6 +204,16 @@ class OutputConfig:
 
 
 @dataclass(frozen=True)
+class TrackingConfig:
+    # compare and --previous (segment/tracking/): matched on shared customers when a brand has at least
+    # min_shared (pairs with Jaccard >= min_jaccard), else on centres; PSI on psi_bins bins, alert above psi_alert
+    min_shared: int = 30
+    min_jaccard: float = 0.5
+    psi_bins: int = 10
+    psi_alert: float = 0.25
+
+
+@dataclass(frozen=True)
 class Config:
     input: InputConfig = field(default_factory=InputConfig)
     features: FeatureConfig = field(default_factory=FeatureConfig)
@@ -209,6 +226,7 @@ class Config:
     channels: ChannelConfig = field(default_factory=ChannelConfig)
     rules: RulesConfig = field(default_factory=RulesConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
+    tracking: TrackingConfig = field(default_factory=TrackingConfig)
     # table -> canonical column -> the user's column name
     columns: dict[str, dict[str, str]] = field(default_factory=dict)
     # table -> coded column -> canonical value -> the user's codes (segment/codes.py)
@@ -283,7 +301,7 @@ def from_dict(raw: dict[str, Any], where: str = "config") -> Config:
     sections = {"input": InputConfig, "features": FeatureConfig, "quality": QualityConfig,
                 "screening": ScreeningConfig, "clustering": ClusteringConfig, "profiles": ProfileConfig,
                 "value": ValueConfig, "churn": ChurnConfig, "channels": ChannelConfig,
-                "rules": RulesConfig, "output": OutputConfig}
+                "rules": RulesConfig, "output": OutputConfig, "tracking": TrackingConfig}
     values: dict[str, Any] = {}
     for key, value in raw.items():
         if key == "values":

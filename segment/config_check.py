@@ -114,20 +114,27 @@ def _validate_clustering(c: ClusteringConfig) -> None:
         if k != "auto" and (not isinstance(k, int) or k < 1):
             where = f"clustering.k_by_brand.{brand}" if brand else "clustering.k"
             raise ConfigError(f"{where} must be \"auto\" or a whole number >= 1, got {k!r}")
-    if c.method not in ("kmeans", "gmm"):
-        raise ConfigError(f"clustering.method must be 'kmeans' or 'gmm', got {c.method!r}")
+    for key, allowed in (("method", ("kmeans", "gmm")), ("metric", ("within", "euclidean")),
+                         ("variables", ("screened", "kept")), ("ps_statistic", ("median", "mean"))):
+        if getattr(c, key) not in allowed:
+            raise ConfigError(f"clustering.{key} must be {' or '.join(map(repr, allowed))}, got {getattr(c, key)!r}")
     checks = {
-        "min_share": 0 <= c.min_share < 0.5, "ps_threshold": 0 < c.ps_threshold <= 1,
-        "unstable_below": 0 <= c.unstable_below <= 1, "log_skew": c.log_skew >= 0,
+        "min_share": 0 <= c.min_share < 0.5, "ps_threshold": 0 < c.ps_threshold <= 1, "ps_repeats": c.ps_repeats >= 1,
+        "unstable_below": 0 <= c.unstable_below <= 1, "log_skew": c.log_skew >= 0, "min_distinct": c.min_distinct >= 2,
         "winsor_low": 0 <= c.winsor_low < c.winsor_high <= 1, "winsor_high": 0 <= c.winsor_low < c.winsor_high <= 1,
-        "n_init": c.n_init >= 1, "n_init_resample": c.n_init_resample >= 1, "ps_repeats": c.ps_repeats >= 1, "bootstrap": c.bootstrap >= 0,
+        "n_init": c.n_init >= 1, "n_init_resample": c.n_init_resample >= 1, "bootstrap": c.bootstrap >= 0,
         "sweep_sample": c.sweep_sample >= 100, "silhouette_sample": c.silhouette_sample >= 100,
         "bootstrap_sample": c.bootstrap_sample >= 100, "minibatch_above": c.minibatch_above >= 1,
-        "min_customers_per_segment": c.min_customers_per_segment >= 2,
+        "min_customers_per_segment": c.min_customers_per_segment >= 2, "within_ridge": 0 < c.within_ridge <= 10,
     }
+    _in_range("clustering", c, checks)
+
+
+def _in_range(section: str, values, checks: dict[str, bool]) -> None:
     for key, ok in checks.items():
         if not ok:
-            raise ConfigError(f"clustering.{key}: value {getattr(c, key)!r} is out of range (see docs/segments.md)")
+            raise ConfigError(f"{section}.{key}: value {getattr(values, key)!r} is out of range (see docs/segments.md)")
+
 
 def _validate_analyses(cfg: Config) -> None:
     v, c = cfg.value, cfg.churn
@@ -156,3 +163,6 @@ def _validate_analyses(cfg: Config) -> None:
                           f"{cfg.rules.max_depth} and {cfg.rules.min_leaf_share}")
     if cfg.channels.min_contacts < 1:
         raise ConfigError(f"channels.min_contacts must be at least 1, got {cfg.channels.min_contacts}")
+    t = cfg.tracking
+    _in_range("tracking", t, {"min_shared": t.min_shared >= 1, "min_jaccard": 0 < t.min_jaccard <= 1,
+                              "psi_bins": 2 <= t.psi_bins <= 100, "psi_alert": t.psi_alert > 0})

@@ -1,8 +1,10 @@
 """A fitted segmentation as plain parameters (model.json), as SQL (model.sql), and scoring.
 
 model.json holds, per brand, the prepared variables (median, log, winsorizing bounds,
-mean, std: see segment/prepare.py) and the segments (id, name, centre; for a Gaussian
-mixture also weight and variances). :func:`to_sql` turns it into one query that reads a
+mean, std: see segment/prepare.py), with the metric "within" a projection (the prepared
+values z times a variables x axes matrix give the axes u in which distances are
+measured: segment/within.py), and the segments (id, name, centre in u, else in z; for a
+Gaussian mixture also weight and variances). :func:`to_sql` turns it into one query that reads a
 table or view named ``features`` (one row per customer: id, brand and the variables)
 and returns customer_id, brand, segment, segment_name, distance, ordered by
 customer_id. It uses only ``coalesce``, ``ln``, ``least``, ``greatest``, ``sqrt`` and
@@ -16,6 +18,7 @@ numpy implementation. Ties between centres go to the lowest segment id.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import polars as pl
@@ -24,7 +27,11 @@ from .errors import InputError, SchemaError
 from .io.inputs import read_json
 from .sql import comment_text, float_literal, portable_literal, quote_ident
 
-MODEL_VERSION = 1
+if TYPE_CHECKING:
+    import numpy as np
+
+MODEL_VERSION = 2  # 2: a brand may hold a projection (metric "within"); version 1 files are read too
+READABLE_VERSIONS = (1, 2)
 
 
 def _lit(x: float) -> str:
@@ -40,38 +47,59 @@ def _prepared(v: dict) -> str:
     return f"({x} - {_lit(v['mean'])}) / {_lit(v['std'])}"
 
 
-def _squares(center: list[float], variances: list[float] | None = None) -> str:
+def _squares(center: list[float], variances: list[float] | None = None, axis: str = "z") -> str:
     terms = []
     for j, c in enumerate(center):
-        d = f"(z{j + 1} - {_lit(c)})"
+        d = f"({axis}{j + 1} - {_lit(c)})"
         terms.append(f"{d} * {d}" + (f" / {_lit(variances[j])}" if variances is not None else ""))
     return " + ".join(terms)
 
 
-def _argmin(k: int) -> str:
-    """CASE choosing the segment with the smallest d (first one on ties)."""
+def _argmin(numbers: list[int]) -> str:
+    """CASE choosing the segment number of the smallest d (the first one on ties)."""
+    k = len(numbers)
     if k == 1:
-        return "1"
+        return str(numbers[0])
     parts = []
     for s in range(1, k):
         others = " and ".join(f"d{s} <= d{t}" for t in range(s + 1, k + 1))
-        parts.append(f"when {others} then {s}")
-    return "case " + " ".join(parts) + f" else {k} end"
+        parts.append(f"when {others} then {numbers[s - 1]}")
+    return "case " + " ".join(parts) + f" else {numbers[-1]} end"
+
+
+def _projected(i: int, projection: list[list[float]]) -> str:
+    """The CTE of the projected axes: u_j = sum over variables i of z_i * projection[i][j]
+    (zero coefficients left out)."""
+    axes = []
+    for j in range(len(projection[0]) if projection else 0):
+        terms = [f"z{r + 1} * {_lit(row[j])}" for r, row in enumerate(projection) if row[j] != 0.0]
+        axes.append(f"{' + '.join(terms) or '0e0'} as u{j + 1}")
+    cols = ",\n        ".join(axes)
+    return f"""b{i}_projected as (
+    select
+        customer_id,
+        brand,
+        {cols}
+    from b{i}_prepared
+),
+
+"""
 
 
 def _brand_sql(i: int, brand: str, b: dict, id_col: str, brand_col: str | None) -> str:
     variables, segments = b["variables"], b["segments"]
-    k = len(segments)
     zs = ",\n        ".join(f"{_prepared(v)} as z{j + 1}" for j, v in enumerate(variables))
+    axis, source = ("u", f"b{i}_projected") if "projection" in b else ("z", f"b{i}_prepared")
     if b.get("method") == "gmm":
         crit = [f"{_lit(s['log_det_weight'])} + {_squares(s['center'], s['variances'])}" for s in segments]
     else:
-        crit = [_squares(s["center"]) for s in segments]
-    eucl = [_squares(s["center"]) for s in segments]
+        crit = [_squares(s["center"], axis=axis) for s in segments]
+    eucl = [_squares(s["center"], axis=axis) for s in segments]
     ds = ",\n        ".join(f"{c} as d{s + 1}" for s, c in enumerate(crit))
     es = ",\n        ".join(f"{c} as e{s + 1}" for s, c in enumerate(eucl))
     names = " ".join(f"when {s['segment']} then {portable_literal(s['name'])}" for s in segments)
-    dist = "case segment " + " ".join(f"when {s + 1} then e{s + 1}" for s in range(k)) + " end"
+    numbers = [int(s["segment"]) for s in segments]
+    dist = "case segment " + " ".join(f"when {n} then e{j + 1}" for j, n in enumerate(numbers)) + " end"
     return f"""b{i}_prepared as (
     -- brand {comment_text(brand)}
     select
@@ -81,19 +109,19 @@ def _brand_sql(i: int, brand: str, b: dict, id_col: str, brand_col: str | None) 
     from features{f"{chr(10)}    where {quote_ident(brand_col)} = {portable_literal(brand)}" if brand_col else ""}
 ),
 
-b{i}_criteria as (
+{_projected(i, b["projection"]) if "projection" in b else ""}b{i}_criteria as (
     select
         customer_id,
         brand,
         {ds},
         {es}
-    from b{i}_prepared
+    from {source}
 ),
 
 b{i}_chosen as (
     select
         *,
-        {_argmin(k)} as segment
+        {_argmin(numbers)} as segment
     from b{i}_criteria
 ),
 
@@ -144,8 +172,9 @@ def load(path: Path) -> dict:
     model, path = read_json(path, "model.json", "model")
     if not isinstance(model, dict) or model.get("kind") != "segment-model" or "brands" not in model:
         raise InputError(f"{path}: not a model.json written by segment")
-    if model.get("version") != MODEL_VERSION:
-        raise InputError(f"{path}: model version {model.get('version')} is not supported (expected {MODEL_VERSION})")
+    if model.get("version") not in READABLE_VERSIONS:
+        raise InputError(f"{path}: model version {model.get('version')} is not supported "
+                         f"(expected {' or '.join(map(str, READABLE_VERSIONS))})")
     return model
 
 
@@ -275,3 +304,21 @@ def _notes(con, model: dict, lacking: dict[str, list[str]], counts: dict) -> lis
                     break
         notes.append(f"{n} customer(s) not scored {why}, e.g. {model['id_column']} {', '.join(map(str, ids))}")
     return notes
+
+
+def prepared(brand: dict, frame: pl.DataFrame) -> np.ndarray:
+    """The model's own space for the rows of ``frame``, in numpy: the brand's variables
+    prepared (segment/prepare.py) and, with a projection, projected; (rows, axes).
+    The same arithmetic as model.sql up to the last bits of the sums."""
+    import numpy as np
+
+    from .prepare import VariablePrep, apply_variable
+
+    variables = [VariablePrep.from_dict(v) for v in brand["variables"]]
+    missing = [v.name for v in variables if v.name not in frame.columns]
+    if missing:
+        raise SchemaError(f"the model needs column(s) {', '.join(missing)}, which are missing")
+    X = frame.select([v.name for v in variables]).cast(pl.Float64).to_numpy()
+    Z = np.column_stack([apply_variable(v, X[:, j]) for j, v in enumerate(variables)]) if variables \
+        else np.empty((frame.height, 0))
+    return Z @ np.array(brand["projection"]) if "projection" in brand else Z

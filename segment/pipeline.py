@@ -34,8 +34,9 @@ class BrandResult:
     customers: int
     fit: clustering.BrandFit
     prep: Preparer
-    order: list[int]  # new segment s (1-based) = fit label order[s-1]
+    order: list[int]  # segment in position s (1-based) = fit label order[s-1]
     profile: dict = field(default_factory=dict)
+    numbers: list[int] = field(default_factory=list)  # the segment number in each position (1..k unless --previous)
 
     def k_selection(self) -> dict:
         return {
@@ -96,11 +97,11 @@ class Segmentation:
         return written + [folder / "model.sql", folder / "assignments.parquet"]
 
 
-def cluster_columns(frame: pl.DataFrame, kept: list[str], cfg: Config, exclude: set[str]) -> list[str]:
-    """The kept numeric indicators segments are formed on (see ClusteringConfig)."""
+def cluster_columns(frame: pl.DataFrame, screened: list[str], cfg: Config, exclude: set[str]) -> list[str]:
+    """The screened numeric indicators segments are formed on (see ClusteringConfig)."""
     c = cfg.clustering
     out = []
-    for name in kept:
+    for name in screened:
         if name in exclude or name not in frame.columns or not frame.schema[name].is_numeric():
             continue
         angle = BY_NAME[name].angle if name in BY_NAME else None
@@ -143,6 +144,7 @@ def segment_table(
     screening_report=None,
     progress: Progress | None = None,
     threads: int | None = None,
+    previous=None,
 ) -> Segmentation:
     """Screen, prepare, cluster and profile every brand of ``frame``.
 
@@ -152,7 +154,8 @@ def segment_table(
     overrides ``clustering.seed``; ``skip_failed_brands`` reports a brand that cannot be
     clustered instead of stopping; ``screening_report`` reuses a screening already done;
     ``threads`` fits side by side in the k sweep and the bootstrap (None: every core;
-    the result does not depend on it).
+    the result does not depend on it); ``previous`` (a :class:`segment.tracking.Run`)
+    gives matching segments its numbers and names (``--previous``).
     Raises SchemaError / DataError (exit 3) naming the brand and the reason.
     """
     from .screening import screen
@@ -172,7 +175,8 @@ def segment_table(
         say("screening indicators")
         screening_report = screen(frame, cfg.screening, id_col, brand_col)
     exclude = {id_col} | ({brand_col} if brand_col else set())
-    columns = cluster_columns(frame, screening_report.kept, cfg, exclude)
+    candidates = screening_report.kept if cfg.clustering.variables == "kept" else screening_report.available
+    columns = cluster_columns(frame, candidates, cfg, exclude)
     results: dict[str, BrandResult] = {}
     failed: dict[str, str] = {}
     brand_models: dict[str, dict] = {}
@@ -183,7 +187,8 @@ def segment_table(
             if not columns:
                 raise ValueError("no usable clustering indicator is left after screening")
             X = part.select(columns).cast(pl.Float64).to_numpy()
-            prep = Preparer(cfg.clustering.log_skew, cfg.clustering.winsor_low, cfg.clustering.winsor_high).fit(X, columns)
+            c = cfg.clustering
+            prep = Preparer(c.log_skew, c.winsor_low, c.winsor_high, c.min_distinct).fit(X, columns)
             if not prep.variables_:
                 raise ValueError("no clustering indicator varies inside this brand")
             Z = prep.transform(X, columns)
@@ -204,8 +209,15 @@ def segment_table(
         names = profiles.names_for(profiles.differences(seg, mean, std), prep.names_, pc.name_terms,
                                    profiles.indexes(seg, mean), pc.name_min_effect, pc.name_min_index_gap, seg,
                                    profiles.binary_columns(part, prep.names_))
-        results[brand] = BrandResult(brand, part.height, fit, prep, order)
-        brand_models[brand] = _brand_model(fit, prep, order, names)
+        numbers, evidence = list(range(1, fit.k + 1)), None
+        followed = _follow(previous, brand, part, id_col, labels, cfg) if previous is not None else None
+        if followed is not None:
+            numbers, kept, evidence = followed
+            names = _keep_names(names, kept)
+            by_number = sorted(range(fit.k), key=lambda s: numbers[s])  # positions in number order
+            order, numbers, names = ([x[s] for s in by_number] for x in (order, numbers, names))
+        results[brand] = BrandResult(brand, part.height, fit, prep, order, numbers=numbers)
+        brand_models[brand] = _brand_model(fit, prep, order, names, numbers, evidence)
     if not results:
         raise DataError("no brand could be segmented: " + "; ".join(f"{b}: {r}" for b, r in failed.items()))
     model = {
@@ -224,26 +236,53 @@ def segment_table(
         say(f"profiling {brand}")
         rows = assignments.filter(pl.col("brand") == brand) if brand_col else assignments
         part = frame.join(rows.select(pl.col("customer_id").alias(id_col), "segment"), on=id_col, how="inner")
-        labels = part.get_column("segment").to_numpy().astype(np.int64)
+        position = {n: i + 1 for i, n in enumerate(r.numbers)}
+        labels = np.array([position[n] for n in part.get_column("segment").to_list()], dtype=np.int64)
         stab = [float(r.fit.stability[c]) for c in r.order]
         names = [s["name"] for s in brand_models[brand]["segments"]]
         r.profile = profiles.brand_profile(part.drop("segment"), labels, names, stab, r.prep.names_,
                                            cfg.profiles.key_indicators, cfg.clustering.unstable_below,
-                                           id_col, brand_col or "", "total_fee")
+                                           id_col, brand_col or "", "total_fee", r.numbers)
     return Segmentation(screening_report, columns, results, failed, model, assignments, seed, id_col, brand_col)
 
 
-def _brand_model(fit: clustering.BrandFit, prep: Preparer, order: list[int], names: list[str]) -> dict:
+def _follow(previous, brand: str, part: pl.DataFrame, id_col: str, labels: np.ndarray, cfg: Config):
+    from .tracking import follow
+
+    try:
+        return follow(previous, brand, part, id_col, labels, cfg.tracking)
+    except ValueError as e:
+        raise DataError(f"brand {brand}: --previous {previous.path}: {e}") from None
+
+
+def _keep_names(generated: list[str], kept: list[str | None]) -> list[str]:
+    """The previous names of matched segments; generated ones, made distinct, for the others."""
+    out = [k if k is not None else "" for k in kept]
+    for s, name in enumerate(generated):
+        if kept[s] is None:
+            while name in out:
+                name += "'"
+            out[s] = name
+    return out
+
+
+def _brand_model(fit: clustering.BrandFit, prep: Preparer, order: list[int], names: list[str],
+                 numbers: list[int], previous: dict | None = None) -> dict:
     segments = []
     for s, c in enumerate(order):
-        seg = {"segment": s + 1, "name": names[s], "center": [float(x) for x in fit.centers[c]]}
+        seg = {"segment": numbers[s], "name": names[s], "center": [float(x) for x in fit.centers[c]]}
         if fit.gmm is not None:
             w = float(fit.gmm["weights"][c])
             var = [float(v) for v in fit.gmm["variances"][c]]
             seg.update(weight=w, variances=var,
                        log_det_weight=float(-2.0 * np.log(w) + np.sum(np.log(var))))
         segments.append(seg)
-    return {"method": fit.method, "variables": [p.to_dict() for p in prep.variables_], "segments": segments}
+    out = {"method": fit.method, "variables": [p.to_dict() for p in prep.variables_], "segments": segments}
+    if fit.projection is not None:  # u = z . projection: rows are the variables, columns the axes u1..
+        out["projection"] = [[float(x) for x in row] for row in fit.projection]
+    if previous is not None:  # --previous: which previous segment each one is, and the evidence
+        out["previous"] = previous
+    return out
 
 
 # ---------------------------------------------------------------- segment run
@@ -281,11 +320,11 @@ class RunResult:
 
 
 def run(sources, cfg: Config, engine=None, k: int | None = None, seed: int | None = None,
-        skip_failed_brands: bool = False, progress: Progress | None = None) -> RunResult:
+        skip_failed_brands: bool = False, progress: Progress | None = None, previous=None) -> RunResult:
     """From extracts to segments: features -> screening -> clustering -> profiles, plus
     value tiers, churn stages and channel preference of the same window.
 
-    Parameters as :func:`segment_table`; ``sources`` from :func:`segment.io.inputs.find_inputs`.
+    Parameters as :func:`segment_table` (``previous``: a :class:`segment.tracking.Run`); ``sources`` from :func:`segment.io.inputs.find_inputs`.
     An analysis whose input is missing (e.g. no interactions table) is skipped with its
     reason; the segmentation is never skipped.
     """
@@ -297,7 +336,7 @@ def run(sources, cfg: Config, engine=None, k: int | None = None, seed: int | Non
     with compute(sources, cfg, engine, progress=say) as fs:
         frame = fs.frame()
         seg = segment_table(frame, cfg, k=k, seed=seed, skip_failed_brands=skip_failed_brands, progress=say,
-                            threads=engine.threads if engine else None)
+                            threads=engine.threads if engine else None, previous=previous)
         segments = seg.assignments.select("customer_id", "brand", "segment")
         analyses, skipped = {}, {}
         say("value, churn and channels")

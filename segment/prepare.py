@@ -51,8 +51,10 @@ def skewness(x: np.ndarray) -> float:
     return float(np.mean(d * d * d) / m2 ** 1.5)
 
 
-def fit_variable(name: str, x: np.ndarray, log_skew: float, low_q: float, high_q: float) -> VariablePrep | None:
-    """Fit the preparation of one variable; None when it has no usable spread in this brand.
+def fit_variable(name: str, x: np.ndarray, log_skew: float, low_q: float, high_q: float,
+                 min_distinct: int = 2) -> VariablePrep | None:
+    """Fit the preparation of one variable; None when it has no usable spread in this brand:
+    no spread at all, or fewer than ``min_distinct`` distinct values once prepared.
 
     ``x`` is 1-D float with NaN for missing values.
     """
@@ -68,7 +70,7 @@ def fit_variable(name: str, x: np.ndarray, log_skew: float, low_q: float, high_q
     v = np.clip(v, low, high)
     mean = float(v.mean())
     std = float(v.std())
-    if not std > 0:
+    if not std > 0 or (min_distinct > 2 and len(np.unique(v)) < min_distinct):
         return None
     return VariablePrep(name, median, log, low, high, mean, std, int((~present).sum()))
 
@@ -86,15 +88,18 @@ class Preparer:
     """Fit per-variable preparation on one brand's matrix (scikit-learn style).
 
     Parameters: ``log_skew`` skewness above which a non-negative variable is logged;
-    ``winsor_low`` / ``winsor_high`` percentiles (as fractions) for clipping.
+    ``winsor_low`` / ``winsor_high`` percentiles (as fractions) for clipping;
+    ``min_distinct`` distinct prepared values a variable needs to be used.
     Fitted: ``variables_`` (list of VariablePrep, for the usable columns, input order),
     ``dropped_`` (names without spread in this brand).
     """
 
-    def __init__(self, log_skew: float = 1.0, winsor_low: float = 0.01, winsor_high: float = 0.99):
+    def __init__(self, log_skew: float = 1.0, winsor_low: float = 0.01, winsor_high: float = 0.99,
+                 min_distinct: int = 2):
         self.log_skew = log_skew
         self.winsor_low = winsor_low
         self.winsor_high = winsor_high
+        self.min_distinct = min_distinct
 
     def fit(self, X: np.ndarray, names: list[str]) -> "Preparer":
         """``X``: (n_customers, n_variables) float array with NaN for missing values."""
@@ -102,7 +107,8 @@ class Preparer:
             raise ValueError("X and names disagree")
         self.variables_, self.dropped_ = [], []
         for j, name in enumerate(names):
-            p = fit_variable(name, X[:, j].astype(float), self.log_skew, self.winsor_low, self.winsor_high)
+            p = fit_variable(name, X[:, j].astype(float), self.log_skew, self.winsor_low, self.winsor_high,
+                             self.min_distinct)
             (self.variables_.append(p) if p is not None else self.dropped_.append(name))
         self.names_ = [p.name for p in self.variables_]
         return self

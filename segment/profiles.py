@@ -181,8 +181,12 @@ def brand_profile(
     id_col: str,
     brand_col: str,
     arpu_col: str = "total_fee",
+    numbers: list[int] | None = None,
 ) -> dict:
-    """The JSON-ready profile of one brand: segments with size, share, ARPU, stability, means, index."""
+    """The JSON-ready profile of one brand: segments with size, share, ARPU, stability, means, index.
+
+    ``labels`` are positions 1..k; ``numbers`` the segment number of each position
+    (None: the positions themselves)."""
     columns = _numeric(frame, {id_col, brand_col})
     seg, brand, std = segment_means(frame, labels, columns)
     diff = differences(seg, brand, std)
@@ -195,7 +199,7 @@ def brand_profile(
         arpu = seg[s, columns.index(arpu_col)] if arpu_col in columns else np.nan
         stab = stability[s]
         segments.append({
-            "segment": s + 1,
+            "segment": numbers[s] if numbers else s + 1,
             "name": names[s],
             "size": size,
             "share": sig(size / n),

@@ -80,6 +80,7 @@ def lines(run_dir, fast_config, tmp_path_factory) -> dict[str, list]:
         "profile": ["profile", "--run", out],
         "profile-segment": ["profile", "--run", out, "--brand", "GoTone", "--segment", "1"],
         "rules": ["rules", out, "--out", tmp / "rules.sql", "--force"],
+        "compare": ["compare", out, out, "--out", tmp / "movers.parquet", "--force"],
         "score": ["score", "--model", out, "--features", feats, "--out", tmp / "scored.parquet", "--force"],
         "value": ["value", "--data", SAMPLE, "--segments", out / "assignments.parquet"],
         "churn": ["churn", "--data", SAMPLE, "--list", "alert"],
@@ -187,6 +188,11 @@ def test_every_command_csv_is_data_only(lines, json_outputs):
                 (b, s["segment"], s["size"]) for b, v in js["brands"].items() for s in v["segments"]]
         elif schema == "profile-segment":
             assert [r[0] for r in body] == [i["indicator"] for i in js["indicators"]]
+        elif schema == "compare":
+            assert header == ["brand", "segment_a", "name_a", "segment_b", "name_b", "customers", "share", "matched"]
+            assert [(r[0], int(r[1]), int(r[3]), int(r[5])) for r in body] == [
+                (b, t["segment_a"], t["segment_b"], t["customers"]) for b, c in js["brands"].items()
+                for t in c["transitions"]]
         elif schema == "sample":
             assert header == ["table", "rows", "files"]
             assert {r[0]: int(r[1]) for r in body} == {t: v["rows"] for t, v in js["tables"].items()}

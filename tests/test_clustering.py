@@ -116,3 +116,54 @@ def test_a_flag_reads_as_a_share():
     names = profiles.names_for(np.array([[1.2], [-1.2]]), ["group_member"], 3, np.array([[190.0], [11.0]]),
                                0.5, 10, means, frozenset({"group_member"}))
     assert names == ["mostly group member 85%", "few group member 5%"]
+
+
+def test_a_near_flag_is_not_a_clustering_variable():
+    # 0 for 94% of a brand, clipped at the 99th percentile: two values once prepared
+    x = np.where(np.arange(200) < 188, 0.0, 3.0)
+    assert fit_variable("long_calls", x, 1.0, 0.01, 0.99) is not None
+    assert fit_variable("long_calls", x, 1.0, 0.01, 0.99, min_distinct=5) is None
+    assert fit_variable("calls", np.arange(200.0), 1.0, 0.01, 0.99, min_distinct=5) is not None
+
+
+def test_within_metric_separates_elongated_segments_that_euclidean_k_means_cuts_across():
+    from sklearn.cluster import KMeans
+    from sklearn.metrics import adjusted_rand_score
+
+    from segment.within import WithinKMeans, pooled_within, regularized
+
+    # two segments 3 apart on y, each spread more along x than on y (a busier customer does more of everything)
+    rng = np.random.default_rng(3)
+    X = np.vstack([rng.normal(size=(400, 2)) * [2.2, 0.6] + [0.0, c] for c in (0.0, 3.0)])
+    truth = np.repeat([0, 1], 400)
+    euclid = KMeans(2, n_init=10, random_state=0).fit_predict(X)
+    within = WithinKMeans(2, n_init=10, random_state=0).fit(X)
+    assert adjusted_rand_score(truth, euclid) < 0.2 and adjusted_rand_score(truth, within.labels_) > 0.95
+    M = within.projection_
+    W = regularized(pooled_within(X, within.labels_, 2), within.ridge)
+    assert np.allclose(M.T @ W @ M, np.eye(2))  # unit within-segment spread in the projected axes
+    assert np.array_equal(within.predict(X), within.labels_)
+    again = WithinKMeans(2, n_init=10, random_state=0).fit(X.copy())
+    assert np.array_equal(again.labels_, within.labels_) and np.array_equal(again.projection_, M)
+
+
+def test_model_sql_keeps_segment_numbers_with_gaps():
+    import duckdb
+    import polars as pl
+
+    from segment import model as modelmod
+
+    brand = {"method": "kmeans", "variables": [{"name": "x", "median": 0.0, "log": False, "low": -9.0, "high": 9.0,
+                                                "mean": 0.0, "std": 1.0, "imputed": 0}],
+             "projection": [[2.0]],
+             "segments": [{"segment": 1, "name": "low", "center": [-2.0]}, {"segment": 2, "name": "mid", "center": [0.0]},
+                          {"segment": 4, "name": "high", "center": [2.0]}]}
+    m = {"kind": "segment-model", "version": modelmod.MODEL_VERSION, "id_column": "customer_id", "brand_column": None,
+         "method": "kmeans", "seed": 0, "brands": {"all": brand}}
+    frame = pl.DataFrame({"customer_id": [1, 2, 3, 4], "x": [-1.2, 0.1, 0.9, 5.0]})
+    con = duckdb.connect()
+    con.register("features", frame.to_arrow())
+    got = con.sql(modelmod.to_sql(m)).pl()
+    # u = 2x: -2.4, 0.2, 1.8, 10 -> nearest centre -2, 0, 2, 2
+    assert got["segment"].to_list() == [1, 2, 4, 4] and got["segment_name"].to_list() == ["low", "mid", "high", "high"]
+    assert got["distance"].to_list() == pytest.approx([0.4, 0.2, 0.2, 8.0])

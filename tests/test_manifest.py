@@ -129,7 +129,7 @@ def test_sample_writes_its_manifest_inside_the_folder(tmp_path):
     want = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and p.name != "manifest.json")
     assert [o["path"] for o in m["outputs"]] == want and "cdr/part-00000.csv" in want
     assert m["command"]["options"] == {"customers": 200, "months": 2, "seed": 4, "end_month": "2026-08",
-                                       "file_format": "csv"}
+                                       "file_format": "csv", "structure": "default"}
     assert m["inputs"] == [] and m["seed"] == 4 and m["config"] is None
 
 

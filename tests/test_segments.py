@@ -21,7 +21,7 @@ from segment.pipeline import segment_table
 from segment.prepare import Preparer, VariablePrep
 from segment_cli.main import app
 
-FAST = {"bootstrap": 4, "ps_repeats": 2}
+FAST = {"bootstrap": 4, "ps_repeats": 2, "n_init_resample": 3}
 
 
 def _cfg(**clustering):
@@ -80,13 +80,14 @@ def test_model_sql_score_and_assignments_agree_with_numpy(data, auto):
     assert via_sql["segment"].cast(pl.Int32).to_list() == auto.assignments["segment"].to_list()
     rescored = modelmod.score(auto.model, frame)
     assert rescored.equals(auto.assignments)
-    # a second, plain implementation: numpy preparation and nearest centre
+    # a second, plain implementation: numpy preparation, projection and nearest centre
     for brand, b in auto.model["brands"].items():
+        assert "projection" in b  # the default metric, "within"
         part = frame.filter(pl.col("brand") == brand)
         prep = Preparer()
         prep.variables_ = [VariablePrep.from_dict(v) for v in b["variables"]]
         names = [v["name"] for v in b["variables"]]
-        Z = prep.transform(part.select(names).cast(pl.Float64).to_numpy(), names)
+        Z = prep.transform(part.select(names).cast(pl.Float64).to_numpy(), names) @ np.array(b["projection"])
         C = np.array([s["center"] for s in b["segments"]])
         want = ((Z[:, None, :] - C[None]) ** 2).sum(axis=2).argmin(axis=1) + 1
         got = auto.assignments.filter(pl.col("brand") == brand)["segment"].to_numpy()
@@ -108,7 +109,7 @@ def test_same_seed_same_bytes_and_column_order_does_not_matter(data, tmp_path):
     small = data[1].filter(pl.col("customer_id") <= 3000)
     outs = []
     for i, frame in enumerate((small, small, small.select(small.columns[::-1]))):
-        seg = segment_table(frame, _cfg(), seed=11)
+        seg = segment_table(frame, _cfg(k_max=5), seed=11)
         folder = tmp_path / str(i)
         folder.mkdir()
         seg.write(folder)
@@ -122,8 +123,8 @@ def test_brand_too_small_names_the_brand_and_can_be_skipped(data):
     tiny = frame.filter(pl.col("brand") == "GoTone").head(12).with_columns(pl.lit("Tiny").alias("brand"))
     frame = pl.concat([frame.filter(~pl.col("customer_id").is_in(tiny["customer_id"].implode())), tiny])
     with pytest.raises(DataError, match=r"brand Tiny: 12 customer\(s\) are too few"):
-        segment_table(frame, _cfg(), seed=1)
-    seg = segment_table(frame, _cfg(), seed=1, skip_failed_brands=True)
+        segment_table(frame, _cfg(k_max=5), seed=1)
+    seg = segment_table(frame, _cfg(k_max=5), seed=1, skip_failed_brands=True)
     assert "Tiny" in seg.failed and set(seg.brands) == {"GoTone", "M-Zone", "Easyown"}
     assert seg.assignments.filter(pl.col("brand") == "Tiny").height == 0
 

@@ -28,6 +28,8 @@ from segment.channels import PREFERRED  # noqa: E402
 from segment.churn import STAGES  # noqa: E402
 from segment.schema import CHANNELS  # noqa: E402
 from segment.screening import CHECKS, STATS  # noqa: E402
+from segment.synth.structures import STRUCTURES  # noqa: E402
+from segment.tracking.screening import RULE_STATISTIC  # noqa: E402
 from segment.value import CARDS, GROUP_CLASSES, TIERS  # noqa: E402
 
 RUN_GATES = [g for g in GATES if g in RUN_GATE_SET]
@@ -157,6 +159,7 @@ def sample() -> dict:
         "months": arr(MONTH, minItems=1),
         "seed": INT,
         "file_format": enum(("parquet", "csv")),
+        "structure": enum(STRUCTURES),
         "tables": obj({t: table for t in ("customers", "cdr", "billing", "interactions", "recharges", "truth")}),
     })
     return document("sample", "segment sample --format json", body)
@@ -291,6 +294,39 @@ def rules() -> dict:
                  "segments": arr(segment)})
     body = obj({"out": STR, "max_depth": COUNT, "agreement": SHARE_NULL, "brands": arr(brand)})
     return document("rules", "segment rules --format json", body)
+
+
+# ---------------------------------------------------------------- compare
+
+def compare() -> dict:
+    seg = {"type": "integer", "minimum": 1}
+    curve = arr(arr(NUM, minItems=2, maxItems=2), description="[k, prediction strength]; empty when k was set")
+    k = obj({"a": COUNT, "b": COUNT, "chosen_by_a": STR_NULL, "chosen_by_b": STR_NULL,
+             "prediction_strength_a": curve, "prediction_strength_b": curve})
+    customers = obj({"a": COUNT, "b": COUNT, "shared": COUNT, "in_matched_segment": COUNT,
+                     "share_in_matched_segment": SHARE_NULL, "movers": COUNT, "appeared": COUNT, "left": COUNT})
+    by = enum(("customers", "centroids"))
+    match = obj({"segment_a": seg, "name_a": STR, "segment_b": seg, "name_b": STR, "by": by, "shared": COUNT,
+                 "jaccard": SHARE, "distance": NUM_NULL})
+    named = obj({"segment": seg, "name": STR})
+    transition = obj({"segment_a": seg, "segment_b": seg, "customers": COUNT, "share": SHARE, "matched": BOOL})
+    drift = obj({"segment_a": seg, "segment_b": seg, "indicator": STR, "mean_a": NUM_NULL, "mean_b": NUM_NULL,
+                 "shift": NUM_NULL, "psi": NUM_NULL})
+    brand = obj({"k": k, "customers": customers, "matched_by": by, "matches": arr(match), "gone": arr(named),
+                 "new": arr(named), "transitions": arr(transition), "drift": arr(drift)})
+    status = enum(("kept", "dropped", "not_screened", "absent"))
+    change = obj({"indicator": STR, "status_a": status, "reason_a": enum(REASONS, null=True), "status_b": status,
+                  "reason_b": enum(REASONS, null=True), "rule": enum(REASONS, null=True),
+                  "statistic": enum(sorted(set(RULE_STATISTIC.values())), null=True), "value_a": NUM_NULL,
+                  "value_b": NUM_NULL, "threshold": NUM_NULL, "correlated_with": STR_NULL, "text": STR})
+    body = obj({
+        "run_a": STR, "run_b": STR,
+        "brands": mapping(ref("brand")), "brands_only_a": arr(STR), "brands_only_b": arr(STR),
+        "screening": obj({"available": BOOL, "changes": arr(change),
+                          "thresholds": arr(obj({"name": STR, "a": {}, "b": {}}))}),
+        "psi_alert": NUM, "movers": COUNT, "out": STR_NULL,
+    })
+    return document("compare", "segment compare --format json", body, {"brand": brand})
 
 
 # ---------------------------------------------------------------- verify
@@ -448,7 +484,8 @@ def report() -> dict:
 SCHEMAS = {
     "features": features, "features-list": features_list, "sample": sample, "screen": screen,
     "run": run, "cluster": cluster, "profile": profile, "profile-segment": profile_segment, "rules": rules,
-    "score": score, "value": value, "churn": churn, "channels": channels, "report": report, "verify": verify,
+    "compare": compare, "score": score, "value": value, "churn": churn, "channels": channels, "report": report,
+    "verify": verify,
 }
 
 

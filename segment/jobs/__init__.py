@@ -32,8 +32,8 @@ from .common import Outcome, Progress
 __all__ = ["COMMANDS", "Outcome", "Progress", "module", "request_from", "run_job"]
 
 # The commands, in the order of ``segment --help``.
-COMMANDS = ("features", "sample", "screen", "run", "cluster", "profile", "rules", "score", "value", "churn",
-            "channels", "report", "verify")
+COMMANDS = ("features", "sample", "screen", "run", "cluster", "profile", "rules", "compare", "score", "value",
+            "churn", "channels", "report", "verify")
 
 
 def module(command: str):

@@ -49,6 +49,7 @@ class Request(TableOptions):
     k: str = "auto"
     seed: int | None = None
     skip_failed_brands: bool = False
+    previous: Path | None = None  # a previous run folder: matching segments keep its numbers and names
     out: Path | None = None  # a folder: screening, assignments, profiles, model
     force: bool = False
 
@@ -67,13 +68,14 @@ def run(req: Request, progress: Progress | None = None) -> Outcome:
     cfg = quality.with_gates(cfg, gates)
     if req.out is not None:
         check_writable(req.out, req.force)
+    previous = common.previous_run(req.previous)
     frame, measures, sources, window, warnings = load_table(req, cfg, say, req.out is not None)
     seg = segment_table(frame, cfg, req.id, None if req.no_brand else req.brand, k, req.seed,
-                        req.skip_failed_brands, progress=say, threads=req.threads)
+                        req.skip_failed_brands, progress=say, threads=req.threads, previous=previous)
     quality.check(gates, {**measures, **quality.measure_segmentation(seg)})
     if req.out is not None:
         record = common.record("cluster", req, cfg, sources, window, cfg.features.population, seg.seed,
-                               files={"features": req.features})
+                               files={"features": req.features, "previous": previous.files if previous else None})
         with atomic_dir(req.out, req.force) as tmp:
             seg.write(tmp)
             record.write_into(tmp, req.out.name)

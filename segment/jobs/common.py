@@ -181,6 +181,15 @@ def record(command: str, req: Options, cfg: "Config | None" = None, sources=None
                   cfg.to_dict() if cfg is not None else None, seed, win)
 
 
+def previous_run(path: Path | None):
+    """``--previous``: the run folder read (:class:`segment.tracking.Run`), None without it."""
+    if path is None:
+        return None
+    from ..tracking import load_run
+
+    return load_run(path)
+
+
 def parse_k(k: str | int) -> int | None:
     """``--k``: 'auto' (None) or a whole number of segments, at least 1."""
     if k == "auto":

@@ -18,6 +18,7 @@ class Request(InputOptions):
     seed: int | None = None
     skip_failed_brands: bool = False
     report: bool = False  # also write report.html into the folder (segment report), listed in its manifest
+    previous: Path | None = None  # a previous run folder: matching segments keep its numbers and names
     force: bool = False
 
 
@@ -47,13 +48,15 @@ def run(req: Request, progress: Progress | None = None) -> Outcome:
     if req.out is not None:
         check_writable(req.out, req.force)
     sources = common.sources(req, for_manifest=req.out is not None)
+    previous = common.previous_run(req.previous)
     with common.resources(req):
-        result = run_pipeline(sources, cfg, common.engine(req), k, req.seed, req.skip_failed_brands, say)
+        result = run_pipeline(sources, cfg, common.engine(req), k, req.seed, req.skip_failed_brands, say, previous)
     quality.check(gates, quality.measure_run(result))
     if req.out is not None:
         say(f"writing {req.out}")
         seed = result.segmentation.seed
-        record = common.record("run", req, cfg, sources, result.window, cfg.features.population, seed)
+        record = common.record("run", req, cfg, sources, result.window, cfg.features.population, seed,
+                               files={"previous": previous.files if previous else None})
         with atomic_dir(req.out, req.force) as tmp:
             result.write(tmp)
             record.write_into(tmp, req.out.name)

@@ -18,6 +18,7 @@ class Request(Options):
     seed: int = 42
     end_month: str = "2026-08"
     file_format: str = "parquet"  # parquet or csv
+    structure: str = "default"  # the planted segments (segment/synth/structures.py)
     force: bool = False
 
 
@@ -31,7 +32,7 @@ def run(req: Request, progress: Progress | None = None) -> Outcome:
     with atomic_dir(req.out, req.force) as tmp:
         try:
             result = generate(tmp, customers=req.customers, months=req.months, seed=req.seed,
-                              end_month=req.end_month, fmt=req.file_format,
+                              end_month=req.end_month, fmt=req.file_format, structure=req.structure,
                               progress=lambda done, total: say(f"chunk {done}/{total}"))
         except ValueError as e:
             raise UsageError(str(e)) from None
@@ -39,6 +40,6 @@ def run(req: Request, progress: Progress | None = None) -> Outcome:
         files = {t: [p.relative_to(tmp).as_posix() for p in ps] for t, ps in result.files.items()}
         record.write_into(tmp, req.out.name)
     summary = {"version": SCHEMA_VERSION, "out": str(req.out), "customers": req.customers, "months": result.months,
-               "seed": req.seed, "file_format": req.file_format,
+               "seed": req.seed, "file_format": req.file_format, "structure": req.structure,
                "tables": {t: {"rows": n, "files": files[t]} for t, n in result.rows.items()}}
     return Outcome(summary, f"wrote {req.out}")

@@ -36,7 +36,8 @@ SIDECAR_SUFFIX = ".manifest.json"
 PACKAGES = ("segment", "duckdb", "polars", "scikit-learn", "numpy", "pyarrow", "matplotlib")
 # The roles of recorded inputs (docs/reproducibility.md; docs/schemas/verify.schema.json).
 ROLES = ("customers", "cdr", "billing", "interactions", "recharges", "config", "features", "segments", "model",
-         "profiles", "run", "previous")  # run, previous: the files of run folders that segment report read
+         "profiles", "run", "previous", "run_a", "run_b")  # run, previous: the run folders segment report read;
+         # previous also the run of --previous; run_a, run_b: those of segment compare
 
 
 def versions() -> dict[str, str | None]:
@@ -140,13 +141,15 @@ def sidecar(file: Path) -> Path:
     return file.with_name(file.name + SIDECAR_SUFFIX)
 
 
-def input_files(sources: dict | None = None, **files: str | Path | None) -> tuple[tuple[str, str], ...]:
+def input_files(sources: dict | None = None, **files) -> tuple[tuple[str, str], ...]:
     """(role, absolute path) of every input: each file of each extract table, plus
-    ``files`` given by role (``config=...``, ``features=...``; None is skipped)."""
+    ``files`` given by role (``config=...``, ``features=...``, a list for several files
+    of one role; None is skipped)."""
     pairs = []
     for table, source in (sources or {}).items():
         pairs += [(table, absolute(p)) for p in source.paths]
-    pairs += [(role, absolute(p)) for role, p in files.items() if p is not None]
+    for role, given in files.items():
+        pairs += [(role, absolute(p)) for p in (given if isinstance(given, (list, tuple)) else [given]) if p is not None]
     return tuple(sorted(pairs))
 
 def read(path: Path) -> tuple[dict, Path]:

@@ -34,6 +34,12 @@ class ScreeningReport:
     brands: dict[str, "ScreeningReport"] = field(default_factory=dict)
 
     @property
+    def available(self) -> list[str]:
+        """The indicators that pass the availability pass: kept, or dropped only as
+        correlated with a kept one (table order)."""
+        return [v["name"] for v in self.variables if v["status"] == "kept" or v["reason"] == "correlated"]
+
+    @property
     def dropped(self) -> dict[str, str]:
         return {v["name"]: v["reason"] for v in self.variables if v["status"] == "dropped"}
 

@@ -1,0 +1,155 @@
+"""k-means in the metric of the segments themselves: distances whitened by the pooled
+within-segment covariance (``clustering.metric = "within"``).
+
+Plain k-means measures every prepared indicator in the same units and treats them as
+independent. Customer indicators are neither: one behaviour shows in several
+correlated indicators (calls in calls out, calls in, minutes, events ...), and inside
+a segment they still move together (a busier customer makes more of every kind of
+event). The right distance between a customer and a segment centre is then the
+Mahalanobis distance in the pooled within-segment covariance W, as in linear
+discriminant analysis; clustering with it is the classification form of a Gaussian
+mixture with one shared covariance (Friedman & Rubin's det W criterion). Here:
+
+1. start: k-means with 2k (and, another start, 3k) centres on the prepared matrix; its
+   pooled within-cluster covariance is a first estimate of W (the clusters of an
+   over-clustering are parts of segments, so W is not inflated by two segments merged,
+   which a k-centre start is prone to when segments differ in size); a third start is
+   plain k-means with k centres;
+2. whiten: ``U = X M`` with ``M = inv(C)ᵀ``, ``C`` the Cholesky factor of
+   ``W + ridge · mean(diag W) · I`` (so U has identity within-segment covariance);
+   k-means with k centres on U;
+3. repeat (classification EM): W and the means from the current segments, each customer
+   to its nearest mean in the space whitened by that W, until no customer moves (at most
+   ``max_iter`` rounds); the generalized within variance log det W never increases.
+4. of the starts (``starts``: k-means with 1, 2 and 3 times k centres), the one with the
+   smallest log det W is kept.
+
+The fitted model is a linear projection ``projection_`` (variables x variables) and
+centres in projected units, so model.sql scores it with sums of products; a distance
+is in within-segment standard deviations. Every random step is seeded from
+``random_state``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.cluster import KMeans, MiniBatchKMeans
+
+
+def pooled_within(X: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
+    """The pooled within-cluster covariance (p, p) of ``X`` (n, p) under ``labels`` (0..k-1).
+
+    Each point is centred on its own cluster's mean (empty clusters have no points); the
+    sum of the outer products is divided by n.
+    """
+    R = X - _means(X, labels, k)[labels]
+    return R.T @ R / len(X)
+
+
+def regularized(W: np.ndarray, ridge: float) -> np.ndarray:
+    """``W + ridge · mean(diag W) · I``: never singular, however collinear the indicators."""
+    p = len(W)
+    scale = float(np.trace(W)) / p if p else 1.0
+    return W + ridge * max(scale, 1e-12) * np.eye(p)
+
+
+def whitening(W: np.ndarray, ridge: float) -> np.ndarray:
+    """``M`` (p, p) with ``Mᵀ regularized(W) M = I``: ``inv(C)ᵀ`` for the Cholesky factor C.
+    Unique (no sign or order choice), so it is the same on every machine."""
+    return np.linalg.inv(np.linalg.cholesky(regularized(W, ridge))).T
+
+
+class WithinKMeans:
+    """k-means in the within-segment metric (see the module docstring), scikit-learn style.
+
+    Parameters: ``n_clusters``; ``n_init`` k-means++ starts in the first whitened space,
+    shared between the ``starts``; ``random_state``;
+    ``overcluster`` (centres of the start, times k); ``max_iter`` rounds of
+    re-whitening; ``ridge`` (share of the mean within variance added to W's diagonal);
+    ``minibatch`` (MiniBatchKMeans steps, for very large brands).
+    Fitted: ``projection_`` (p, p), ``cluster_centers_`` (k, p) in projected units,
+    ``labels_``, ``n_iter_`` (rounds run).
+    """
+
+    def __init__(self, n_clusters: int, n_init: int = 10, random_state: int = 0, starts: tuple[int, ...] = (1, 2, 3),
+                 max_iter: int = 100, ridge: float = 0.01, minibatch: bool = False):
+        self.n_clusters = n_clusters
+        self.n_init = n_init
+        self.random_state = random_state
+        self.starts = starts
+        self.max_iter = max_iter
+        self.ridge = ridge
+        self.minibatch = minibatch
+
+    def _kmeans(self, k: int, seed: int, init=None, n_init: int | None = None):
+        n_init = 1 if init is not None else (self.n_init if n_init is None else n_init)
+        if self.minibatch:
+            return MiniBatchKMeans(k, n_init=n_init, init="k-means++" if init is None else init, random_state=seed,
+                                   batch_size=4096)
+        return KMeans(k, init="k-means++" if init is None else init, n_init=n_init, random_state=seed)
+
+    def fit(self, X: np.ndarray) -> "WithinKMeans":
+        """``X``: (n_customers, p) prepared matrix. Each start (``starts``: centres of the
+        first k-means, times k) is refined; the one with the smallest within-segment
+        generalized variance (log det W) is kept."""
+        X = np.asarray(X, dtype=float)
+        best = None
+        for i, mult in enumerate(self.starts):
+            seed = int(np.random.default_rng([self.random_state, i]).integers(0, 2**31 - 1))
+            fit = self._refine(X, mult, seed)
+            if best is None or fit[0] < best[0] - 1e-9:
+                best = fit
+        self.criterion_, self.projection_, self.cluster_centers_, self.labels_, self.n_iter_ = best
+        return self
+
+    def _refine(self, X: np.ndarray, mult: int, seed: int):
+        k, n = self.n_clusters, len(X)
+        seeds = np.random.default_rng(seed).integers(0, 2**31 - 1, 3)
+        k_start = max(k, min(mult * k, n))
+        # the start only estimates W: one k-means++ start is enough
+        labels = self._kmeans(k_start, int(seeds[0]), n_init=1 if k_start > k else None).fit(X).labels_
+        if k_start > k:
+            M = whitening(pooled_within(X, labels, k_start), self.ridge)
+            # the starts share the n_init starts of k-means (at least one each)
+            labels = self._kmeans(k, int(seeds[1]), n_init=max(1, self.n_init // len(self.starts))).fit(X @ M).labels_
+        labels = np.asarray(labels, dtype=np.int64)
+        rounds = 0
+        for rounds in range(1, self.max_iter + 1):
+            # classification EM: W and the means from the segments, then each customer to its
+            # nearest mean in the whitened space; log det W never increases
+            U = X @ whitening(pooled_within(X, labels, k), self.ridge)
+            new = _nearest(U, _means(U, labels, k))
+            if np.array_equal(new, labels):
+                break
+            labels = new
+            if not (np.bincount(labels, minlength=k) > 0).all():  # a segment emptied: k-means++ in this space
+                labels = np.asarray(self._kmeans(k, int(seeds[2]) + rounds).fit(U).labels_, dtype=np.int64)
+        M = whitening(pooled_within(X, labels, k), self.ridge)
+        U = X @ M
+        centres = _means(U, labels, k)
+        labels = _nearest(U, centres)
+        crit = float(np.linalg.slogdet(regularized(pooled_within(X, labels, k), self.ridge))[1])
+        return crit, M, centres, labels, rounds
+
+    def transform(self, X: np.ndarray) -> np.ndarray:
+        """``X`` in projected units, (n, p)."""
+        return np.asarray(X, dtype=float) @ self.projection_
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """The nearest centre in projected units (ties: the lowest segment), 0-based."""
+        return _nearest(self.transform(X), self.cluster_centers_)
+
+
+def _means(U: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
+    """(k, p) means of the rows of ``U`` by label; an empty label's mean is the overall mean."""
+    onehot = np.zeros((len(U), k))
+    onehot[np.arange(len(U)), labels] = 1.0
+    sizes = onehot.sum(axis=0)
+    sums = onehot.T @ U
+    return np.where(sizes[:, None] > 0, sums / np.maximum(sizes, 1.0)[:, None], U.mean(axis=0))
+
+
+def _nearest(U: np.ndarray, centres: np.ndarray) -> np.ndarray:
+    """The index of the nearest centre of each row (ties: the lowest index)."""
+    d = (centres * centres).sum(axis=1)[None, :] - 2.0 * (U @ centres.T)  # + |u|², the same for every centre
+    return d.argmin(axis=1).astype(np.int64)
