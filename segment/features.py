@@ -147,6 +147,12 @@ class FeatureSet:
         }
 
 
+def seconds_of_day(text: str) -> int:
+    """'HH:MM:SS' (a validated [features] time) as seconds since midnight."""
+    h, m, s = map(int, text.split(":"))
+    return h * 3600 + m * 60 + s
+
+
 def hotline_ids(con, hotlines) -> list:
     """Competitor hotline numbers (text, from the config) as values of the type of
     ``stg_cdr.peer_id``, so that SQL compares peers with them as they are rather than
@@ -272,8 +278,8 @@ def _run_stages(con, sources, cfg, say, workdir, staged, label) -> FeatureSet:
     bounds = {"start": window.start, "end": window.end}
 
     say("aggregating call-detail records by customer and service")
-    sql.run(con, "20_cdr_usage", **bounds, last_month=window.last_month, night_start=f.night_start,
-            night_end=f.night_end, long_call_s=f.long_call_s)
+    sql.run(con, "20_cdr_usage", **bounds, last_month=window.last_month, night_start_s=seconds_of_day(f.night_start),
+            night_end_s=seconds_of_day(f.night_end), long_call_s=f.long_call_s)
     cur = sql.run(con, "22_cdr_summary")
     acc = dict(zip([d[0] for d in cur.description], cur.fetchone()))
     warnings: list[str] = []
@@ -298,7 +304,7 @@ def _run_stages(con, sources, cfg, say, workdir, staged, label) -> FeatureSet:
         )
     if acc["rows_unknown_customer"]:
         share = acc["rows_unknown_customer"] / in_window
-        ex = ", ".join(str(x) for x in acc["unknown_examples"] or [])
+        ex = ", ".join(str(x) for x, in sql.run(con, "audit_cdr_unknown_customers").fetchall())
         msg = (f"cdr ({cdr_label}): {acc['rows_unknown_customer']} row(s) in the window ({share:.1%}) belong to "
                f"{acc['unknown_customers']} customer(s) not in customers (e.g. {ex}); they are excluded")
         if share > cfg.quality.max_unknown_customer_share:

@@ -1,17 +1,20 @@
 -- Usage per customer and service over the CDR rows of the window only (rows outside it,
 -- undated rows and negative durations are counted by 22_cdr_summary.sql straight from
 -- stg_cdr, which Parquet min/max and null statistics make almost free).
--- grain: one row per customer_id x service x block, a block being 127 days of the window
---   counted from its first day (the bits of a HUGEINT): a window of up to four months is
---   one block.
+-- grain: one row per customer_id x service x block, a block being 126 days of the window
+--   counted from its first day: a window of up to four months is one block.
 -- params: $start, $end (DATE: the window is start <= start_time < end); $last_month (DATE,
---   first day of the window's last month); $night_start, $night_end (TIME as text: an
---   event is nocturnal unless night_start < time of day < night_end); $long_call_s (seconds).
--- The window's calendar is kept in two columns rather than in the grain: events_last (the
--- events of the last month) and day_mask (bit d set: an event on day 127 x block + d of
--- the window), from which readers count active days and the months with an event. A key
--- with the month in it made the hash table three times larger and the stage ~20% dearer.
--- HUGEINT is DuckDB's; an engine without 128-bit integers needs two BIGINT masks per block.
+--   first day of the window's last month); $night_start_s, $night_end_s (seconds since
+--   midnight: an event is nocturnal unless night_start_s < its time of day < night_end_s,
+--   the time of day counted in whole seconds); $long_call_s (seconds).
+-- The window's calendar is kept in columns rather than in the grain: events_last (the
+-- events of the last month) and two day masks, day_mask_lo (bit d set: an event on day
+-- 126 x block + d of the window, d < 63) and day_mask_hi (the same for day 126 x block + 63
+-- + d), from which readers count active days and the months with an event. A key with
+-- the month in it made the hash table three times larger and the stage ~20% dearer.
+-- The masks are BIGINT with 63 days each (no sign bit used): Spark has no 128-bit integer.
+-- day_of_week is 0 on Mondays, counted from Monday 1900-01-01 (isodow, dayofweek and weekday are
+-- not portable: each engine numbers the days its own way).
 -- Sums are over integers and DECIMAL, so they are exact and do not depend on the
 -- order in which threads merge partial results.
 -- Conditional counts are written coalesce(sum(cast(<condition> as integer)), 0): the
@@ -38,9 +41,10 @@ with stamped as (
 events as (
     select
         *,
-        window_day // 127 as block,
-        cast(1 as hugeint) << cast(window_day % 127 as hugeint) as day_bit,
-        cast(start_time as time) as time_of_day
+        cast(floor(window_day / 126) as integer) as block,
+        window_day % 126 as block_day,
+        hour(start_time) * 3600 + minute(start_time) * 60 + second(start_time) as time_of_day,
+        cast(event_date - date '1900-01-01' as integer) % 7 as day_of_week
     from stamped
 ),
 
@@ -54,9 +58,9 @@ final as (
         cast(coalesce(sum(cast(direction = 'out' as integer)), 0) as bigint) as events_out,
         cast(coalesce(sum(cast(direction = 'in' as integer)), 0) as bigint) as events_in,
         cast(coalesce(sum(cast(
-            not (time_of_day > cast($night_start as time) and time_of_day < cast($night_end as time))
+            not (time_of_day > $night_start_s and time_of_day < $night_end_s)
             as integer)), 0) as bigint) as events_night,
-        cast(coalesce(sum(cast(isodow(event_date) >= 6 as integer)), 0) as bigint) as events_weekend,
+        cast(coalesce(sum(cast(day_of_week >= 5 as integer)), 0) as bigint) as events_weekend,
         cast(coalesce(sum(cast(peer_network = 'onnet' as integer)), 0) as bigint) as events_onnet,
         cast(coalesce(sum(cast(roaming = 'domestic' as integer)), 0) as bigint) as events_roaming_domestic,
         cast(coalesce(sum(cast(roaming = 'international' as integer)), 0) as bigint) as events_roaming_international,
@@ -70,7 +74,8 @@ final as (
         sum(charge) as charge,
         min(start_time) as first_event,
         max(start_time) as last_event,
-        bit_or(day_bit) as day_mask
+        bit_or(case when block_day < 63 then cast(1 as bigint) << block_day else 0 end) as day_mask_lo,
+        bit_or(case when block_day >= 63 then cast(1 as bigint) << (block_day - 63) else 0 end) as day_mask_hi
     from events
     group by customer_id, service, block
 )

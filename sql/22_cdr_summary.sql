@@ -2,6 +2,7 @@
 -- nothing is dropped silently.
 -- grain: one row.
 -- params: none (the window is that of cdr_usage).
+-- A few of the unknown customers are listed by audit_cdr_unknown_customers.sql.
 -- cdr_usage holds the rows of the window only; the whole-file counts (all rows, undated
 -- rows, negative durations) come from stg_cdr with plain filters, which DuckDB answers
 -- from Parquet metadata and min/max / null-count statistics without decoding the rows
@@ -37,7 +38,6 @@ in_window as (
         coalesce(sum(events) filter (where customer_id is null), 0) as rows_no_customer_id,
         coalesce(sum(events) filter (where unknown_customer), 0) as rows_unknown_customer,
         count(distinct customer_id) filter (where unknown_customer) as unknown_customers,
-        min(customer_id, 3) filter (where unknown_customer) as unknown_examples,
         coalesce(sum(events) filter (where known_service and not unknown_customer and customer_id is not null), 0)
             as rows_used
     from flagged
@@ -52,7 +52,6 @@ final as (
         w.rows_no_customer_id,
         w.rows_unknown_customer,
         w.unknown_customers,
-        w.unknown_examples,
         w.rows_used,
         n.negative_durations
     from all_rows as a

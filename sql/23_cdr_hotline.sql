@@ -10,5 +10,5 @@ select
     customer_id,
     sum(events) as hotline_events
 from cdr_peer
-where service in ('voice', 'sms') and list_contains($hotlines, peer_id)
+where service in ('voice', 'sms') and array_contains($hotlines, peer_id)
 group by customer_id

@@ -13,29 +13,44 @@ with billed as (
     group by customer_id
 ),
 
--- the window's months as ranges of window days [first_day, end_day)
+-- the window's months as ranges of window days [first_day, end_day): every month of the
+-- window is billed (segment.features.choose_window checks it)
 months as (
     select
         cast(month - cast($start as date) as integer) as first_day,
         cast(cast(month + interval 1 month as date) - cast($start as date) as integer) as end_day
     from (
-        select cast(unnest(range(cast($start as date), cast($end as date), interval 1 month)) as date) as month
-    )
+        select distinct bill_month as month
+        from stg_billing
+        where bill_month >= $start and bill_month < $end
+    ) as billed_months
 ),
 
--- the days with an event of any service, per customer and block
-days as (
+-- the days with an event of any service, per customer and half block: half 2 x block holds
+-- the days of day_mask_lo, half 2 x block + 1 those of day_mask_hi, 63 days each
+blocks as (
     select
         customer_id,
         block,
-        bit_or(day_mask) as day_mask
+        bit_or(day_mask_lo) as day_mask_lo,
+        bit_or(day_mask_hi) as day_mask_hi
     from cdr_usage
     where service in ('voice', 'sms', 'data')
     group by customer_id, block
 ),
 
--- a month is active when the day mask of a block it overlaps has a bit among its days
--- (a month across two blocks is looked for in both)
+days as (
+    select
+        customer_id,
+        2 * block + h.high as half,
+        case when h.high = 0 then day_mask_lo else day_mask_hi end as day_mask
+    from blocks
+    cross join (values (0), (1)) as h (high)
+),
+
+-- a month is active when the day mask of a half block it overlaps has a bit among its
+-- days (a month across two halves is looked for in both); a month has at most 31 days,
+-- so the shifted masks stay far from the sign bit
 active_months as (
     select distinct
         d.customer_id,
@@ -43,11 +58,10 @@ active_months as (
     from days as d
     cross join months as m
     where
-        m.first_day < 127 * (d.block + 1)
-        and m.end_day > 127 * d.block
-        and (d.day_mask >> cast(greatest(m.first_day - 127 * d.block, 0) as hugeint))
-            & ((cast(1 as hugeint) << cast(
-                least(m.end_day - 127 * d.block, 127) - greatest(m.first_day - 127 * d.block, 0) as hugeint))
+        m.first_day < 63 * (d.half + 1)
+        and m.end_day > 63 * d.half
+        and (d.day_mask >> greatest(m.first_day - 63 * d.half, 0))
+            & ((cast(1 as bigint) << (least(m.end_day - 63 * d.half, 63) - greatest(m.first_day - 63 * d.half, 0)))
                 - 1) <> 0
 ),
 

@@ -13,14 +13,16 @@
 with days as (
     select
         customer_id,
-        sum(bit_count(mask_all)) as active_days,
-        sum(bit_count(mask_data)) as data_active_days
+        sum(bit_count(lo_all) + bit_count(hi_all)) as active_days,
+        sum(bit_count(lo_data) + bit_count(hi_data)) as data_active_days
     from (
         select
             customer_id,
             block,
-            bit_or(day_mask) as mask_all,
-            bit_or(day_mask) filter (where service = 'data') as mask_data
+            bit_or(day_mask_lo) as lo_all,
+            bit_or(day_mask_hi) as hi_all,
+            bit_or(day_mask_lo) filter (where service = 'data') as lo_data,
+            bit_or(day_mask_hi) filter (where service = 'data') as hi_data
         from cdr_usage
         where service in ('voice', 'sms', 'data')
         group by customer_id, block
@@ -34,8 +36,8 @@ contacts as (
         service,
         count(*) as contacts,
         sum(events) as contact_events,
-        sum(cast(events * ln(events) * 1e15 as hugeint)) as events_ln_events_e15,
-        sum(cast(events_out / (events_out + events_in) * 1e15 as hugeint))
+        sum(cast(round_even(events * ln(events) * 1e15, 0) as decimal(38, 0))) as events_ln_events_e15,
+        sum(cast(round_even(events_out / (events_out + events_in) * 1e15, 0) as decimal(38, 0)))
             filter (where events_out + events_in > 0) as balance_sum_e15,
         count(*) filter (where events_out + events_in > 0) as balance_contacts,
         count(*) filter (where offnet) as offnet_contacts
@@ -167,7 +169,10 @@ toolbox as (
         cast(s.balance_sum_e15 as double) / 1e15 / nullif(s.balance_contacts, 0) as balance_of_contacts_mean,
         s.offnet_contacts / s.contacts as offnet_contact_share,
         u.events_night / nullif(u.events, 0) as percent_nocturnal,
-        epoch(u.last_event - u.first_event) / nullif(u.events - 1, 0) as interevent_time_mean,
+        (cast(cast(u.last_event as date) - cast(u.first_event as date) as bigint) * 86400
+            + (hour(u.last_event) - hour(u.first_event)) * 3600
+            + (minute(u.last_event) - minute(u.first_event)) * 60
+            + (second(u.last_event) - second(u.first_event))) / nullif(u.events - 1, 0) as interevent_time_mean,
         coalesce(u.events_out, 0) / $months as events_out,
         coalesce(u.events_in, 0) / $months as events_in
     from population as pop
@@ -217,13 +222,13 @@ final as (
         cast(coalesce(b.package_fee, 0) as double) / $months as package_fee,
         cast(coalesce(b.voice_fee, 0) as double) / $months as voice_fee,
         cast(coalesce(b.data_fee, 0) as double) / $months as data_fee,
-        cast(b.package_fee / nullif(b.total_fee + b.discount, 0) as double) as package_fee_share,
-        cast(b.voice_fee / nullif(b.total_fee + b.discount, 0) as double) as voice_fee_share,
-        cast(b.sms_fee / nullif(b.total_fee + b.discount, 0) as double) as sms_fee_share,
-        cast(b.data_fee / nullif(b.total_fee + b.discount, 0) as double) as data_fee_share,
-        cast(b.vas_fee / nullif(b.total_fee + b.discount, 0) as double) as vas_fee_share,
-        cast(b.roaming_fee / nullif(b.total_fee + b.discount, 0) as double) as roaming_fee_share,
-        cast(b.discount / nullif(b.total_fee + b.discount, 0) as double) as discount_rate,
+        cast(b.package_fee as double) / nullif(cast(b.total_fee + b.discount as double), 0) as package_fee_share,
+        cast(b.voice_fee as double) / nullif(cast(b.total_fee + b.discount as double), 0) as voice_fee_share,
+        cast(b.sms_fee as double) / nullif(cast(b.total_fee + b.discount as double), 0) as sms_fee_share,
+        cast(b.data_fee as double) / nullif(cast(b.total_fee + b.discount as double), 0) as data_fee_share,
+        cast(b.vas_fee as double) / nullif(cast(b.total_fee + b.discount as double), 0) as vas_fee_share,
+        cast(b.roaming_fee as double) / nullif(cast(b.total_fee + b.discount as double), 0) as roaming_fee_share,
+        cast(b.discount as double) / nullif(cast(b.total_fee + b.discount as double), 0) as discount_rate,
         sqrt(greatest(
             cast(b.total_fee_sq as double) / b.bill_months
             - pow(cast(b.total_fee as double) / b.bill_months, 2), 0))
@@ -282,7 +287,16 @@ final as (
         coalesce(d.active_days, 0) / $months as active_days,
         coalesce(u.events_all, 0) / $months as events_total,
         -- tenure and profile
-        cast(date_sub('month', c.activation_date, cast($end as date) - 1) as double) as tenure_months,
+        -- complete months from activation to the window's last day (the last day of a month)
+        cast(case
+            when c.activation_date <= cast($end as date) - 1
+                then (year(cast($end as date) - 1) - year(c.activation_date)) * 12
+                    + month(cast($end as date) - 1) - month(c.activation_date)
+            else -((year(c.activation_date) - year(cast($end as date) - 1)) * 12
+                + month(c.activation_date) - month(cast($end as date) - 1)
+                - case when day(c.activation_date) < day(cast($end as date) - 1)
+                    and c.activation_date <> last_day(c.activation_date) then 1 else 0 end)
+        end as double) as tenure_months,
         cast(year(cast($end as date) - 1) - c.birth_year as double) as age,
         case when c.group_id is null or trim(c.group_id) = '' then 0.0 else 1.0 end as group_member,
         cast(c.credit_level as double) as credit_level,

@@ -35,7 +35,7 @@ measures as (
             when bill_months > 0 and revenue >= cast($card_silver as decimal(18, 2)) * bill_months then 'silver'
             else 'none'
         end as card_tier,
-        date_diff('day', activation_date, $end) as tenure_days,
+        cast(cast($end as date) - activation_date as bigint) as tenure_days,
         cast(overdue_days as double) / nullif(bill_months, 0) as overdue_days,
         cast(arrears as double) / nullif(bill_months, 0) as arrears,
         credit_level,
@@ -74,7 +74,7 @@ measure_ranks as (
             when x is null then null
             when count(x) over (partition by brand, measure) = 1 then 0.5
             else (rank() over (partition by brand, measure order by x asc nulls last) - 1
-                  + (count(*) over (partition by brand, measure, x) - 1) / 2.0)
+                  + (count(*) over (partition by brand, measure, x) - 1) / 2e0)
                  / (count(x) over (partition by brand, measure) - 1)
         end as scaled_rank
     from measure_values
@@ -110,7 +110,8 @@ components as (
         r_tenure as s_tenure,
         -- credit risk: fewer overdue days, lower arrears and a better credit level score higher
         (coalesce(1 - r_overdue, 0) + coalesce(1 - r_arrears, 0) + coalesce(r_credit_level, 0))
-            / nullif((r_overdue is not null)::int + (r_arrears is not null)::int + (r_credit_level is not null)::int, 0)
+            / nullif(cast(r_overdue is not null as integer) + cast(r_arrears is not null as integer)
+                + cast(r_credit_level is not null as integer), 0)
             as s_credit,
         1 - r_discount_rate as s_cost
     from ranked
@@ -123,6 +124,8 @@ final as (
         arpu,
         arpu_tier,
         card_tier,
+        -- to two decimals as round(x * 100) / 100, which both engines compute alike
+        -- (round(x, 2) rounds the exact binary value in DuckDB, its decimal text in Spark)
         round(100 * (
             $weight_revenue * s_revenue
             + coalesce($weight_tenure * s_tenure, 0)
@@ -132,7 +135,7 @@ final as (
             $weight_revenue
             + case when s_tenure is null then 0 else $weight_tenure end
             + case when s_credit is null then 0 else $weight_credit end
-            + case when s_cost is null then 0 else $weight_cost end, 0), 2) as value_score,
+            + case when s_cost is null then 0 else $weight_cost end, 0) * 100) / 100 as value_score,
         group_id,
         case
             when group_lines is null then null

@@ -22,10 +22,18 @@ with customers as (
         last_event,
         events_last,
         events - events_last as events_earlier,
-        greatest(date_diff(
-            'month', greatest($start, cast(date_trunc('month', activation_date) as date)), $last_month), 0)
-            as earlier_months
+        -- the month the earlier months start from (the first of a month)
+        greatest($start, cast(date_trunc('month', activation_date) as date)) as counted_from
     from window_customers
+),
+
+counted as (
+    select
+        *,
+        -- months from counted_from to the last month, both firsts of months
+        greatest((year($last_month) - year(counted_from)) * 12 + month($last_month) - month(counted_from), 0)
+            as earlier_months
+    from customers
 ),
 
 -- distinct contacts per month: a two-level aggregate (customer x month x peer first)
@@ -70,7 +78,7 @@ arrears as (
             where arrears > prev_arrears and prev_month = cast(bill_month - interval 1 month as date)
         ) as arrears_rises
     from bills
-    where bill_month > cast($last_month - to_months($arrears_rising_months) as date)
+    where bill_month > cast($last_month - $arrears_rising_months * interval 1 month as date)
     group by customer_id
 ),
 
@@ -89,7 +97,7 @@ measures as (
         coalesce(a.arrears_rises, 0) as arrears_rises,
         coalesce(p.complaints_last, 0) as complaints_last,
         coalesce(p.complaints - p.complaints_last, 0) as complaints_earlier
-    from customers as c
+    from counted as c
     left join contacts as k on k.customer_id = c.customer_id
     left join cdr_hotline as h on h.customer_id = c.customer_id
     left join arrears as a on a.customer_id = c.customer_id
@@ -100,7 +108,7 @@ rules as (
     select
         *,
         coalesce(churn_date < $end, false) as r_churn_date,
-        last_event is null or last_event < cast($end as timestamp) - to_days($inactive_days) as r_inactive,
+        last_event is null or last_event < cast($end as timestamp) - $inactive_days * interval 1 day as r_inactive,
         hotline_calls >= $hotline_calls as r_hotline,
         earlier_months > 0 and events_earlier > 0
             and events_last * earlier_months <= (1 - $alert_usage_drop) * events_earlier as r_usage_alert,
@@ -139,9 +147,9 @@ final as (
         churn_date,
         -- the drops the reasons quote, in whole percent
         case when earlier_months > 0 and events_earlier > 0 then
-            cast(round(100 - 100.0 * events_last * earlier_months / events_earlier) as bigint) end as usage_down_pct,
+            cast(round(100 - 100e0 * events_last * earlier_months / events_earlier) as bigint) end as usage_down_pct,
         case when earlier_months > 0 and contacts_earlier > 0 then
-            cast(round(100 - 100.0 * contacts_last * earlier_months / contacts_earlier) as bigint) end
+            cast(round(100 - 100e0 * contacts_last * earlier_months / contacts_earlier) as bigint) end
             as contacts_down_pct
     from rules
 )

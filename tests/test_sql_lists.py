@@ -68,7 +68,7 @@ def test_required_values_audit_covers_the_schema_required_columns():
 
 def test_fee_shares_are_the_schema_fees():
     q = text("40_features")
-    shares = re.findall(r"cast\(b\.(\w+) / nullif\(b\.total_fee \+ b\.discount, 0\) as double\) as (\w+)_share\b", q)
+    shares = re.findall(r"cast\(b\.(\w+) as double\) / nullif\(cast\(b\.total_fee \+ b\.discount as double\), 0\) as (\w+)_share\b", q)
     assert shares == [(f, f) for f in FEES]
     summed = re.findall(r"sum\((\w+_fee)\) as (\w+)", q)
     assert [f for f, _ in summed if f != "total_fee"] == list(FEES)

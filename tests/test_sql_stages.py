@@ -38,7 +38,7 @@ CDR = [
 
 def _usage(con, start, end, last_month):
     sql.run(con, "20_cdr_usage", start=start, end=end, last_month=last_month,
-            night_start="07:00:00", night_end="19:00:00", long_call_s=600)
+            night_start_s=7 * 3600, night_end_s=19 * 3600, long_call_s=600)
 
 
 def test_cdr_usage_counts_night_weekend_days_and_exact_sums():
@@ -50,13 +50,13 @@ def test_cdr_usage_counts_night_weekend_days_and_exact_sums():
         select customer_id, service, block, events, events_last, events_out, events_in, events_night,
                events_weekend, events_onnet, events_roaming_domestic, events_roaming_international,
                calls_long, durations, cast(duration_sum as bigint) d, cast(duration_sq_sum as bigint) d2,
-               cast(volume_kb as bigint) kb, cast(charge as double) charge, day_mask
+               cast(volume_kb as bigint) kb, cast(charge as double) charge, day_mask_lo, day_mask_hi
         from cdr_usage order by all""").pl()
     expected = pl.DataFrame(
         {
             "customer_id": [1, 2],
             "service": ["voice", "data"],
-            "block": [0, 0],  # 123 days: one block of 127
+            "block": [0, 0],  # 123 days: one block of 126
             "events": [4, 3],
             "events_last": [0, 1],  # August
             "events_out": [3, 0],
@@ -75,9 +75,9 @@ def test_cdr_usage_counts_night_weekend_days_and_exact_sums():
             "kb": [None, 450],
             "charge": [0.9, 0.75],
             # window days from 2026-05-01 = 0: May 31 = 30, June 1 = 31, June 3 = 33, June 6 = 36,
-            # August 31 = 122
-            "day_mask": pl.Series([(1 << 30) | (1 << 31) | (1 << 36), (1 << 31) | (1 << 33) | (1 << 122)],
-                                  dtype=pl.Int128),
+            # August 31 = 122 (day 59 of the high mask, which holds days 63-125)
+            "day_mask_lo": [(1 << 30) | (1 << 31) | (1 << 36), (1 << 31) | (1 << 33)],
+            "day_mask_hi": [0, 1 << 59],
         }
     )
     assert_frame_equal(got, expected, check_dtypes=False)
@@ -91,17 +91,18 @@ def test_cdr_usage_keeps_only_the_window():
     assert got == [(1, "voice", 0, 3, 0), (2, "data", 0, 2, 0)]
 
 
-def test_cdr_usage_splits_a_long_window_into_blocks_of_127_days():
-    # 2026-03-01 .. 2026-09-01 is 184 days: days 0-126 in block 0, 127-183 in block 1.
-    # July 5 is day 126 (block 0, bit 126), July 6 day 127 (block 1, bit 0).
+def test_cdr_usage_splits_a_long_window_into_blocks_of_126_days_and_masks_of_63():
+    # 2026-03-01 .. 2026-09-01 is 184 days: days 0-125 in block 0, 126-183 in block 1; in a
+    # block, days 0-62 are bits of day_mask_lo, days 63-125 bits 0-62 of day_mask_hi.
+    # May 2 is day 62 (lo bit 62), May 3 day 63 (hi bit 0), July 4 day 125 (hi bit 62),
+    # July 5 day 126 (block 1, lo bit 0), August 31 day 183 (block 1, lo bit 57).
     con = _con_with_cdr([
-        (1, _ts("2026-07-05 12:00:00"), "sms", "out", "a", "onnet", None, None, 0, "none", 1),
-        (1, _ts("2026-07-06 12:00:00"), "sms", "out", "a", "onnet", None, None, 0, "none", 1),
-        (1, _ts("2026-08-31 12:00:00"), "sms", "in", "a", "onnet", None, None, 0, "none", 1),
+        (1, _ts(f"2026-{d} 12:00:00"), "sms", "out", "a", "onnet", None, None, 0, "none", 1)
+        for d in ("05-02", "05-03", "07-04", "07-05", "08-31")
     ])
     _usage(con, date(2026, 3, 1), date(2026, 9, 1), date(2026, 8, 1))
-    got = con.execute("select block, events, events_last, day_mask from cdr_usage order by all").fetchall()
-    assert got == [(0, 1, 0, 1 << 126), (1, 2, 1, (1 << 0) | (1 << 56))]
+    got = con.execute("select block, events, events_last, day_mask_lo, day_mask_hi from cdr_usage order by all").fetchall()
+    assert got == [(0, 3, 0, 1 << 62, (1 << 0) | (1 << 62)), (1, 2, 1, (1 << 0) | (1 << 57), 0)]
 
 
 def test_cdr_peer_is_windowed_and_per_peer():
@@ -181,21 +182,26 @@ def test_population_stable_needs_every_month_all_needs_any():
     assert _population(con, start, end, 2, "all") == [1, 2, 3]
 
 
-def test_population_finds_months_across_day_blocks():
-    # A 6-month window (184 days, two blocks). July straddles the blocks: days 122-126 in
-    # block 0, 127-152 in block 1. Customer 1 is active in July on July 6 (block 1), customer 2
-    # on July 5 (block 0), customer 3 not at all; all three every other month.
+def test_population_finds_months_across_day_blocks_and_masks():
+    # A 6-month window (184 days, two blocks of 126). July straddles the blocks: days 122-125
+    # in block 0 (high mask), 126-152 in block 1. Customer 1 is active in July on July 6
+    # (block 1), customer 2 on July 4 (block 0), customer 3 not at all. May straddles the two
+    # masks of block 0: days 61-62 in the low one, 63-91 in the high one; customers 4 and 5
+    # are active in May only on May 2 (low) and May 3 (high). All are active every other month.
     others = ["2026-03-31", "2026-04-01", "2026-05-31", "2026-06-30", "2026-08-01"]
     rows = [_event(c, f"{d} 10:00:00") for c in (1, 2, 3) for d in others]
-    rows += [_event(1, "2026-07-06 10:00:00"), _event(2, "2026-07-05 23:00:00")]
+    rows += [_event(1, "2026-07-06 10:00:00"), _event(2, "2026-07-04 23:00:00")]
+    rows += [_event(c, f"{d} 10:00:00") for c in (4, 5) for d in others + ["2026-07-10"] if d != "2026-05-31"]
+    rows += [_event(4, "2026-05-02 10:00:00"), _event(5, "2026-05-03 10:00:00")]
     con = _con_with_cdr(rows)
-    con.execute("create temp table stg_customers as select * from (values (1, 'A'), (2, 'B'), (3, 'C')) t(customer_id, brand)")
+    con.execute("create temp table stg_customers as select * from (values (1, 'A'), (2, 'B'), (3, 'C'), (4, 'D'), (5, 'E')) "
+                "t(customer_id, brand)")
     con.execute("""create temp table stg_billing as select customer_id, cast(m as date) as bill_month, 1.0 as total_fee
-        from (values (1), (2), (3)) c(customer_id),
+        from (values (1), (2), (3), (4), (5)) c(customer_id),
              unnest(range(date '2026-03-01', date '2026-09-01', interval 1 month)) t(m)""")
     start, end = date(2026, 3, 1), date(2026, 9, 1)
     _usage(con, start, end, date(2026, 8, 1))
-    assert _population(con, start, end, 6, "stable") == [1, 2]
+    assert _population(con, start, end, 6, "stable") == [1, 2, 4, 5]
 
 
 def test_cdr_summary_counts_every_row_in_or_out_of_the_window(tmp_path):
@@ -222,7 +228,7 @@ def test_cdr_summary_counts_every_row_in_or_out_of_the_window(tmp_path):
         "rows_no_customer_id": 0,
         "rows_unknown_customer": 1,
         "unknown_customers": 1,
-        "unknown_examples": [9],
         "rows_used": 5,  # 3 voice of customer 1 and 2 data of customer 2 in June
         "negative_durations": 1,  # outside the window, still found
     }
+    assert sql.run(con, "audit_cdr_unknown_customers").fetchall() == [(9,)]
