@@ -1,5 +1,6 @@
-"""Reading the extracts into DuckDB as typed views: ``src_<table>`` as the files are,
-``stg_<table>`` with canonical names and types.
+"""Reading the extracts into the engine as typed views: ``src_<table>`` as the files are,
+``stg_<table>`` with canonical names and types (DuckDB's, or Spark's through the engine's
+``register_source`` and ``dialect``).
 
 Inputs are never modified: CSV files in an encoding DuckDB cannot read natively
 (e.g. GBK) are transcoded into the run's private temporary folder first.
@@ -15,6 +16,7 @@ from pathlib import Path
 import duckdb
 
 from ..config import Config
+from ..engine.duck import DIALECT
 from ..errors import InputError, SchemaError
 from ..schema import ID, TABLES
 from ..sql import quote_ident, quote_literal
@@ -100,12 +102,13 @@ class Staged:
     id_type: str
 
 
-def _cast_expr(src_col: str, src_type: str, target: str, canon: str) -> str:
+def _cast_expr(src_col: str, src_type: str, target: str, canon: str, dialect=DIALECT) -> str:
     q = quote_ident(src_col)
     if canon == "bill_month":
         if src_type in ("DATE",) or src_type.startswith("TIMESTAMP"):
             return f"CAST(date_trunc('month', {q}) AS DATE)"
-        return f"CAST(date_trunc('month', coalesce(TRY_CAST({q} AS DATE), TRY_STRPTIME(CAST({q} AS VARCHAR), '%Y-%m'))) AS DATE)"
+        text = dialect.month_from_text(f"CAST({q} AS {dialect.text_type})")
+        return f"CAST(date_trunc('month', coalesce(TRY_CAST({q} AS DATE), {text})) AS DATE)"
     if src_type == target:
         return q
     if target.startswith("DECIMAL") and src_type in {"DOUBLE", "FLOAT"} | _INTEGER_TYPES:
@@ -115,9 +118,13 @@ def _cast_expr(src_col: str, src_type: str, target: str, canon: str) -> str:
     if target == "TIMESTAMP" and src_type.startswith("TIMESTAMP"):
         return f"CAST({q} AS TIMESTAMP)"
     if target in ("BIGINT", "INTEGER") and src_type == "VARCHAR":
-        # whole numbers written as 12 or 12.0
-        return f"CAST(TRY_CAST({q} AS DOUBLE) AS {target})"
-    return f"TRY_CAST({q} AS {target})"
+        # whole numbers written as 12 or 12.0 (rounded half to even, as DuckDB's cast does)
+        return f"CAST(round_even(TRY_CAST({q} AS DOUBLE), 0) AS {target})"
+    return f"TRY_CAST({q} AS {_type(target, dialect)})"
+
+
+def _type(name: str, dialect) -> str:
+    return dialect.text_type if name == "VARCHAR" else name
 
 
 # Text columns with a fixed list of values, staged as DuckDB ENUMs: a one-byte code makes
@@ -139,9 +146,12 @@ def stage(con: duckdb.DuckDBPyConnection, sources: dict[str, Source], cfg: Confi
     Checks required columns and that every value parses as its type; raises
     SchemaError naming the table, the column and a few offending values.
     """
+    # an engine reads its inputs its own way; a bare DuckDB connection with register()
+    read = getattr(con, "register_source", None) or (lambda s, c, w: register(con, s, c, w))
+    dialect = getattr(con, "dialect", DIALECT)
     columns: dict[str, list[tuple[str, str]]] = {}
     for name, source in sources.items():
-        columns[name] = register(con, source, cfg, workdir)
+        columns[name] = read(source, cfg, workdir)
 
     id_types = []
     for name, cols in columns.items():
@@ -160,12 +170,12 @@ def stage(con: duckdb.DuckDBPyConnection, sources: dict[str, Source], cfg: Confi
             if col.type == ID:
                 target = id_type if col.name == "customer_id" else ("BIGINT" if types.get(cfg.source_column(name, col.name)) in _INTEGER_TYPES else "VARCHAR")
             src = cfg.source_column(name, col.name)
-            if name in sources and src in types and (name, col.name) in _ENUMS:
+            if name in sources and src in types and (name, col.name) in _ENUMS and dialect.enums:
                 # A value outside the list stages as NULL: 22_cdr_summary counts those rows.
                 expr = f"TRY_CAST({quote_ident(src)} AS {_enum_type(con, name, col.name)})"
                 have.add(col.name)
             elif name in sources and src in types:
-                expr = _cast_expr(src, types[src], target, col.name)
+                expr = _cast_expr(src, types[src], target, col.name, dialect)
                 if "TRY_" in expr:
                     checks.append((col.name, src, expr))
                 have.add(col.name)
@@ -174,7 +184,7 @@ def stage(con: duckdb.DuckDBPyConnection, sources: dict[str, Source], cfg: Confi
                     found = ", ".join(c for c, _ in columns[name][:20])
                     where = f"column {src!r}" + (f" (mapped from {col.name})" if src != col.name else "")
                     raise SchemaError(f"{name} ({sources[name].label}): required {where} is missing; columns found: {found}")
-                expr = f"CAST(NULL AS {target})"
+                expr = f"CAST(NULL AS {_type(target, dialect)})"
             exprs.append(f"{expr} AS {quote_ident(col.name)}")
         source_view = f"src_{name}" if name in sources else "(SELECT 1 WHERE false)"
         con.execute(f"CREATE OR REPLACE TEMP VIEW stg_{name} AS SELECT {', '.join(exprs)} FROM {source_view}")
