@@ -161,6 +161,16 @@ class ChannelConfig:
 
 
 @dataclass(frozen=True)
+class EngineConfig:
+    # Where the SQL runs (segment/engine/, docs/scale-out.md); --engine, --spark-master and
+    # --spark-remote override these. Empty: $SPARK_MASTER / $SPARK_REMOTE, else local[*].
+    name: str = "duckdb"  # duckdb (embedded) or spark
+    spark_master: str = ""  # local[N], spark://host:7077, yarn, k8s://...
+    spark_remote: str = ""  # Spark Connect: sc://host:15002
+    spark_conf: tuple[str, ...] = ()  # extra Spark settings, "key=value"
+
+
+@dataclass(frozen=True)
 class Config:
     input: InputConfig = field(default_factory=InputConfig)
     features: FeatureConfig = field(default_factory=FeatureConfig)
@@ -171,6 +181,7 @@ class Config:
     value: ValueConfig = field(default_factory=ValueConfig)
     churn: ChurnConfig = field(default_factory=ChurnConfig)
     channels: ChannelConfig = field(default_factory=ChannelConfig)
+    engine: EngineConfig = field(default_factory=EngineConfig)
     # table -> canonical column -> the user's column name
     columns: dict[str, dict[str, str]] = field(default_factory=dict)
 
@@ -343,12 +354,18 @@ def _validate_analyses(cfg: Config) -> None:
             raise ConfigError(f"churn.{key} must be at least 1, got {getattr(c, key)}")
     if cfg.channels.min_contacts < 1:
         raise ConfigError(f"channels.min_contacts must be at least 1, got {cfg.channels.min_contacts}")
+    e = cfg.engine
+    if e.name not in ("duckdb", "spark"):
+        raise ConfigError(f"engine.name must be 'duckdb' or 'spark', got {e.name!r}")
+    bad = [kv for kv in e.spark_conf if "=" not in kv or not kv.split("=", 1)[0].strip()]
+    if bad:
+        raise ConfigError(f"engine.spark_conf: expected \"key=value\" entries, got {bad[0]!r}")
 
 
 def from_dict(raw: dict[str, Any], where: str = "config") -> Config:
     sections = {"input": InputConfig, "features": FeatureConfig, "quality": QualityConfig,
                 "screening": ScreeningConfig, "clustering": ClusteringConfig, "profiles": ProfileConfig,
-                "value": ValueConfig, "churn": ChurnConfig, "channels": ChannelConfig}
+                "value": ValueConfig, "churn": ChurnConfig, "channels": ChannelConfig, "engine": EngineConfig}
     values: dict[str, Any] = {}
     for key, value in raw.items():
         if key == "columns":

@@ -59,3 +59,55 @@ def test_help_and_a_duckdb_run_do_not_import_pyspark(tiny):
                          f"features.run(features.Request(data=__import__('pathlib').Path({str(tiny)!r})))")
     assert "segment.engine" in ran  # the run did use the engine layer
     assert not {m for m in helped | ran if m.split(".")[0] in ("pyspark", "py4j")}
+
+
+# ---------------------------------------------------------------- choosing the engine
+
+def test_engine_settings_come_from_the_options_over_the_config(tmp_path, monkeypatch):
+    from segment import config
+    from segment.jobs import common
+    from segment.jobs.features import Request
+
+    monkeypatch.delenv("SPARK_MASTER", raising=False)
+    monkeypatch.delenv("SPARK_REMOTE", raising=False)
+    toml = tmp_path / "c.toml"
+    toml.write_text('[engine]\nname = "spark"\nspark_master = "spark://lake:7077"\n'
+                    'spark_conf = ["spark.executor.memory = 8g"]\n')
+    cfg = config.load(toml)
+    opts = common.engine(Request(), cfg)
+    assert (opts.engine, opts.spark_master, opts.spark_conf) == ("spark", "spark://lake:7077",
+                                                                 (("spark.executor.memory", "8g"),))
+    opts = common.engine(Request(engine="duckdb", spark_master="local[2]"), cfg)
+    assert (opts.engine, opts.spark_master) == ("duckdb", "local[2]")
+    assert engines.describe(common.engine(Request(), config.Config())) == \
+        {"name": "duckdb", "version": __import__("duckdb").__version__, "master": None}
+    assert engines.describe(common.engine(Request(threads=2), cfg))["master"] == "spark://lake:7077"
+    monkeypatch.setenv("SPARK_REMOTE", "sc://lake:15002")
+    assert engines.spark_target(common.engine(Request(), cfg)) == (True, "sc://lake:15002")
+
+
+@pytest.mark.parametrize("toml, message", [
+    ('[engine]\nname = "oracle"\n', "engine.name must be 'duckdb' or 'spark'"),
+    ('[engine]\nspark_conf = ["no-equals"]\n', "engine.spark_conf"),
+])
+def test_a_bad_engine_config_is_named(tmp_path, toml, message):
+    from segment import config
+    from segment.errors import ConfigError
+
+    path = tmp_path / "c.toml"
+    path.write_text(toml)
+    with pytest.raises(ConfigError, match=message):
+        config.load(path)
+
+
+def test_the_engine_options_are_on_every_computing_command():
+    from typer.testing import CliRunner
+    from segment_cli.main import app
+
+    for command in ("features", "run", "value", "churn", "channels", "cluster"):
+        res = CliRunner().invoke(app, [command, "--help"], env={"COLUMNS": "200"})
+        assert res.exit_code == 0, command
+        for option in ("--engine", "--spark-master", "--spark-remote"):
+            assert option in res.stdout, (command, option)
+    res = CliRunner().invoke(app, ["features", "--engine", "oracle"])
+    assert res.exit_code == 2  # a usage error: Typer's own

@@ -23,7 +23,9 @@ imported only when ``--engine spark`` asks for it: DuckDB runs never pay for it.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import duckdb
@@ -82,6 +84,26 @@ def start(opts: EngineOptions | None = None, spill_dir: Path | None = None):
 
         return SparkEngine.start(opts)
     raise UsageError(f"--engine must be one of {', '.join(ENGINES)}, got {opts.engine!r}")
+
+
+def spark_target(opts: EngineOptions) -> tuple[bool, str]:
+    """(remote, where) of a Spark engine: Spark Connect when a remote is given (the option,
+    else $SPARK_REMOTE), else the master (the option, $SPARK_MASTER, else local[threads or *])."""
+    remote = opts.spark_remote or os.environ.get("SPARK_REMOTE")
+    if remote:
+        return True, remote
+    return False, opts.spark_master or os.environ.get("SPARK_MASTER") or f"local[{opts.threads or '*'}]"
+
+
+def describe(opts: EngineOptions) -> dict:
+    """Name, version and master of the engine ``opts`` names, for the manifest (without starting it)."""
+    if opts.engine == "spark":
+        try:
+            v = version("pyspark")
+        except PackageNotFoundError:
+            v = None
+        return {"name": "spark", "version": v, "master": spark_target(opts)[1]}
+    return {"name": "duckdb", "version": duckdb.__version__, "master": None}
 
 
 def is_spark(con) -> bool:

@@ -12,12 +12,11 @@ not start another JVM; ``close`` uncaches and drops what the engine made.
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 from ..errors import InputError, UsageError
-from . import portable
+from . import portable, spark_target
 from .duck import Dialect
 
 DIALECT = Dialect("spark", "STRING", False)
@@ -93,13 +92,12 @@ class SparkEngine:
         except ImportError:
             raise UsageError("--engine spark needs pyspark: pip install 'segment[spark]'") from None
         conf = {**PINNED, **dict(opts.spark_conf)}
-        remote = opts.spark_remote or os.environ.get("SPARK_REMOTE")
+        remote, master = spark_target(opts)
         if remote:
-            session = SparkSession.builder.remote(remote).getOrCreate()
+            session = SparkSession.builder.remote(master).getOrCreate()
             for k, v in conf.items():
                 session.conf.set(k, v)
-            return cls(session, remote, True)
-        master = opts.spark_master or os.environ.get("SPARK_MASTER") or f"local[{opts.threads or '*'}]"
+            return cls(session, master, True)
         active = SparkSession.getActiveSession()
         if active is not None:
             base = active

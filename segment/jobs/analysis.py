@@ -35,7 +35,7 @@ def run(name: str, req: AnalysisRequest, analyse: Callable, progress: Progress |
     check_table_out(req.out, req.force)
     segs = tabulate.read_segments(req.segments) if req.segments else None
     sources = common.sources(req, for_manifest=req.out is not None)
-    with compute(sources, cfg, common.engine(req), progress=say) as fs:
+    with compute(sources, cfg, common.engine(req, cfg), progress=say) as fs:
         say(f"{name} analysis")
         result = analyse(fs, cfg, segs)
         quality.check(gates, quality.measure_features(fs))

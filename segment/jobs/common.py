@@ -76,6 +76,9 @@ class InputOptions(Options):
     threads: int | None = None
     memory_limit: str | None = None
     temp_dir: Path | None = None
+    engine: str | None = None  # duckdb or spark; None: the config's [engine] name
+    spark_master: str | None = None
+    spark_remote: str | None = None
     fail_on: tuple[str, ...] | None = None
 
     def extracts_given(self) -> bool:
@@ -113,10 +116,14 @@ def sources(req: InputOptions, for_manifest: bool = False):
     return found
 
 
-def engine(req: InputOptions):
+def engine(req: InputOptions, cfg: "Config"):
+    """The engine settings: the request's options over the config's [engine]."""
     from ..engine import EngineOptions
 
-    return EngineOptions(req.threads, req.memory_limit, req.temp_dir)
+    e = cfg.engine
+    conf = tuple(tuple(s.strip() for s in kv.split("=", 1)) for kv in e.spark_conf)
+    return EngineOptions(req.threads, req.memory_limit, req.temp_dir, req.engine or e.name,
+                         req.spark_master or e.spark_master or None, req.spark_remote or e.spark_remote or None, conf)
 
 
 def record(command: str, req: Options, cfg: "Config | None" = None, sources=None, window: dict | None = None,
@@ -124,13 +131,16 @@ def record(command: str, req: Options, cfg: "Config | None" = None, sources=None
     """The manifest record of ``command``: the request's options (a ``seed`` option as
     the seed actually used), the input files (``sources``, the config, ``files`` by
     role), the resolved config, the seed, and the window with its ``population``."""
+    from ..engine import describe
     from ..provenance.manifest import Record, input_files
 
     win = None if window is None else {**window, "population": population}
     resolved = {"seed": seed} if "seed" in {f.name for f in dataclasses.fields(req)} else {}
+    used = isinstance(req, InputOptions) and cfg is not None and sources
     return Record(command, req.options(**resolved),
                   input_files(sources, config=getattr(req, "config", None), **(files or {})),
-                  cfg.to_dict() if cfg is not None else None, seed, win)
+                  cfg.to_dict() if cfg is not None else None, seed, win,
+                  describe(engine(req, cfg)) if used else None)
 
 
 def parse_k(k: str | int) -> int | None:

@@ -43,7 +43,7 @@ def run(req: Request, progress: Progress | None = None) -> Outcome:
     if req.out is not None:
         check_writable(req.out, req.force)
     sources = common.sources(req, for_manifest=req.out is not None)
-    result = run_pipeline(sources, cfg, common.engine(req), k, req.seed, req.skip_failed_brands, say)
+    result = run_pipeline(sources, cfg, common.engine(req, cfg), k, req.seed, req.skip_failed_brands, say)
     quality.check(gates, quality.measure_run(result))
     if req.out is not None:
         say(f"writing {req.out}")

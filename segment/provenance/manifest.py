@@ -68,6 +68,7 @@ class Record:
     config: dict | None = None
     seed: int | None = None
     window: dict | None = None
+    engine: dict | None = None  # name, version, master (segment.engine.describe)
 
     def manifest(self, root: Path, outputs: Iterable[Path], out: dict) -> dict:
         """The manifest dict: inputs described now, outputs relative to ``root``."""
@@ -85,6 +86,7 @@ class Record:
             "config": self.config,
             "seed": self.seed,
             "window": self.window,
+            "engine": self.engine,
             "inputs": inputs,
             "outputs": described,
             "versions": versions(),
