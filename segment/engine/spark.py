@@ -117,7 +117,8 @@ class SparkEngine:
             base.sparkContext.setLogLevel("ERROR")
         session = base.newSession()
         for k, v in conf.items():
-            session.conf.set(k, v)
+            if session.conf.isModifiable(k):  # static settings (spark.ui.*) hold for the context
+                session.conf.set(k, v)
         return cls(session, master, False)
 
     # ---------------------------------------------------------------- statements
@@ -127,17 +128,22 @@ class SparkEngine:
         table, query = portable.split_create(sql)
         text = portable.to_spark(query)
         args = dict(params or {})
+        # Views are made from DataFrames, which keep their analysed plan: a view made by
+        # SQL keeps its text and is analysed again wherever it is read (seconds per query).
         if table:
             if table in self._cached:
-                self.session.sql(f"UNCACHE TABLE IF EXISTS {table}")
+                self.session.catalog.uncacheTable(table)
                 self.session.catalog.dropTempView(table)
-            self.session.sql(f"CACHE TABLE {table} AS {text}", args=args)
+            self.session.sql(text, args=args).createOrReplaceTempView(table)
+            self.session.sql(f"CACHE TABLE {table}")  # eager: computed now, once
             if table not in self._cached:
                 self._cached.append(table)
             return SparkCursor()
-        view = re.match(r"\s*create\s+or\s+replace\s+temp(?:orary)?\s+view\s+(\w+)", text, re.I)
+        view = _VIEW.match(text)
         if view:
+            self.session.sql(view.group(2), args=args).createOrReplaceTempView(view.group(1))
             self._views.add(view.group(1))
+            return SparkCursor()
         return SparkCursor(self.session.sql(text, args=args))
 
     def frame(self, sql: str, params: dict | None = None):
@@ -193,18 +199,23 @@ class SparkEngine:
         return {"name": self.name, "version": self.session.version, "master": self.master}
 
     def close(self) -> None:
-        for t in self._cached:
+        """Uncache and drop what this engine made, the last made first (a cached table's
+        plan reads the tables made before it); the shared SparkContext keeps running."""
+        for t in reversed(self._cached):
             try:
-                self.session.sql(f"UNCACHE TABLE IF EXISTS {t}")
+                self.session.catalog.uncacheTable(t)
                 self.session.catalog.dropTempView(t)
             except Exception:  # closing must not hide the error that got us here
                 pass
-        for v in self._views:
+        for v in sorted(self._views):
             try:
                 self.session.catalog.dropTempView(v)
             except Exception:
                 pass
         self._cached, self._views = [], set()
+
+
+_VIEW = re.compile(r"\s*create\s+or\s+replace\s+temp(?:orary)?\s+view\s+(\w+)\s+as\s+(.*)$", re.I | re.S)
 
 
 def _uri(p) -> str:

@@ -1,7 +1,9 @@
 """Finding the extracts: which files make each table, and in which format.
 
 A table is given as a file, a glob or a folder (``--cdr cdr/``), or found in the data
-folder as ``DIR/<table>.*`` or ``DIR/<table>/``. Nothing here reads the data: staging
+folder as ``DIR/<table>.*`` or ``DIR/<table>/``; on Spark also as a table of the
+metastore (``--cdr table:db.cdr_2026q3``) or a URI Spark reads (``hdfs://``, ``s3a://``:
+checked by Spark, not here). Nothing here reads the data: staging
 (:mod:`segment.io.staging`) does.
 """
 
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import glob as globmod
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,10 +28,13 @@ class Source:
 
     table: str
     paths: tuple[Path, ...]
-    fmt: str  # "csv" or "parquet"
+    fmt: str  # "csv", "parquet" or "table" (a metastore table: Spark only)
+    name: str = ""  # the metastore table, db.name
 
     @property
     def label(self) -> str:
+        if self.fmt == "table":
+            return f"table {self.name}"
         if len(self.paths) == 1:
             return str(self.paths[0])
         return f"{self.paths[0].parent}/ ({len(self.paths)} files)"
@@ -48,9 +54,27 @@ def _visible_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "_")))
 
 
+TABLE_PREFIX = "table:"
+_TABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*){0,2}$")
+_URI = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
+
+
+def is_reference(spec: str | Path | None) -> bool:
+    """Whether a table option names a metastore table or a URI rather than a local path."""
+    return isinstance(spec, str) and (spec.startswith(TABLE_PREFIX) or bool(_URI.match(spec)))
+
+
 def resolve(table: str, spec: str | Path) -> Source:
-    """Turn a file, a glob or a folder into a :class:`Source`."""
+    """Turn a file, a glob, a folder, a URI or ``table:db.name`` into a :class:`Source`."""
     text = str(spec)
+    if text.startswith(TABLE_PREFIX):
+        name = text[len(TABLE_PREFIX):]
+        if not _TABLE_NAME.match(name):
+            raise InputError(f"{table}: {text!r} is not a table name (table:db.name)")
+        return Source(table, (), "table", name)
+    if _URI.match(text) and not text.lower().startswith("file://"):
+        fmt = file_format(Path(text.rstrip("/"))) or ("csv" if text.rstrip("/").lower().endswith(CSV_SUFFIXES) else "parquet")
+        return Source(table, (text,), fmt)
     path = Path(text)
     if any(ch in text for ch in "*?["):
         paths = sorted(Path(p) for p in globmod.glob(text) if Path(p).is_file())

@@ -49,6 +49,8 @@ def _is_utf8(encoding: str) -> bool:
 
 def register(con: duckdb.DuckDBPyConnection, source: Source, cfg: Config, workdir: Path) -> list[tuple[str, str]]:
     """Create the view ``src_<table>`` over the files; return its (column, type) pairs."""
+    if source.fmt == "table":
+        raise InputError(f"{source.table}: {source.label} is a metastore table: read it with --engine spark")
     paths = list(source.paths)
     try:
         if source.fmt == "parquet":

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from ..errors import SegmentError, UsageError
+from ..io.inputs import is_reference
 from ..provenance.files import absolute
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ class Options:
             if f.name in NOT_RECORDED:
                 continue
             v = resolved.get(f.name, getattr(self, f.name))
-            if isinstance(v, Path) or (f.name in TABLE_OPTIONS and isinstance(v, str)):
+            if isinstance(v, Path) or (f.name in TABLE_OPTIONS and isinstance(v, str) and not is_reference(v)):
                 v = absolute(v)
             out[f.name] = list(v) if isinstance(v, tuple) else v
         return out

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from ..errors import InputError
-from ..io.inputs import read_json
+from ..io.inputs import is_reference, read_json
 from ..io.outputs import atomic_path, write_json
 from .files import absolute, describe_file, describe_input
 
@@ -129,7 +129,9 @@ def input_files(sources: dict | None = None, **files: str | Path | None) -> tupl
     ``files`` given by role (``config=...``, ``features=...``; None is skipped)."""
     pairs = []
     for table, source in (sources or {}).items():
-        pairs += [(table, absolute(p)) for p in source.paths]
+        if source.fmt == "table":
+            pairs.append((table, f"table:{source.name}"))
+        pairs += [(table, p if is_reference(p) else absolute(p)) for p in source.paths]
     pairs += [(role, absolute(p)) for role, p in files.items() if p is not None]
     return tuple(sorted(pairs))
 
