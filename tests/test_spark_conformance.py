@@ -1,7 +1,8 @@
 """Conformance: every file of sql/ gives the same table on Spark (local mode) as on DuckDB,
 on generated extracts (small, so that it stays fast): integers, decimals and text exactly,
 floats within 1e-9 relative, the same rows in the same order after sorting by key
-(segment.engine.conformance). A deliberately mistranslated construct (a TIME cast turned
+(segment.engine.conformance). Spark reads two of the tables from the metastore
+(``--cdr table:db.name``). A deliberately mistranslated construct (a TIME cast turned
 into a TIMESTAMP one, as a transpiler does) is caught."""
 
 from __future__ import annotations
@@ -48,19 +49,27 @@ def _queries(fs, cfg) -> dict:
 
 
 @pytest.fixture(scope="module")
-def both(spark_options, tmp_path_factory):
+def both(spark, spark_options, tmp_path_factory):
     """The same extracts through both engines: 120 customers, 6 months, a 5-month window
-    (two blocks of days), the 'all' population. Yields (duckdb FeatureSet, spark FeatureSet, cfg)."""
+    (two blocks of days), the 'all' population. Spark reads customers and cdr as tables of
+    the metastore (saved from the generated files first), the rest as files.
+    Yields (duckdb FeatureSet, spark FeatureSet, cfg, the analyses of each)."""
     data = tmp_path_factory.mktemp("conformance")
     generate(data, customers=120, months=6, seed=5)
+    spark.sql("create database if not exists lake")
+    for table in ("customers", "cdr"):
+        path = data / (f"{table}.parquet" if table == "customers" else table)
+        spark.read.parquet(str(path)).write.mode("overwrite").saveAsTable(f"lake.{table}_2026")
     cfg = config.Config().replace(features={"months": 5, "population": "all"})
     sources = find_inputs(data)
-    with compute(sources, cfg) as duck, compute(sources, cfg, spark_options) as spark:
+    tables = find_inputs(data, {"customers": "table:lake.customers_2026", "cdr": "table:lake.cdr_2026"})
+    assert tables["cdr"].label == "table lake.cdr_2026"
+    with compute(sources, cfg) as duck, compute(tables, cfg, spark_options) as on_spark:
         analyses = {}
-        for fs in (duck, spark):
+        for fs in (duck, on_spark):
             v = value.analyse(fs, cfg)  # also builds window_customers
             analyses[fs.con.name] = [v, churn.assess(fs, cfg, value=v), channels.analyse(fs, cfg)]
-        yield duck, spark, cfg, analyses
+        yield duck, on_spark, cfg, analyses
 
 
 def _equal(a, b, key):
