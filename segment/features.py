@@ -159,6 +159,10 @@ def hotline_ids(con, hotlines) -> list:
     form ('10010'); text such as '010010' or '+10010' can never equal one, exactly as
     when the peer was cast to text and compared."""
     hotlines = [str(h) for h in hotlines]
+    if not hasattr(con, "columns"):  # a bare DuckDB connection
+        from .engine.duck import DuckDBEngine
+
+        con = DuckDBEngine(con)
     peer_type = dict(con.columns("stg_cdr"))["peer_id"]
     if peer_type == "VARCHAR":
         return hotlines
