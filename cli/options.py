@@ -35,6 +35,11 @@ class Stage(str, Enum):
     healthy = "healthy"
 
 
+class EngineName(str, Enum):
+    duckdb = "duckdb"
+    spark = "spark"
+
+
 class FileFormat(str, Enum):
     parquet = "parquet"
     csv = "csv"
@@ -143,6 +148,9 @@ _INPUTS = [
     ("threads", _opt(int, "Threads for DuckDB and for the clustering fits run side by side (default: all cores); outputs do not depend on it.", "Engine")),
     ("memory_limit", _opt(str, "DuckDB memory limit, e.g. 4GB; beyond it DuckDB spills to --temp-dir.", "Engine")),
     ("temp_dir", _opt(Path, "Folder where DuckDB spills when over the memory limit (default: a private folder under TMPDIR, removed after the run).", "Engine")),
+    ("engine", _opt(EngineName, "Where the SQL runs: duckdb (embedded, default) or spark (needs pip install 'segment[spark]'); overrides [engine] name.", "Engine")),
+    ("spark_master", _opt(str, "Spark master: local[N], spark://host:7077, yarn, k8s://... (default: [engine] spark_master, $SPARK_MASTER, local[*]).", "Engine")),
+    ("spark_remote", _opt(str, "Spark Connect server, sc://host:15002 (default: [engine] spark_remote, $SPARK_REMOTE).", "Engine")),
     ("fail_on", FailOn),
 ]
 

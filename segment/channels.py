@@ -62,7 +62,7 @@ def analyse(fs, cfg: Config, segments: pl.DataFrame | None = None) -> ChannelRes
     ``segments`` optional (customer_id, segment[, brand]).
     Returns a :class:`ChannelResult`. Raises InputError (exit 3) without an interactions table.
     """
-    given = fs.con.execute("select count(*) from duckdb_views() where view_name = 'src_interactions'").fetchall()[0][0]
+    given = fs.con.has_relation("src_interactions")
     if not given:
         raise InputError("channels: no interactions table, so there are no service contacts to analyse "
                          "(give --interactions FILE or put interactions.* in --data)")

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 from . import codes, sql
+from .sql import portable_literal
 from .config import Config
 from .errors import DataError
 from .numbers import money_text, quoted
@@ -55,15 +56,21 @@ def _pct(n: int, of: int) -> str:
 def prepare(con, cfg: Config) -> None:
     """The tables the audits join: code_lists (every coded column's list), null_values (the
     configured null markers) and null_like (quality.null_like less those)."""
-    con.execute("create or replace temp table code_lists (table_name varchar, column_name varchar, code varchar)")
     rows = [(t, c.name, code) for t, c in coded_columns() for code in c.codes]
-    con.executemany("insert into code_lists values (?, ?, ?)", rows)
-    con.execute("create or replace temp table null_values (value varchar)")
-    con.executemany("insert into null_values values (?)", [(m,) for m in cfg.input.null_values])
-    con.execute("create or replace temp table null_like (value varchar)")
+    _values_table(con, "code_lists", ("table_name", "column_name", "code"), rows)
+    _values_table(con, "null_values", ("value",), [(m,) for m in cfg.input.null_values])
     markers = [v for v in cfg.quality.null_like if v not in cfg.input.null_values]
-    if markers:
-        con.executemany("insert into null_like values (?)", [(m,) for m in markers])
+    _values_table(con, "null_like", ("value",), [(m,) for m in markers])
+
+
+def _values_table(con, name: str, columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    """A small temp table of text columns from literal rows, in SQL both engines run."""
+    if rows:
+        values = ", ".join("(" + ", ".join(portable_literal(v) for v in row) + ")" for row in rows)
+        query = f"select * from (values {values}) as t({', '.join(columns)})"
+    else:
+        query = "select " + ", ".join(f"cast(null as varchar) as {c}" for c in columns) + " where false"
+    con.execute(f"create or replace temp table {name} as {query}")
 
 
 def skipped_files(sources, found: Findings) -> None:

@@ -48,7 +48,7 @@ def _months(n: int, why: str) -> Check:
 
 
 def _interactions(fs, cfg) -> str | None:
-    given = fs.con.execute("select count(*) from duckdb_views() where view_name = 'src_interactions'").fetchall()[0][0]
+    given = fs.con.has_relation("src_interactions")
     return None if given else "no interactions table (give --interactions FILE or interactions.* in --data)"
 
 

@@ -214,6 +214,16 @@ class TrackingConfig:
 
 
 @dataclass(frozen=True)
+class EngineConfig:
+    # Where the SQL runs (segment/engine/, docs/scale-out.md); --engine, --spark-master and
+    # --spark-remote override these. Empty: $SPARK_MASTER / $SPARK_REMOTE, else local[*].
+    name: str = "duckdb"  # duckdb (embedded) or spark
+    spark_master: str = ""  # local[N], spark://host:7077, yarn, k8s://...
+    spark_remote: str = ""  # Spark Connect: sc://host:15002
+    spark_conf: tuple[str, ...] = ()  # extra Spark settings, "key=value"
+
+
+@dataclass(frozen=True)
 class Config:
     input: InputConfig = field(default_factory=InputConfig)
     features: FeatureConfig = field(default_factory=FeatureConfig)
@@ -227,6 +237,7 @@ class Config:
     rules: RulesConfig = field(default_factory=RulesConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
     tracking: TrackingConfig = field(default_factory=TrackingConfig)
+    engine: EngineConfig = field(default_factory=EngineConfig)
     # table -> canonical column -> the user's column name
     columns: dict[str, dict[str, str]] = field(default_factory=dict)
     # table -> coded column -> canonical value -> the user's codes (segment/codes.py)
@@ -301,7 +312,8 @@ def from_dict(raw: dict[str, Any], where: str = "config") -> Config:
     sections = {"input": InputConfig, "features": FeatureConfig, "quality": QualityConfig,
                 "screening": ScreeningConfig, "clustering": ClusteringConfig, "profiles": ProfileConfig,
                 "value": ValueConfig, "churn": ChurnConfig, "channels": ChannelConfig,
-                "rules": RulesConfig, "output": OutputConfig, "tracking": TrackingConfig}
+                "rules": RulesConfig, "output": OutputConfig, "tracking": TrackingConfig,
+                "engine": EngineConfig}
     values: dict[str, Any] = {}
     for key, value in raw.items():
         if key == "values":

@@ -166,3 +166,9 @@ def _validate_analyses(cfg: Config) -> None:
     t = cfg.tracking
     _in_range("tracking", t, {"min_shared": t.min_shared >= 1, "min_jaccard": 0 < t.min_jaccard <= 1,
                               "psi_bins": 2 <= t.psi_bins <= 100, "psi_alert": t.psi_alert > 0})
+    e = cfg.engine
+    if e.name not in ("duckdb", "spark"):
+        raise ConfigError(f"engine.name must be 'duckdb' or 'spark', got {e.name!r}")
+    bad = [kv for kv in e.spark_conf if "=" not in kv or not kv.split("=", 1)[0].strip()]
+    if bad:
+        raise ConfigError(f"engine.spark_conf: expected \"key=value\" entries, got {bad[0]!r}")

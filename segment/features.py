@@ -19,19 +19,18 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-import duckdb
-
 if TYPE_CHECKING:  # polars is imported only by frame(): `segment features` does not need it
     import polars as pl
 
 from . import audits, checks, sql
 from .catalogue import INDICATORS, missing_requirements
 from .config import Config
-from .engine import EngineOptions, connect, resource_error
+from . import engine as engines
+from .engine import EngineOptions, resource_error
 from .errors import DataError, EmptyPopulationError, ResourceError
 from .numbers import sig
 from .io.inputs import Source
-from .io.outputs import atomic_path, check_table_out, copy_parquet, private_workdir, write_frame
+from .io.outputs import atomic_path, check_table_out, private_workdir, write_frame
 from .io.reading import read_error
 from .io.staging import stage
 
@@ -86,9 +85,9 @@ def choose_window(bill_months: list[date], months: int, end_month: str = "") -> 
 
 @dataclass
 class FeatureSet:
-    """The result of :func:`compute`: the table lives in DuckDB until closed."""
+    """The result of :func:`compute`: the table lives in the engine until closed."""
 
-    con: duckdb.DuckDBPyConnection
+    con: object  # the engine (segment.engine): DuckDB's or Spark's
     window: Window
     population: str
     indicators: list[str]
@@ -114,12 +113,13 @@ class FeatureSet:
     def columns(self) -> list[str]:
         return ["customer_id", "brand", *self.indicators]
 
-    def relation(self) -> duckdb.DuckDBPyRelation:
-        return self.con.table("features").select(*self.columns).order("customer_id")
+    def query(self) -> str:
+        """The SELECT of the features table, its columns in order, ordered by customer_id."""
+        return f"SELECT {', '.join(sql.quote_ident(c) for c in self.columns)} FROM features ORDER BY customer_id"
 
     def frame(self) -> pl.DataFrame:
         """The features as a polars DataFrame, ordered by customer_id."""
-        return self.relation().pl()
+        return self.con.frame(self.query())
 
     def write(self, path: Path, force: bool = False, bom: bool = False) -> None:
         """Write the features atomically: Parquet (straight from the engine) or CSV (``bom``:
@@ -128,9 +128,8 @@ class FeatureSet:
             write_frame(self.frame(), path, force, bom)
             return
         check_table_out(Path(path), force)
-        cols = ", ".join(sql.quote_ident(c) for c in self.columns)
         with atomic_path(path, force) as tmp:
-            copy_parquet(self.con, f"SELECT {cols} FROM features ORDER BY customer_id", tmp)
+            self.con.write_parquet(self.query(), tmp)
 
     def summary(self) -> dict:
         """A JSON-ready description: window, population, CDR accounting, indicator stats."""
@@ -163,7 +162,11 @@ def hotline_ids(con, hotlines) -> list:
     form ('10010'); text such as '010010' or '+10010' can never equal one, exactly as
     when the peer was cast to text and compared."""
     hotlines = [str(h) for h in hotlines]
-    peer_type = str(con.sql("SELECT peer_id FROM stg_cdr").types[0])
+    if not hasattr(con, "columns"):  # a bare DuckDB connection
+        from .engine.duck import DuckDBEngine
+
+        con = DuckDBEngine(con)
+    peer_type = dict(con.columns("stg_cdr"))["peer_id"]
     if peer_type == "VARCHAR":
         return hotlines
     ids = [int(h) for h in hotlines if re.fullmatch(r"-?[1-9][0-9]*|0", h)]
@@ -178,12 +181,11 @@ def _brand_counts(con) -> dict[str, int]:
 def _indicator_stats(con, names: list[str]) -> dict[str, dict]:
     if not names:
         return {}
-    rel = con.table("features")
     exprs = []
     for n in names:
         q = sql.quote_ident(n)
         exprs += [f"count({q})", f"avg({q})", f"min({q})", f"max({q})"]
-    row = rel.aggregate(", ".join(exprs)).fetchall()[0]
+    row = con.execute(f"SELECT {', '.join(exprs)} FROM features").fetchall()[0]
     out = {}
     for k, n in enumerate(names):
         cnt, mean, lo, hi = row[4 * k : 4 * k + 4]
@@ -200,7 +202,8 @@ def compute(
     """Validate the inputs, choose the window and population, and compute every indicator.
 
     Parameters: ``sources`` from :func:`segment.io.inputs.find_inputs`; ``cfg`` the resolved
-    config; ``engine`` DuckDB threads / memory / spill folder; ``progress`` called with
+    config; ``engine`` the engine and its settings (DuckDB threads / memory / spill
+    folder, or Spark's master); ``progress`` called with
     the name of each stage as it starts.
     Returns a :class:`FeatureSet` (close it, or use it as a context manager).
     Raises SchemaError / DataError / EmptyPopulationError (exit 3) for bad inputs.
@@ -213,7 +216,7 @@ def compute(
 
         raise ResourceError(f"cannot create the work folder in {tempfile.gettempdir()}: {e.strerror or e} "
                             "(set TMPDIR to a writable folder with free space)") from None
-    con = connect(engine, spill_dir=workdir / "spill")
+    con = engines.start(engine, spill_dir=workdir / "spill")
     try:
         return _compute(con, sources, cfg, say, workdir, engine)
     except BaseException:
@@ -229,7 +232,7 @@ def _compute(con, sources, cfg, say, workdir, engine) -> FeatureSet:
         staged = stage(con, sources, cfg, workdir, origins)
         label = {t: s.label for t, s in sources.items()}
         return _run_stages(con, sources, cfg, say, workdir, staged, label)
-    except duckdb.Error as e:
+    except con.errors as e:
         # Reading is lazy: a corrupt file or a ragged row can surface in any stage; memory
         # and disk can run out in any stage too.
         raise (resource_error(e, engine, workdir / "spill") or read_error(e, cfg, origins)) from None
@@ -250,7 +253,7 @@ def _run_stages(con, sources, cfg, say, workdir, staged, label) -> FeatureSet:
 
     found, cdr_counts = _cdr_stages(con, cfg, say, label, window, bounds, found)
     checks.unknown_customers(con, cfg, bounds, label, set(sources), found)
-    peer_is_text = str(con.sql("SELECT peer_id FROM stg_cdr").types[0]) == "VARCHAR"
+    peer_is_text = dict(con.columns("stg_cdr"))["peer_id"] == "VARCHAR"
     checks.table_plausibility(con, cfg, label, staged.present, peer_is_text, found)
     say("selecting the population")
     sql.run(con, "30_population", **bounds, months=len(window.months), population=cfg.features.population)

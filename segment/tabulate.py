@@ -24,10 +24,7 @@ POPULATION = "customers of the window: a bill or a CDR event in any month of it 
 def window_customers(fs) -> int:
     """Create ``window_customers`` on the FeatureSet's connection (once); return its row count."""
     con = fs.con
-    exists = con.execute(
-        "select count(*) from duckdb_tables() where table_name = 'window_customers' and temporary"
-    ).fetchall()[0][0]
-    if not exists:
+    if not con.has_relation("window_customers"):
         sql.run(con, "50_window_customers", start=fs.window.start, end=fs.window.end)
     n = con.execute("select count(*) from window_customers").fetchall()[0][0]
     if n == 0:
@@ -38,21 +35,19 @@ def window_customers(fs) -> int:
 
 
 def query(con, name: str, **params) -> pl.DataFrame:
-    """Run one query file (with exactly its declared parameters) into a polars DataFrame."""
+    """Run one query file (with exactly its declared parameters) on the engine ``con``
+    into a polars DataFrame."""
     expected = sql.params_of(name)
     if set(params) != expected:
         raise TypeError(f"{name}.sql expects parameters {sorted(expected)}, got {sorted(params)}")
-    return con.sql(sql.load(name), params=params or None).pl()
+    return con.frame(sql.load(name), params)
 
 
 def has_column(fs, cfg, table: str, column: str) -> bool:
     """Whether the input gave ``table.column`` (the staged view holds typed NULLs otherwise)."""
     src = cfg.source_column(table, column)
-    rows = fs.con.execute(
-        "select count(*) from duckdb_columns() where table_name = $t and column_name = $c",
-        {"t": f"src_{table}", "c": src},
-    ).fetchall()[0][0]
-    return rows > 0
+    view = f"src_{table}"
+    return fs.con.has_relation(view) and src in {c for c, _ in fs.con.columns(view)}
 
 
 def non_null(fs, table: str, column: str) -> int:

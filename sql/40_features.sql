@@ -1,6 +1,6 @@
 -- One row per customer of the population: customer_id, brand, then every indicator of
 -- the catalogue (segment/catalogue.py), in catalogue order.
--- grain: one row per customer_id (the table is read ordered by customer_id: FeatureSet.relation;
+-- grain: one row per customer_id (the table is read ordered by customer_id: FeatureSet.query;
 --   sorting here as well would sort the wide rows twice).
 -- params: $start, $end (DATE, window = [start, end)), $months (months in the window),
 --   $pareto_share (e.g. 0.8).

@@ -42,3 +42,39 @@ def zh_run(tmp_path_factory) -> Path:
     out = root / "run"
     jobs.run_job("run", Request(data=data, config=root / "fast.toml", out=out, report=True))
     return out
+
+
+@pytest.fixture(scope="session")
+def spark(tmp_path_factory):
+    """One Spark session (local[2], tiny shuffles) for every Spark test: start-up costs
+    seconds, so it is paid once. Engines made by the tests reuse it (segment.engine.spark
+    takes the active session and works in a new session of it). Skipped without pyspark
+    or Java."""
+    import shutil
+
+    pyspark_sql = pytest.importorskip("pyspark.sql")
+    if not shutil.which("java"):
+        pytest.skip("no java on PATH (Spark needs Java 17)")
+    from segment.engine.spark import CONTEXT, PINNED
+
+    builder = pyspark_sql.SparkSession.builder.master("local[2]").appName("segment-tests")
+    # tiny data: adaptive execution only adds planning rounds here
+    settings = {**CONTEXT, **PINNED, "spark.sql.shuffle.partitions": "2", "spark.ui.enabled": "false",
+                "spark.sql.adaptive.enabled": "false",
+                "spark.sql.warehouse.dir": str(tmp_path_factory.mktemp("spark-warehouse")),
+                "spark.driver.extraJavaOptions": "-Dderby.system.home=" + str(tmp_path_factory.mktemp("derby"))}
+    for k, v in settings.items():
+        builder = builder.config(k, v)
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("OFF")
+    yield session
+    session.stop()
+
+
+@pytest.fixture(scope="session")
+def spark_options(spark):
+    """EngineOptions of a Spark engine on the shared test session."""
+    from segment.engine import EngineOptions
+
+    return EngineOptions(engine="spark", spark_master="local[2]",
+                         spark_conf=(("spark.sql.shuffle.partitions", "2"), ("spark.sql.adaptive.enabled", "false")))

@@ -82,6 +82,8 @@ def test_features_manifest_records_inputs_settings_versions_and_output(tiny, tmp
     assert m["config"] == config.Config().to_dict()
     assert m["seed"] is None
     assert m["window"] == {"start": "2026-06", "end": "2026-08", "months": 3, "population": "stable"}
+    assert m["engine"] == {"name": "duckdb", "version": version("duckdb"), "master": None}
+    assert opts["engine"] is None and opts["spark_master"] is None and opts["spark_remote"] is None
     # inputs: hashes and sizes computed here; rows known from tests/tables.py
     rows = {"customers": 2, "cdr": 8, "billing": 6}
     assert [(i["role"], Path(i["path"]).name) for i in m["inputs"]] == [

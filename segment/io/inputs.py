@@ -1,7 +1,9 @@
 """Finding the extracts: which files make each table, and in which format.
 
 A table is given as a file, a glob or a folder (``--cdr cdr/``), or found in the data
-folder as ``DIR/<table>.*`` or ``DIR/<table>/``. Nothing here reads the data: staging
+folder as ``DIR/<table>.*`` or ``DIR/<table>/``; on Spark also as a table of the
+metastore (``--cdr table:db.cdr_2026q3``) or a URI Spark reads (``hdfs://``, ``s3a://``:
+checked by Spark, not here). Nothing here reads the data: staging
 (:mod:`segment.io.staging`) does.
 
 In a folder (or a glob) the table's files are those of its format; anything else (a
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import glob as globmod
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,11 +34,14 @@ class Source:
 
     table: str
     paths: tuple[Path, ...]
-    fmt: str  # "csv" or "parquet"
+    fmt: str  # "csv", "parquet" or "table" (a metastore table: Spark only)
     skipped: tuple[Path, ...] = ()  # entries of the folder or glob that are not the table's files
+    name: str = ""  # the metastore table, db.name
 
     @property
     def label(self) -> str:
+        if self.fmt == "table":
+            return f"table {self.name}"
         if len(self.paths) == 1:
             return str(self.paths[0])
         return f"{self.paths[0].parent}/ ({len(self.paths)} files)"
@@ -109,9 +115,27 @@ def _same_bytes(table: str, paths: list[Path]) -> None:
                                  "count its rows twice; remove one of them")
 
 
+TABLE_PREFIX = "table:"
+_TABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*){0,2}$")
+_URI = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
+
+
+def is_reference(spec: str | Path | None) -> bool:
+    """Whether a table option names a metastore table or a URI rather than a local path."""
+    return isinstance(spec, str) and (spec.startswith(TABLE_PREFIX) or bool(_URI.match(spec)))
+
+
 def resolve(table: str, spec: str | Path) -> Source:
-    """Turn a file, a glob or a folder into a :class:`Source`."""
+    """Turn a file, a glob, a folder, a URI or ``table:db.name`` into a :class:`Source`."""
     text = str(spec)
+    if text.startswith(TABLE_PREFIX):
+        name = text[len(TABLE_PREFIX):]
+        if not _TABLE_NAME.match(name):
+            raise InputError(f"{table}: {text!r} is not a table name (table:db.name)")
+        return Source(table, (), "table", name=name)
+    if _URI.match(text) and not text.lower().startswith("file://"):
+        fmt = file_format(Path(text.rstrip("/"))) or ("csv" if text.rstrip("/").lower().endswith(CSV_SUFFIXES) else "parquet")
+        return Source(table, (text,), fmt)
     path = Path(text)
     skipped: list[Path] = []
     if any(ch in text for ch in "*?["):

@@ -155,6 +155,8 @@ def register(con: duckdb.DuckDBPyConnection, source: Source, cfg: Config, workdi
     Raises SchemaError / InputError naming the table and the file.
     """
     table, paths = source.table, list(source.paths)
+    if source.fmt == "table":
+        raise InputError(f"{table}: {source.label} is a metastore table: read it with --engine spark")
     try:
         if source.fmt == "parquet":
             parts = []

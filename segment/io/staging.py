@@ -17,6 +17,7 @@ import duckdb
 
 from .. import codes
 from ..config import Config
+from ..engine.duck import DIALECT
 from ..errors import ConfigError, SchemaError
 from ..numbers import quoted
 from ..schema import ID, TABLES
@@ -43,13 +44,14 @@ class Staged:
     id_type: str
 
 
-def _cast_expr(q: str, src_type: str, target: str, canon: str) -> str:
+def _cast_expr(q: str, src_type: str, target: str, canon: str, dialect=DIALECT) -> str:
     """SQL casting the source expression ``q`` (of type ``src_type``) to ``target``; a
     ``TRY_`` in it marks a cast whose failures :func:`_check_casts` looks for."""
     if canon == "bill_month":
         if src_type in ("DATE",) or src_type.startswith("TIMESTAMP"):
             return f"CAST(date_trunc('month', {q}) AS DATE)"
-        return f"CAST(date_trunc('month', coalesce(TRY_CAST({q} AS DATE), TRY_STRPTIME(CAST({q} AS VARCHAR), '%Y-%m'))) AS DATE)"
+        text = dialect.month_from_text(f"CAST({q} AS {dialect.text_type})")
+        return f"CAST(date_trunc('month', coalesce(TRY_CAST({q} AS DATE), {text})) AS DATE)"
     if src_type == target:
         return q
     if target.startswith("DECIMAL") and src_type in {"DOUBLE", "FLOAT"} | _INTEGER_TYPES:
@@ -59,25 +61,30 @@ def _cast_expr(q: str, src_type: str, target: str, canon: str) -> str:
     if target == "TIMESTAMP" and src_type.startswith("TIMESTAMP"):
         return f"CAST({q} AS TIMESTAMP)"
     if target in ("BIGINT", "INTEGER") and src_type == "VARCHAR":
-        # whole numbers written as 12 or 12.0
-        return f"CAST(TRY_CAST({q} AS DOUBLE) AS {target})"
-    return f"TRY_CAST({q} AS {target})"
+        # whole numbers written as 12 or 12.0 (rounded half to even, as DuckDB's cast does)
+        return f"CAST(round_even(TRY_CAST({q} AS DOUBLE), 0) AS {target})"
+    return f"TRY_CAST({q} AS {_type(target, dialect)})"
 
 
-def _text(q: str, src_type: str, cfg: Config, fmt: str) -> str:
-    """A source column with the null markers applied: CSV applies them as it reads; a
-    Parquet text column gets them here (a typed column has real NULLs)."""
+def _type(name: str, dialect) -> str:
+    return dialect.text_type if name == "VARCHAR" else name
+
+
+def _text(q: str, src_type: str, cfg: Config, fmt: str, dialect=DIALECT) -> str:
+    """A source column with the null markers applied: DuckDB's CSV reader applies them as
+    it reads; a Parquet text column (or any text column on another engine) gets them here
+    (a typed column has real NULLs)."""
     markers = cfg.input.null_values
-    if fmt == "csv" or src_type != "VARCHAR" or not markers:
+    if (fmt == "csv" and dialect.csv_nulls) or src_type != "VARCHAR" or not markers:
         return q
     if len(markers) == 1:
         return f"nullif({q}, {quote_literal(markers[0])})"
     return f"CASE WHEN {q} IN ({', '.join(quote_literal(m) for m in markers)}) THEN NULL ELSE {q} END"
 
 
-def _mapped(q: str, src_type: str, mapping: dict[str, str]) -> str:
+def _mapped(q: str, src_type: str, mapping: dict[str, str], dialect=DIALECT) -> str:
     """A coded column as text with the operator's codes replaced by the canonical values."""
-    text = q if src_type == "VARCHAR" else f"CAST({q} AS VARCHAR)"
+    text = q if src_type == "VARCHAR" else f"CAST({q} AS {dialect.text_type})"
     if not mapping:
         return text
     whens = " ".join(f"WHEN {quote_literal(code)} THEN {quote_literal(canon)}" for code, canon in sorted(mapping.items()))
@@ -97,6 +104,15 @@ _ENUMS = {("cdr", "service"): ("cdr_service", ("data", "sms", "voice")),
           ("cdr", "peer_network"): ("cdr_peer_network", ("offnet", "onnet")),
           ("cdr", "roaming"): ("cdr_roaming", ("domestic", "international", "none"))}
 GIVEN = "given_"  # prefix of the as-given twin of an ENUM column
+
+def _listed(con, expr: str, table: str, column: str, dialect) -> str:
+    """``expr`` as a value of the column's list, NULL outside it: DuckDB's ENUM, or on an
+    engine without ENUMs the text itself, kept only when it is in the list."""
+    if dialect.enums:
+        return f"TRY_CAST({expr} AS {_enum_type(con, table, column)})"
+    listed = ", ".join(quote_literal(v) for v in _ENUMS[(table, column)][1])
+    return f"CASE WHEN {expr} IN ({listed}) THEN {expr} END"
+
 
 def _enum_type(con: duckdb.DuckDBPyConnection, table: str, column: str) -> str:
     name, values = _ENUMS[(table, column)]
@@ -138,9 +154,12 @@ def stage(con: duckdb.DuckDBPyConnection, sources: dict[str, Source], cfg: Confi
     collects which input each file read stands for (for errors met later).
     """
     origins = {} if origins is None else origins
+    # an engine reads its inputs its own way; a bare DuckDB connection with register()
+    read = getattr(con, "register_source", None) or (lambda s, c, w, o: register(con, s, c, w, o))
+    dialect = getattr(con, "dialect", DIALECT)
     columns: dict[str, list[tuple[str, str]]] = {}
     for name, source in sources.items():
-        columns[name] = register(con, source, cfg, workdir, origins)
+        columns[name] = read(source, cfg, workdir, origins)
     id_type = _id_type(columns, cfg)
 
     present: dict[str, frozenset[str]] = {}
@@ -157,20 +176,19 @@ def stage(con: duckdb.DuckDBPyConnection, sources: dict[str, Source], cfg: Confi
                 target = id_type if col.name == "customer_id" else ("BIGINT" if fits else "VARCHAR")
             if name in sources and src in types:
                 enum = (name, col.name) in _ENUMS
-                q = _text(quote_ident(src), types[src], cfg, sources[name].fmt)
+                q = _text(quote_ident(src), types[src], cfg, sources[name].fmt, dialect)
                 if col.codes:
                     mapping = codes.mapping(cfg.values, name, col.name)
-                    text = _mapped(q, types[src], mapping)
-                    expr = text
+                    expr = _mapped(q, types[src], mapping, dialect)
                     if enum:
                         # no null markers before the cast: a marker is not in the list either
-                        bare = _mapped(quote_ident(src), types[src], mapping)
-                        expr = f"TRY_CAST({bare} AS {_enum_type(con, name, col.name)})"
+                        bare = _mapped(quote_ident(src), types[src], mapping, dialect)
+                        expr = _listed(con, bare, name, col.name, dialect)
                         # as given, null markers included: audit_cdr_codes leaves them out, and
                         # applying them here would cost every scan of the CDR
                         given.append(f"{bare} AS {quote_ident(GIVEN + col.name)}")
                 else:
-                    expr = _cast_expr(q, types[src], target, col.name)
+                    expr = _cast_expr(q, types[src], target, col.name, dialect)
                     if "TRY_" in expr:
                         checks.append((col.name, src, q, expr))
                 have.add(col.name)
@@ -179,9 +197,9 @@ def stage(con: duckdb.DuckDBPyConnection, sources: dict[str, Source], cfg: Confi
                     found = ", ".join(c for c, _ in columns[name][:20])
                     where = f"column {src!r}" + (f" (mapped from {col.name})" if src != col.name else "")
                     raise SchemaError(f"{name} ({sources[name].label}): required {where} is missing; columns found: {found}")
-                expr = f"CAST(NULL AS {target})"
+                expr = f"CAST(NULL AS {_type(target, dialect)})"
                 if (name, col.name) in _ENUMS:
-                    given.append(f"CAST(NULL AS VARCHAR) AS {quote_ident(GIVEN + col.name)}")
+                    given.append(f"CAST(NULL AS {dialect.text_type}) AS {quote_ident(GIVEN + col.name)}")
             exprs.append(f"{expr} AS {quote_ident(col.name)}")
         source_view = f"src_{name}" if name in sources else "(SELECT 1 WHERE false)"
         con.execute(f"CREATE OR REPLACE TEMP VIEW stg_{name} AS SELECT {', '.join(exprs + given)} FROM {source_view}")

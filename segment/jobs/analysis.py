@@ -36,7 +36,7 @@ def run(name: str, req: AnalysisRequest, analyse: Callable, progress: Progress |
     campaign.check_level(name, req.list)
     segs = tabulate.read_segments(req.segments) if req.segments else None
     sources = common.sources(req, for_manifest=req.out is not None)
-    with common.resources(req), compute(sources, cfg, common.engine(req), progress=say) as fs:
+    with common.resources(req), compute(sources, cfg, common.engine(req, cfg), progress=say) as fs:
         say(f"{name} analysis")
         result = analyse(fs, cfg, segs)
         quality.check(gates, quality.measure_features(fs))

@@ -39,7 +39,7 @@ def load_table(req: TableOptions, cfg, say: Progress, for_manifest: bool = False
     from ..tabulate import window_info
 
     sources = common.sources(req, for_manifest)
-    with common.resources(req), compute(sources, cfg, common.engine(req), progress=say) as fs:
+    with common.resources(req), compute(sources, cfg, common.engine(req, cfg), progress=say) as fs:
         return fs.frame(), measure_features(fs), sources, window_info(fs), list(fs.warnings)
 
 

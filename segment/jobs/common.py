@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from ..errors import SegmentError, UsageError
+from ..io.inputs import is_reference
 from ..provenance.files import absolute
 
 if TYPE_CHECKING:
@@ -53,7 +54,7 @@ class Options:
             if f.name in NOT_RECORDED:
                 continue
             v = resolved.get(f.name, getattr(self, f.name))
-            if isinstance(v, Path) or (f.name in TABLE_OPTIONS and isinstance(v, str)):
+            if isinstance(v, Path) or (f.name in TABLE_OPTIONS and isinstance(v, str) and not is_reference(v)):
                 v = absolute(v)
             out[f.name] = list(v) if isinstance(v, tuple) else v
         return out
@@ -77,6 +78,9 @@ class InputOptions(Options):
     threads: int | None = None
     memory_limit: str | None = None
     temp_dir: Path | None = None
+    engine: str | None = None  # duckdb or spark; None: the config's [engine] name
+    spark_master: str | None = None
+    spark_remote: str | None = None
     fail_on: tuple[str, ...] | None = None
 
     def extracts_given(self) -> bool:
@@ -144,10 +148,14 @@ def sources(req: InputOptions, for_manifest: bool = False):
     return found
 
 
-def engine(req: InputOptions):
+def engine(req: InputOptions, cfg: "Config"):
+    """The engine settings: the request's options over the config's [engine]."""
     from ..engine import EngineOptions
 
-    return EngineOptions(req.threads, req.memory_limit, req.temp_dir)
+    e = cfg.engine
+    conf = tuple(tuple(s.strip() for s in kv.split("=", 1)) for kv in e.spark_conf)
+    return EngineOptions(req.threads, req.memory_limit, req.temp_dir, req.engine or e.name,
+                         req.spark_master or e.spark_master or None, req.spark_remote or e.spark_remote or None, conf)
 
 
 @contextmanager
@@ -172,13 +180,16 @@ def record(command: str, req: Options, cfg: "Config | None" = None, sources=None
     """The manifest record of ``command``: the request's options (a ``seed`` option as
     the seed actually used), the input files (``sources``, the config, ``files`` by
     role), the resolved config, the seed, and the window with its ``population``."""
+    from ..engine import describe
     from ..provenance.manifest import Record, input_files
 
     win = None if window is None else {**window, "population": population}
     resolved = {"seed": seed} if "seed" in {f.name for f in dataclasses.fields(req)} else {}
+    used = isinstance(req, InputOptions) and cfg is not None and sources
     return Record(command, req.options(**resolved),
                   input_files(sources, config=getattr(req, "config", None), **(files or {})),
-                  cfg.to_dict() if cfg is not None else None, seed, win)
+                  cfg.to_dict() if cfg is not None else None, seed, win,
+                  describe(engine(req, cfg)) if used else None)
 
 
 def previous_run(path: Path | None):

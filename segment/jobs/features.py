@@ -30,7 +30,7 @@ def run(req: Request, progress: Progress | None = None) -> Outcome:
         common.check_suffix(req.out)
         check_writable(req.out, req.force)
     sources = common.sources(req, for_manifest=req.out is not None)
-    with common.resources(req), compute(sources, cfg, common.engine(req), progress=say) as fs:
+    with common.resources(req), compute(sources, cfg, common.engine(req, cfg), progress=say) as fs:
         quality.check(gates, quality.measure_features(fs))
         if req.out is not None:
             say(f"writing {req.out}")

@@ -50,7 +50,7 @@ def run(req: Request, progress: Progress | None = None) -> Outcome:
     sources = common.sources(req, for_manifest=req.out is not None)
     previous = common.previous_run(req.previous)
     with common.resources(req):
-        result = run_pipeline(sources, cfg, common.engine(req), k, req.seed, req.skip_failed_brands, say, previous)
+        result = run_pipeline(sources, cfg, common.engine(req, cfg), k, req.seed, req.skip_failed_brands, say, previous)
     quality.check(gates, quality.measure_run(result))
     if req.out is not None:
         say(f"writing {req.out}")

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from ..errors import InputError
-from ..io.inputs import file_format
+from ..io.inputs import TABLE_PREFIX, file_format, is_reference
 
 _CHUNK = 1 << 22  # bytes read at a time when hashing
 
@@ -137,6 +137,8 @@ def prefetch(paths: Iterable[str | Path]) -> None:
 
 
 def describe_input(path: str) -> dict[str, Any]:
+    if is_reference(path):  # a metastore table or a remote URI: Spark's to read, not hashed here
+        return {"kind": "table" if path.startswith(TABLE_PREFIX) else "uri"}
     stamp, future = _pending.pop(path, (None, None))
     if future is not None:
         try:

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from ..errors import InputError
-from ..io.inputs import read_json
+from ..io.inputs import is_reference, read_json
 from ..io.outputs import atomic_path, write_json
 from .files import absolute, describe_file, describe_input
 
@@ -70,6 +70,7 @@ class Record:
     config: dict | None = None
     seed: int | None = None
     window: dict | None = None
+    engine: dict | None = None  # name, version, master (segment.engine.describe)
 
     def manifest(self, root: Path, outputs: Iterable[Path], out: dict) -> dict:
         """The manifest dict: inputs described now, outputs relative to ``root``."""
@@ -87,6 +88,7 @@ class Record:
             "config": self.config,
             "seed": self.seed,
             "window": self.window,
+            "engine": self.engine,
             "inputs": inputs,
             "outputs": described,
             "versions": versions(),
@@ -147,7 +149,9 @@ def input_files(sources: dict | None = None, **files) -> tuple[tuple[str, str], 
     of one role; None is skipped)."""
     pairs = []
     for table, source in (sources or {}).items():
-        pairs += [(table, absolute(p)) for p in source.paths]
+        if source.fmt == "table":
+            pairs.append((table, f"table:{source.name}"))
+        pairs += [(table, p if is_reference(p) else absolute(p)) for p in source.paths]
     for role, given in files.items():
         pairs += [(role, absolute(p)) for p in (given if isinstance(given, (list, tuple)) else [given]) if p is not None]
     return tuple(sorted(pairs))
