@@ -15,6 +15,7 @@ only the exact-duplicate count (a hash table of every row) is a query of its own
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from datetime import date
 
 from . import codes, sql
 from .sql import portable_literal
@@ -202,6 +203,16 @@ def duplicates(con, cfg: Config, bounds: dict, in_window: int, label: dict, foun
                               "copy counts as an event: was a part delivered twice, or the export repeated?")
 
 
+def event_duplicates(con, bounds: dict, label: dict, found: Findings, cfg: Config) -> None:
+    """Exact duplicate rows of recharges and interactions in the window (small tables: always
+    counted): each table with some is an implausible column ``customer_id`` (gate `implausible`)."""
+    for table, n, customer, at in sql.run(con, "audit_event_duplicates", **bounds).fetchall():
+        if table in label:
+            found.implausible_column(table, "customer_id", f"{n} row(s) of the window are exact copies of another row, "
+                                     f"e.g. customer {customer} at {at}; each copy counts as a "
+                                     f"{'top-up' if table == 'recharges' else 'contact'}", cfg, label)
+
+
 def cdr_plausibility(con, acc: dict, cfg: Config, bounds: dict, label: dict, found: Findings) -> None:
     """Implausible CDR columns, from the measures of 22_cdr_summary (a candidate is confirmed
     by audit_cdr_plausibility.sql, which only then scans the window again)."""
@@ -215,6 +226,11 @@ def cdr_plausibility(con, acc: dict, cfg: Config, bounds: dict, label: dict, fou
         elif not q.min_mean_call_s <= mean <= q.max_mean_call_s:
             add("duration_s", f"the mean voice call lasts {mean:.3g} s, outside {q.min_mean_call_s:g} s .. "
                               f"{q.max_mean_call_s:g} s: is the column in seconds, and the right one?")
+    if acc["data_events"] >= least and acc["data_volume_sum"] is not None:
+        session = float(acc["data_volume_sum"]) / acc["data_events"]
+        if session > q.max_mean_session_kb:
+            add("volume_kb", f"the mean data session is {session:,.0f} KB, over {q.max_mean_session_kb:,.0f} KB: is the "
+                             "column in KB (not bytes), and the right one?")
     rows = acc["rows_in_window"]
     volume = (acc["data_events"] >= least and acc["data_volume_mean_max"] is not None
               and acc["data_volume_mean_min"] == acc["data_volume_mean_max"])
@@ -244,6 +260,20 @@ def table_plausibility(con, cfg: Config, label: dict, present: dict, peer_is_tex
         if column in present.get(table, ()) and n >= max(least, 2) and low == high:
             value = money_text(low) if TABLES[table].column(column).type == MONEY else low
             found.implausible_column(table, column, f"every one of its {n} values is {value}", cfg, label)
+    if "birth_year" in present.get("customers", ()):
+        this_year = date.today().year
+        n, outside, low = sql.run(con, "audit_customers_birth_year", first=cfg.quality.birth_year_min,
+                                  last=this_year).fetchone()
+        if n >= least and outside:
+            found.implausible_column("customers", "birth_year", f"{outside} of its {n} values are outside "
+                                     f"{cfg.quality.birth_year_min}..{this_year}, e.g. {low}: an age, or another column?",
+                                     cfg, label)
+    groups: dict[str, tuple[list[str], int]] = {}
+    for folded, brand, customers in sql.run(con, "audit_brand_variants").fetchall():
+        groups.setdefault(folded, ([], customers))[0].append(brand)
+    for variants, customers in groups.values():
+        found.implausible_column("customers", "brand", f"{_ex(variants)} differ only in spaces or case ({customers} "
+                                 "customers): they are segmented as different brands", cfg, label)
     for table, column, value, n in sql.run(con, "audit_null_like", peer_is_text=peer_is_text).fetchall():
         found.implausible_column(table, column, f"{n} value(s) {quoted(value)} look like a null marker and are read "
                                  f"as a value; if {quoted(value)} means no value, add it to [input] null_values", cfg,

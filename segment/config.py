@@ -67,8 +67,10 @@ class QualityConfig:
     # Plausibility (gate `implausible`, docs/quality.md): checked on columns with at least
     # plausible_min_rows values, so that a tiny extract is not warned about.
     plausible_min_rows: int = 100
-    min_mean_call_s: float = 2.0  # mean voice call shorter than this: is duration_s in seconds?
-    max_mean_call_s: float = 7200.0  # ... or longer than this (2 h)
+    min_mean_call_s: float = 10.0  # mean voice call shorter than this: is duration_s in seconds (not minutes)?
+    max_mean_call_s: float = 7200.0  # ... or longer than this (2 h): milliseconds?
+    max_mean_session_kb: float = 1_048_576.0  # mean data session above this (1 GiB): is volume_kb in KB (not bytes)?
+    birth_year_min: int = 1900  # birth years before this (or after the current year): an age, or another column?
     # Text that usually stands for "no value": found in a text column and not one of
     # [input] null_values, it is reported, since it is read as a value (gate `implausible`).
     null_like: tuple[str, ...] = ("NULL", "null", "\\N", "(null)", "<null>", "NA", "N/A", "#N/A", "None", "nan",

@@ -73,6 +73,9 @@ def _validate_quality(q: QualityConfig) -> None:
     if not 0 <= q.min_mean_call_s < q.max_mean_call_s:
         raise ConfigError(f"quality: need 0 <= min_mean_call_s < max_mean_call_s, got {q.min_mean_call_s} "
                           f"and {q.max_mean_call_s}")
+    if q.max_mean_session_kb <= 0 or not 1000 <= q.birth_year_min <= 2100:
+        raise ConfigError(f"quality: need max_mean_session_kb > 0 and 1000 <= birth_year_min <= 2100, got "
+                          f"{q.max_mean_session_kb} and {q.birth_year_min}")
     for key in ("plausible_min_rows", "duplicate_check_max_rows"):
         if getattr(q, key) < 0:
             raise ConfigError(f"quality.{key} must be at least 0, got {getattr(q, key)}")

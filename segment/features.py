@@ -255,6 +255,7 @@ def _run_stages(con, sources, cfg, say, workdir, staged, label) -> FeatureSet:
     checks.unknown_customers(con, cfg, bounds, label, set(sources), found)
     peer_is_text = dict(con.columns("stg_cdr"))["peer_id"] == "VARCHAR"
     checks.table_plausibility(con, cfg, label, staged.present, peer_is_text, found)
+    checks.event_duplicates(con, bounds, label, found, cfg)
     say("selecting the population")
     sql.run(con, "30_population", **bounds, months=len(window.months), population=cfg.features.population)
     n = con.execute("SELECT count(*) FROM population").fetchone()[0]

@@ -52,6 +52,7 @@ in_window as (
         -- one value throughout makes every group's mean that value: equal means are the
         -- candidates audit_cdr_plausibility.sql confirms
         coalesce(sum(events) filter (where service = 'data'), 0) as data_events,
+        sum(volume_kb) filter (where service = 'data') as data_volume_sum,
         min(cast(volume_kb as double) / events) filter (where service = 'data') as data_volume_mean_min,
         max(cast(volume_kb as double) / events) filter (where service = 'data') as data_volume_mean_max,
         min(cast(charge as double) / events) as charge_mean_min,
@@ -81,6 +82,7 @@ final as (
         w.voice_duration_sum,
         w.voice_duration_sq_sum,
         w.data_events,
+        w.data_volume_sum,
         w.data_volume_mean_min,
         w.data_volume_mean_max,
         w.charge_mean_min,

@@ -186,7 +186,8 @@ bills as (
         customer_id,
         count(*) as bill_months,
         sum(total_fee) as total_fee,
-        sum(total_fee * total_fee) as total_fee_sq,
+        -- DECIMAL(38, 6) operands: a product of two DECIMAL(18, 6) overflows past a bill of ~3,000
+        sum(cast(total_fee as decimal(38, 6)) * cast(total_fee as decimal(38, 6))) as total_fee_sq,
         sum(package_fee) as package_fee,
         sum(voice_fee) as voice_fee,
         sum(sms_fee) as sms_fee,

@@ -303,3 +303,43 @@ def test_portable_literals_and_comments():
     con = duckdb.connect()
     for s in HOSTILE + ["", "'", "\\\\"]:
         assert con.execute(f"select {portable_literal(s)}").fetchone()[0] == s
+
+
+def test_birth_years_that_are_ages_and_sessions_in_bytes_are_implausible(tmp_path):
+    t = copy.deepcopy(tiny_tables())
+    t["customers"][1][0][3] = 46  # an age given as the birth year (customer 1)
+    t["cdr"][1].append([1, "2026-08-04 12:00:00", "data", None, None, None, None, 4096, 0.2, "none", 1])
+    for r in t["cdr"][1]:
+        r[7] = r[7] * 1024 if r[2] == "data" else r[7]  # 2 and 4 MB written in bytes: 2 and 4 GiB "KB"
+    data = write_tables(tmp_path / "d", t)
+    cfg = config.from_dict({"quality": {"plausible_min_rows": 1}})
+    found = {(i["table"], i["column"]): i["problem"] for i in _features(data, cfg)[1]["implausible"]}
+    assert found[("customers", "birth_year")] == "1 of its 1 values are outside 1900..%d, e.g. 46: an age, or " \
+        "another column?" % __import__("datetime").date.today().year
+    assert found[("cdr", "volume_kb")].startswith("the mean data session is 3,145,728 KB, over 1,048,576 KB")
+
+
+def test_repeated_top_ups_and_contacts_are_counted(tmp_path):
+    t = copy.deepcopy(tiny_tables())
+    top_up = [1, "2026-07-05 09:00:00", 50]
+    contact = [2, "2026-06-09 10:00:00", "hall", "inquiry"]
+    t["recharges"] = (["customer_id", "recharge_time", "amount"], [top_up, list(top_up), list(top_up), [1, "2026-07-05 09:00:00", 20]])
+    t["interactions"] = (["customer_id", "contact_time", "channel", "purpose"], [contact, list(contact)])
+    data = write_tables(tmp_path / "d", t)
+    found = {(i["table"], i["column"]): i["problem"] for i in _features(data)[1]["implausible"]}
+    # three equal top-ups: 2 copies; the 20 top-up at the same second is another row
+    assert found[("recharges", "customer_id")].startswith("2 row(s) of the window are exact copies of another row, "
+                                                         "e.g. customer 1 at 2026-07-05 09:00:00")
+    assert found[("interactions", "customer_id")].startswith("1 row(s) of the window are exact copies")
+
+
+def test_brands_differing_in_spaces_or_case_and_headers_in_capitals(tmp_path):
+    t = copy.deepcopy(tiny_tables())
+    t["customers"][1][1][1] = "gotone "
+    t["customers"][1][0][1] = "GoTone"
+    t["cdr"] = ([h.upper() for h in t["cdr"][0]], t["cdr"][1])
+    frame, summary = _features(write_tables(tmp_path / "d", t))
+    assert [(i["table"], i["column"], i["problem"]) for i in summary["implausible"]] == [
+        ("customers", "brand", "'GoTone', 'gotone ' differ only in spaces or case (2 customers): they are segmented "
+                               "as different brands")]
+    assert frame["brand"].to_list() == ["GoTone", "gotone "]  # the CDR in capitals is read: both are active

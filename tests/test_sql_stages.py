@@ -238,7 +238,7 @@ def test_cdr_summary_counts_every_row_in_or_out_of_the_window(tmp_path):
         "codes_unknown": 0,  # every direction, peer_network and roaming given is in its list
         "one_customer": False,  # 1, 2 and 9
         "voice_durations": 4, "voice_duration_sum": 783, "voice_duration_sq_sum": 3600 + 14400 + 360000 + 9,
-        "data_events": 2, "data_volume_mean_min": 200.0, "data_volume_mean_max": 200.0,  # one customer: 400 / 2
+        "data_events": 2, "data_volume_sum": 400, "data_volume_mean_min": 200.0, "data_volume_mean_max": 200.0,  # one customer: 400 / 2
         # means per customer x service: 0.8 / 3 (1 voice), 0.5 / 2 (2 data), 0 (9 voice), 0 (2 video)
         "charge_mean_min": 0.0, "charge_mean_max": 0.8 / 3,
         "first_event": _ts("2026-06-01 07:00:00"), "last_event": _ts("2026-06-06 19:00:00"),

@@ -39,7 +39,7 @@ FUNCTIONS: dict[str, tuple[int, ...] | None] = {
     # scalars
     "coalesce": None, "nullif": (2,), "greatest": None, "least": None, "ln": (1,), "sqrt": (1,),
     "pow": (2,), "ceil": (1,), "floor": (1,), "abs": (1,), "round": (1,), "round_even": (2,),
-    "bit_count": (1,), "trim": (1,), "array_contains": (2,),
+    "bit_count": (1,), "trim": (1,), "lower": (1,), "array_contains": (2,),
     # dates and times
     "year": (1,), "month": (1,), "day": (1,), "hour": (1,), "minute": (1,), "second": (1,),
     "last_day": (1,), "date_trunc": (2,),

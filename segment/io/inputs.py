@@ -7,7 +7,8 @@ checked by Spark, not here). Nothing here reads the data: staging
 (:mod:`segment.io.staging`) does.
 
 In a folder (or a glob) the table's files are those of its format; anything else (a
-README, a checksum file, a subfolder) is not data: it is listed in ``Source.skipped`` and
+README, a checksum file, a subfolder other than a partition folder ``key=value``, whose
+files are parts) is not data: it is listed in ``Source.skipped`` and
 reported, never read. ``.txt`` counts as CSV only where no .csv, .tsv or Parquet file is
 beside it. Hidden files (``.x``, ``_SUCCESS``) are ignored. Two parts with the same bytes
 are an error: a part delivered twice would count its rows twice.
@@ -57,11 +58,20 @@ def file_format(path: Path) -> str | None:
     return None
 
 
+_PARTITION = re.compile(r"^[^=]+=[^=]*$")  # a Hive-style partition folder: month=2026-08
+
+
 def _visible_entries(folder: Path, table: str) -> list[Path]:
+    """The entries of ``folder`` (hidden ones left out), with the contents of its partition
+    folders (``key=value``, as Spark and Hive write a partitioned table) in their place."""
     try:
-        return sorted(p for p in folder.iterdir() if not p.name.startswith((".", "_")))
+        entries = sorted(p for p in folder.iterdir() if not p.name.startswith((".", "_")))
     except OSError as e:
         raise InputError(f"{table}: cannot read folder {folder}: {(e.strerror or str(e)).lower()}") from None
+    out: list[Path] = []
+    for p in entries:
+        out += _visible_entries(p, table) if p.is_dir() and _PARTITION.match(p.name) else [p]
+    return out
 
 
 def _split(table: str, entries: list[Path], where: str) -> tuple[list[Path], list[Path]]:
@@ -97,6 +107,16 @@ def _check_readable(table: str, path: Path) -> None:
         raise InputError(f"{table}: cannot read {path}: {(e.strerror or str(e)).lower()}") from None
     if size == 0:
         raise InputError(f"{table}: {path} is empty (0 bytes)")
+
+
+def _compressed_twin(table: str, paths: list[Path]) -> None:
+    """InputError when a part is given both as is and gzip-compressed (``x.csv`` and
+    ``x.csv.gz``): the same part twice, whose bytes differ."""
+    plain = {str(p): p for p in paths}
+    for p in paths:
+        if p.name.lower().endswith(".gz") and str(p)[:-3] in plain:
+            raise InputError(f"{table}: {p} is {plain[str(p)[:-3]]} compressed: the same part twice would count its "
+                             "rows twice; remove one of them")
 
 
 def _same_bytes(table: str, paths: list[Path]) -> None:
@@ -155,6 +175,7 @@ def resolve(table: str, spec: str | Path) -> Source:
         _check_readable(table, p)
     if len(paths) > 1:
         _same_bytes(table, paths)
+        _compressed_twin(table, paths)
     return Source(table, tuple(paths), file_format(paths[0]), tuple(skipped))
 
 

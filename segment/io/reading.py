@@ -101,11 +101,18 @@ def _header(path: Path, delimiter: str) -> list[str]:
         return []  # DuckDB reports what is wrong with the file
 
 
+_DATA_LIKE = re.compile(r"^[-+]?[\d.,:/ tTzZ-]+$")  # a number, a date or a time: a value, not a name
+
+
 def _repeated(table: str, path: Path, names: list[str]) -> None:
     seen: dict[str, str] = {}
     for name in names:
         key = name.strip().lower()  # DuckDB names ignore case
         if key in seen:
+            if not key or _DATA_LIKE.match(key):
+                raise SchemaError(f"{table} ({path}): the first line repeats {name!r} as a column name and reads "
+                                  f"{', '.join(repr(n) for n in names[:6])}, ...: is it a data row? the first line "
+                                  "must be the header")
             same = repr(name) if seen[key] == name else f"{seen[key]!r} and {name!r}"
             raise SchemaError(f"{table} ({path}): column {same} appears twice in the header; one copy would be "
                               "read and the other ignored: rename or drop one")

@@ -62,7 +62,8 @@ def _cast_expr(q: str, src_type: str, target: str, canon: str, dialect=DIALECT) 
         return f"CAST({q} AS TIMESTAMP)"
     if target in ("BIGINT", "INTEGER") and src_type == "VARCHAR":
         # whole numbers written as 12 or 12.0 (rounded half to even, as DuckDB's cast does)
-        return f"CAST(round_even(TRY_CAST({q} AS DOUBLE), 0) AS {target})"
+        # (TRY_: NaN and infinities are doubles but no whole number)
+        return f"TRY_CAST(round_even(TRY_CAST({q} AS DOUBLE), 0) AS {target})"
     return f"TRY_CAST({q} AS {_type(target, dialect)})"
 
 
@@ -170,7 +171,7 @@ def stage(con: duckdb.DuckDBPyConnection, sources: dict[str, Source], cfg: Confi
         exprs, checks, have, given = [], [], set(), []
         for col in table.columns:
             target = col.type
-            src = cfg.source_column(name, col.name)
+            src = _named(cfg.source_column(name, col.name), types)
             if col.type == ID:
                 fits = types.get(src) in _FITS_BIGINT
                 target = id_type if col.name == "customer_id" else ("BIGINT" if fits else "VARCHAR")
@@ -209,8 +210,21 @@ def stage(con: duckdb.DuckDBPyConnection, sources: dict[str, Source], cfg: Confi
     return Staged(present, id_type)
 
 
-def _hint(examples: list[str], kind: str, cfg: Config) -> str:
-    """What the values that cannot be read suggest: a null marker, a decimal comma, epoch seconds."""
+def _named(src: str, types: dict[str, str]) -> str:
+    """The source's column called ``src``: that name, else the one column whose name differs
+    from it only in case (SQL names ignore case; a header written CUSTOMER_ID is the column)."""
+    if src in types:
+        return src
+    folded = [c for c in types if c.lower() == src.lower()]
+    return folded[0] if len(folded) == 1 else src
+
+
+def _hint(examples: list[str], kind: str, cfg: Config, src: str = "") -> str:
+    """What the values that cannot be read suggest: a null marker, a decimal comma, epoch
+    seconds, the header line repeated inside the file."""
+    if src and any(x.strip().lower() == src.lower() for x in examples):
+        return (f"; {quoted(src)} is the column's own name: the header line repeats inside the file "
+                "(parts joined with their headers?)")
     markers = [x for x in examples if x in cfg.quality.null_like]
     if markers:
         return f"; if {quoted(markers[0])} means no value, add it to [input] null_values in the config"
@@ -231,7 +245,7 @@ def _check_casts(con, table: str, source: Source, checks: list[tuple[str, str, s
             ).fetchall()]
             kind = TABLES[table].column(canon).type
             kind = "an id" if kind == ID else kind
-            hint = _hint([str(x) for x in examples], kind, cfg)
+            hint = _hint([str(x) for x in examples], kind, cfg, src)
             raise SchemaError(
                 f"{table} ({source.label}): column {src!r}: {bad} value(s) cannot be read as "
                 f"{'a month' if canon == 'bill_month' else kind}, e.g. {', '.join(quoted(x) for x in examples)}{hint}"

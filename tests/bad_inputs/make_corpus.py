@@ -165,6 +165,14 @@ def _rename_header(table: str, old: str, new: str):
     return edit
 
 
+def _repeat_header(table: str, after: int):
+    """The header line again after row ``after`` (exports joined with their headers)."""
+    def edit(t):
+        header, rows = t[table]
+        rows.insert(after, list(header))
+    return edit
+
+
 def _many_calls(n: int = 120, duration=60, midnight: bool = False):
     """n voice calls of customers 1 and 2 spread over the window (for the plausibility cases)."""
     def edit(t):
@@ -381,8 +389,32 @@ def _extract_cases() -> list[Case]:
         .data(_column("customers", "gender", lambda v: {"M": "male", "F": "female"}[v])),
         Case("durations_in_milliseconds", "cdr.csv has 126 calls whose duration_s is in milliseconds "
              "(--fail-on implausible)", [*FEATURES, "--fail-on", "implausible"], 3,
-             "error: quality gate failed: implausible: 1 implausible column(s) (cdr.duration_s ({case}/data/cdr.csv): the mean voice call lasts 5.71e+04 s, outside 2 s .. 7200 s: is the column in seconds, and the right one?), above the limit 0 (--fail-on implausible); nothing was written")
+             "error: quality gate failed: implausible: 1 implausible column(s) (cdr.duration_s ({case}/data/cdr.csv): the mean voice call lasts 5.71e+04 s, outside 10 s .. 7200 s: is the column in seconds, and the right one?), above the limit 0 (--fail-on implausible); nothing was written")
         .data(_many_calls(duration=60000)),
+        Case("durations_in_minutes", "cdr.csv has 126 calls whose duration_s is in minutes (--fail-on implausible)",
+             [*FEATURES, "--fail-on", "implausible"], 3, "error: quality gate failed: implausible: 1 implausible column(s) (cdr.duration_s ({case}/data/cdr.csv): the mean voice call lasts 8.49 s, outside 10 s .. 7200 s: is the column in seconds, and the right one?), above the limit 0 (--fail-on implausible); nothing was written")
+        .data(_many_calls(duration=2)),
+        Case("header_repeated_inside", "cdr.csv repeats its header line after the fourth row (two exports joined)",
+             FEATURES, 3, "error: cdr ({case}/data/cdr.csv): column 'start_time': 1 value(s) cannot be read as TIMESTAMP, e.g. 'start_time'; 'start_time' is the column's own name: the header line repeats inside the file (parts joined with their headers?)")
+        .data(_repeat_header("cdr", 4)),
+        Case("no_header_line", "cdr.csv has no header line: the first line is a data row", FEATURES, 3, "error: cdr ({case}/data/cdr.csv): the first line repeats '1' as a column name and reads '1', '2026-06-01 07:00:00', 'voice', 'out', 'a', 'onnet', ...: is it a data row? the first line must be the header")
+        .data().file("data/cdr.csv", _csv_text(*tiny["cdr"]).split("\n", 1)[1].encode()),
+        Case("header_in_capitals", "cdr.csv writes its header in capitals (CUSTOMER_ID, START_TIME ...): works",
+             FEATURES, 0, "")
+        .data(lambda t: t.__setitem__("cdr", ([h.upper() for h in t["cdr"][0]], t["cdr"][1]))),
+        Case("partition_folders", "cdr/ holds partition folders month=2026-06/ and month=2026-07/ (as Spark writes "
+             "them): their parts are read, works", FEATURES, 0, "")
+        .data(_with("cdr", (CDR_HEADER, None))).file("data/cdr/month=2026-06/part-1.csv", part1)
+        .file("data/cdr/month=2026-07/part-2.csv", part2),
+        Case("part_and_its_gzip", "cdr/ holds part-2.csv and part-2.csv.gz, the same part twice", FEATURES, 3, "error: cdr: {case}/data/cdr/part-2.csv.gz is {case}/data/cdr/part-2.csv compressed: the same part twice would count its rows twice; remove one of them")
+        .data(_with("cdr", (CDR_HEADER, None))).file("data/cdr/part-1.csv", part1).file("data/cdr/part-2.csv", part2)
+        .file("data/cdr/part-2.csv.gz", gzip.compress(part2, mtime=0)),
+        Case("brand_variants", "customers.csv writes GoTone and 'GoTone ' (a trailing space) (--fail-on implausible)",
+             [*FEATURES, "--fail-on", "implausible"], 3, "error: quality gate failed: implausible: 1 implausible column(s) (customers.brand ({case}/data/customers.csv): 'GoTone', 'GoTone ' differ only in spaces or case (2 customers): they are segmented as different brands), above the limit 0 (--fail-on implausible); nothing was written")
+        .data(_set("customers", 1, "brand", "GoTone ")),
+        Case("fee_over_3000", "a bill of 3,600.00 (its square overflowed an exact 18-digit sum): works", FEATURES,
+             0, "")
+        .data(_set("billing", 0, "total_fee", "3600.00")),
         Case("every_event_at_midnight", "every start_time of cdr.csv is a date at 00:00:00 (--fail-on implausible)",
              [*FEATURES, "--fail-on", "implausible"], 3,
              "error: quality gate failed: implausible: 1 implausible column(s) (cdr.start_time ({case}/data/cdr.csv): every one of the 128 events of the window is at 00:00:00: the column holds dates without a time of day), above the limit 0 (--fail-on implausible); nothing was written")
