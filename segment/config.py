@@ -45,6 +45,10 @@ class InputConfig:
     # Values that mean "no value" in every column of every table, text included: e.g.
     # ["", "\\N", "NULL"] for an export that writes NULL or \N for an empty field.
     null_values: tuple[str, ...] = ("",)
+    # The time zone of the extracts' local time (an IANA name, e.g. "Asia/Shanghai"): needed
+    # only when a Parquet column holds instants (a timestamp with time zone), which are read
+    # as the wall-clock time of this zone. Empty: such a column is an error, not a guess.
+    time_zone: str = ""
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,14 @@ def validate(cfg: Config) -> None:
         raise ConfigError("profiles.key_indicators must be >= 1 and profiles.name_terms in 1..5")
     if cfg.profiles.name_min_effect < 0 or cfg.profiles.name_min_index_gap < 0:
         raise ConfigError("profiles.name_min_effect and profiles.name_min_index_gap must be >= 0")
+    if cfg.input.time_zone:
+        import zoneinfo
+
+        try:
+            zoneinfo.ZoneInfo(cfg.input.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ConfigError(f"input.time_zone: unknown time zone {cfg.input.time_zone!r} (an IANA name, e.g. "
+                              "\"Asia/Shanghai\")") from None
     try:
         "x".encode(cfg.input.encoding)
     except LookupError:

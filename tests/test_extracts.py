@@ -14,7 +14,7 @@ import pytest
 from tables import tiny_tables, write_tables
 
 from segment import config, quality
-from segment.errors import ConfigError, DiskFullError, InputError, OutOfMemoryError, SpillError, UsageError
+from segment.errors import ConfigError, DiskFullError, InputError, OutOfMemoryError, SchemaError, SpillError, UsageError
 from segment.features import compute
 from segment.io.inputs import find_inputs
 
@@ -343,3 +343,40 @@ def test_brands_differing_in_spaces_or_case_and_headers_in_capitals(tmp_path):
         ("customers", "brand", "'GoTone', 'gotone ' differ only in spaces or case (2 customers): they are segmented "
                                "as different brands")]
     assert frame["brand"].to_list() == ["GoTone", "gotone "]  # the CDR in capitals is read: both are active
+
+
+def _parquet_tables(tmp_path, edit) -> Path:
+    data = tmp_path / "pq"
+    data.mkdir(parents=True)
+    for name, (header, rows) in tiny_tables().items():
+        frame = pl.DataFrame([dict(zip(header, r)) for r in rows], infer_schema_length=None)
+        frame = frame.with_columns(pl.col(c).str.to_datetime() for c in ("start_time",) if c in frame.columns)
+        edit(name, frame).write_parquet(data / f"{name}.parquet")
+    return data
+
+
+def test_instants_need_a_time_zone_and_are_read_as_its_local_time(tmp_path):
+    def shanghai(name, frame):  # the same wall-clock times, stored as instants (UTC-adjusted)
+        return frame.with_columns(pl.col("start_time").dt.replace_time_zone("Asia/Shanghai")) if name == "cdr" else frame
+
+    plain = _features(_parquet_tables(tmp_path / "a", lambda n, f: f))[0]
+    data = _parquet_tables(tmp_path / "b", shanghai)
+    with pytest.raises(SchemaError, match=r"column 'start_time' holds instants .* set \[input\] time_zone"):
+        _features(data)
+    local = _features(data, config.from_dict({"input": {"time_zone": "Asia/Shanghai"}}))[0]
+    assert local.equals(plain)  # 07:00 in Shanghai is 07:00, not 23:00 UTC the day before
+    with pytest.raises(ConfigError, match="unknown time zone 'Mars/Olympus'"):
+        config.from_dict({"input": {"time_zone": "Mars/Olympus"}})
+
+
+def test_a_nested_column_and_nan_amounts_are_errors(tmp_path):
+    nested = _parquet_tables(tmp_path / "a", lambda n, f: f.with_columns(pl.concat_list("brand").alias("brand"))
+                             if n == "customers" else f)
+    with pytest.raises(SchemaError, match=r"column 'brand' is VARCHAR\[\], not one value per row"):
+        _features(nested)
+    nan = _parquet_tables(tmp_path / "b", lambda n, f: f.with_columns(
+        pl.when(pl.col("total_fee") == 90).then(float("nan")).otherwise(pl.col("total_fee").cast(pl.Float64))
+        .alias("total_fee")) if n == "billing" else f)
+    with pytest.raises(SchemaError, match=r"'total_fee': 1 value\(s\) cannot be read as DECIMAL\(18,6\), e.g. nan; "
+                                          r"NaN and infinities are not values"):
+        _features(nan)

@@ -18,6 +18,14 @@ class Dialect:
     enums: bool  # whether fixed lists of values may be staged as ENUMs
     csv_nulls: bool  # whether its CSV reader applies [input] null_values itself (else staging does)
 
+    def local_time(self, expr: str, zone: str) -> str:
+        """Instants (a timestamp with time zone) as the wall-clock time of ``zone`` (TIMESTAMP)."""
+        from ..sql import quote_literal
+
+        if self.name == "spark":
+            return f"CAST(from_utc_timestamp({expr}, {quote_literal(zone)}) AS TIMESTAMP)"
+        return f"timezone({quote_literal(zone)}, {expr})"
+
     def month_from_text(self, expr: str) -> str:
         """A 'YYYY-MM' text as a timestamp (NULL when it is not one)."""
         if self.name == "spark":

@@ -54,8 +54,10 @@ def _cast_expr(q: str, src_type: str, target: str, canon: str, dialect=DIALECT) 
         return f"CAST(date_trunc('month', coalesce(TRY_CAST({q} AS DATE), {text})) AS DATE)"
     if src_type == target:
         return q
-    if target.startswith("DECIMAL") and src_type in {"DOUBLE", "FLOAT"} | _INTEGER_TYPES:
+    if target.startswith("DECIMAL") and src_type in _INTEGER_TYPES:
         return f"CAST({q} AS {target})"
+    if target.startswith("DECIMAL") and src_type in ("DOUBLE", "FLOAT"):
+        return f"TRY_CAST({q} AS {target})"  # NaN and infinities: no amount
     if target in ("BIGINT", "INTEGER") and src_type in _INTEGER_TYPES:
         return f"CAST({q} AS {target})"
     if target == "TIMESTAMP" and src_type.startswith("TIMESTAMP"):
@@ -189,7 +191,8 @@ def stage(con: duckdb.DuckDBPyConnection, sources: dict[str, Source], cfg: Confi
                         # applying them here would cost every scan of the CDR
                         given.append(f"{bare} AS {quote_ident(GIVEN + col.name)}")
                 else:
-                    expr = _cast_expr(q, types[src], target, col.name, dialect)
+                    q, src_type = _plain(name, sources[name], src, q, types[src], cfg, dialect)
+                    expr = _cast_expr(q, src_type, target, col.name, dialect)
                     if "TRY_" in expr:
                         checks.append((col.name, src, q, expr))
                 have.add(col.name)
@@ -210,6 +213,26 @@ def stage(con: duckdb.DuckDBPyConnection, sources: dict[str, Source], cfg: Confi
     return Staged(present, id_type)
 
 
+_NESTED = re.compile(r"^(STRUCT|MAP|UNION)\b|\[\d*\]$", re.I)
+_INSTANTS = "TIMESTAMP WITH TIME ZONE"
+
+
+def _plain(table: str, source: Source, src: str, q: str, src_type: str, cfg: Config, dialect) -> tuple[str, str]:
+    """``(expression, type)`` of a source column as a plain value: instants (a timestamp with
+    time zone) as the wall-clock time of ``[input] time_zone``; SchemaError for a nested
+    column (a list, a struct, a map) or for instants without a time zone."""
+    if _NESTED.search(src_type):
+        raise SchemaError(f"{table} ({source.label}): column {src!r} is {src_type}, not one value per row: give the "
+                          "value itself")
+    if src_type.upper() == _INSTANTS:
+        if not cfg.input.time_zone:
+            raise SchemaError(f"{table} ({source.label}): column {src!r} holds instants (a timestamp with time zone): "
+                              "set [input] time_zone (e.g. \"Asia/Shanghai\") to read them as that zone's local "
+                              "time; times of day and days depend on it")
+        return dialect.local_time(q, cfg.input.time_zone), "TIMESTAMP"
+    return q, src_type
+
+
 def _named(src: str, types: dict[str, str]) -> str:
     """The source's column called ``src``: that name, else the one column whose name differs
     from it only in case (SQL names ignore case; a header written CUSTOMER_ID is the column)."""
@@ -225,6 +248,8 @@ def _hint(examples: list[str], kind: str, cfg: Config, src: str = "") -> str:
     if src and any(x.strip().lower() == src.lower() for x in examples):
         return (f"; {quoted(src)} is the column's own name: the header line repeats inside the file "
                 "(parts joined with their headers?)")
+    if all(x.lower() in ("nan", "inf", "-inf", "infinity", "-infinity") for x in examples):
+        return "; NaN and infinities are not values: the export should leave such a value empty (NULL)"
     markers = [x for x in examples if x in cfg.quality.null_like]
     if markers:
         return f"; if {quoted(markers[0])} means no value, add it to [input] null_values in the config"
