@@ -42,6 +42,8 @@ def _queries(fs, cfg) -> dict:
         "60_channels": (dataclasses.asdict(cfg.channels), ["customer_id"]),
         "audit_future_dates": ({"tomorrow": date(2026, 8, 15), "this_month": date(2026, 8, 1)}, ["table_name"]),
         "audit_null_like": ({"peer_is_text": False}, None),
+        "audit_customers_birth_year": ({"first": 1900, "last": 2026}, None),
+        "audit_brand_variants": ({}, ["folded", "brand"]),
     }
     for name in sql.names():
         if name.startswith("audit_") and name not in out:
