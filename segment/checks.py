@@ -268,6 +268,10 @@ def table_plausibility(con, cfg: Config, label: dict, present: dict, peer_is_tex
             found.implausible_column("customers", "birth_year", f"{outside} of its {n} values are outside "
                                      f"{cfg.quality.birth_year_min}..{this_year}, e.g. {low}: an age, or another column?",
                                      cfg, label)
+    for table in ("interactions", "recharges"):
+        if table in label and not con.execute(f"SELECT count(*) FROM stg_{table}").fetchone()[0]:
+            found.implausible_column(table, "customer_id", f"the table has no rows: every customer's "
+                                     f"{table[:-1]} indicators are 0 (an empty export, or the right one?)", cfg, label)
     groups: dict[str, tuple[list[str], int]] = {}
     for folded, brand, customers in sql.run(con, "audit_brand_variants").fetchall():
         groups.setdefault(folded, ([], customers))[0].append(brand)

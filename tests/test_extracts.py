@@ -380,3 +380,13 @@ def test_a_nested_column_and_nan_amounts_are_errors(tmp_path):
     with pytest.raises(SchemaError, match=r"'total_fee': 1 value\(s\) cannot be read as DECIMAL\(18,6\), e.g. nan; "
                                           r"NaN and infinities are not values"):
         _features(nan)
+
+
+def test_an_optional_table_without_rows_is_reported(tmp_path):
+    t = copy.deepcopy(tiny_tables())
+    t["recharges"] = (["customer_id", "recharge_time", "amount"], [])
+    frame, summary = _features(write_tables(tmp_path / "d", t))
+    assert [(i["table"], i["problem"]) for i in summary["implausible"]] == [
+        ("recharges", "the table has no rows: every customer's recharge indicators are 0 (an empty export, or the "
+                      "right one?)")]
+    assert frame["recharge_count"].to_list() == [0, 0]
