@@ -39,6 +39,8 @@ def validate(cfg: Config) -> None:
         raise ConfigError("profiles.key_indicators must be >= 1 and profiles.name_terms in 1..5")
     if cfg.profiles.name_min_effect < 0 or cfg.profiles.name_min_index_gap < 0:
         raise ConfigError("profiles.name_min_effect and profiles.name_min_index_gap must be >= 0")
+    if not 1 <= cfg.profiles.top_categories <= 50:
+        raise ConfigError(f"profiles.top_categories must be in 1..50, got {cfg.profiles.top_categories}")
     try:
         "x".encode(cfg.input.encoding)
     except LookupError:
@@ -114,7 +116,9 @@ def _validate_clustering(c: ClusteringConfig) -> None:
         if k != "auto" and (not isinstance(k, int) or k < 1):
             where = f"clustering.k_by_brand.{brand}" if brand else "clustering.k"
             raise ConfigError(f"{where} must be \"auto\" or a whole number >= 1, got {k!r}")
+    _validate_roles(c)
     for key, allowed in (("method", ("kmeans", "gmm")), ("metric", ("within", "euclidean")),
+                         ("categorical", ("none", "onehot")),
                          ("variables", ("screened", "kept")), ("ps_statistic", ("median", "mean"))):
         if getattr(c, key) not in allowed:
             raise ConfigError(f"clustering.{key} must be {' or '.join(map(repr, allowed))}, got {getattr(c, key)!r}")
@@ -128,6 +132,19 @@ def _validate_clustering(c: ClusteringConfig) -> None:
         "min_customers_per_segment": c.min_customers_per_segment >= 2, "within_ridge": 0 < c.within_ridge <= 10,
     }
     _in_range("clustering", c, checks)
+
+
+def _validate_roles(c: ClusteringConfig) -> None:
+    """A column takes one role: include / exclude / profile / outcome / revenue name different columns."""
+    lists = {"include": c.include, "exclude": c.exclude, "profile": c.profile, "outcome": c.outcome,
+             "revenue": (c.revenue,) if c.revenue else ()}
+    seen: dict[str, str] = {}
+    for key, names in lists.items():
+        for name in names:
+            if not name:
+                raise ConfigError(f"clustering.{key}: a column name cannot be empty")
+            if seen.setdefault(name, key) != key:
+                raise ConfigError(f"clustering: column {name!r} is in both {seen[name]} and {key}; give it one role")
 
 
 def _in_range(section: str, values, checks: dict[str, bool]) -> None:

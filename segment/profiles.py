@@ -116,7 +116,7 @@ def material(diff: float, index: float, min_effect: float, min_index_gap: float)
 def term(name: str, high: bool, mean: float | None = None, binary: bool = False) -> str:
     """The phrase for one difference; a 0/1 indicator reads as a share ("mostly group member 85%")."""
     if binary and mean is not None and np.isfinite(mean):
-        label = name.replace("_", " ")
+        label = name.replace("_", " ").replace("=", " ")  # a one-hot column: "internet service DSL"
         return f"{'mostly' if mean >= 0.5 else 'more'} {label} {mean:.0%}" if high else f"few {label} {mean:.0%}"
     return phrase(name, high)
 
