@@ -4,11 +4,13 @@ model.json holds, per brand, the prepared variables (median, log, winsorizing bo
 mean, std: see segment/prepare.py), with the metric "within" a projection (the prepared
 values z times a variables x axes matrix give the axes u in which distances are
 measured: segment/within.py), and the segments (id, name, centre in u, else in z; for a
-Gaussian mixture also weight and variances). :func:`to_sql` turns it into one query that reads a
+Gaussian mixture also weight and variances); a one-hot variable (``[clustering] categorical =
+"onehot"``) records its ``encoding`` (text column and category) and is computed from that
+column. :func:`to_sql` turns it into one query that reads a
 table or view named ``features`` (one row per customer: id, brand and the variables)
 and returns customer_id, brand, segment, segment_name, distance, ordered by
-customer_id. It uses only ``coalesce``, ``ln``, ``least``, ``greatest``, ``sqrt`` and
-arithmetic, so it runs in DuckDB, Spark SQL and most warehouses.
+customer_id. It uses only ``coalesce``, ``ln``, ``least``, ``greatest``, ``sqrt``, ``case``,
+``cast`` and arithmetic, so it runs in DuckDB, Spark SQL and most warehouses.
 
 Scoring here runs that very query in DuckDB, so ``segment score``, ``segment run`` and
 model.sql give the same segments by construction; tests check them against a plain

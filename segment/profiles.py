@@ -65,7 +65,12 @@ def phrase(name: str, high: bool) -> str:
 
 
 def _numeric(frame: pl.DataFrame, exclude: set[str]) -> list[str]:
-    return [c for c, t in frame.schema.items() if c not in exclude and t.is_numeric()]
+    """The numeric columns in catalogue order, then by name: profiles.json does not depend on the table's order."""
+    from .catalogue import BY_NAME
+
+    position = {n: i for i, n in enumerate(BY_NAME)}
+    found = [c for c, t in frame.schema.items() if c not in exclude and t.is_numeric()]
+    return sorted(found, key=lambda n: (position.get(n, len(position)), n))
 
 
 def segment_means(frame: pl.DataFrame, labels: np.ndarray, columns: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
