@@ -113,3 +113,25 @@ def segment_rows(profile: dict, segment: int) -> tuple[list[dict], list[dict]]:
         cats += [{"column": name, "category": c["category"], "share": mine.get(c["category"], {}).get("share"),
                   "brand_share": c["share"], "index": mine.get(c["category"], {}).get("index")} for c in mix]
     return outcomes, cats
+
+
+def long_tables(profiles: dict) -> tuple[dict, dict[str, pl.DataFrame]]:
+    """profiles.json for a workbook: the category shares and outcome rates as two long tables
+    (one row per brand, segment and category / outcome; segment null for the brand's own),
+    and the profiles without them (so that they do not become a sheet per column)."""
+    cats, outs, brands = [], [], {}
+    for brand, b in profiles.get("brands", {}).items():
+        for name, mix in (b.get("categories") or {}).items():
+            cats += [{"brand": brand, "segment": None, "column": name, **c, "index": None} for c in mix]
+            for s in b["segments"]:
+                cats += [{"brand": brand, "segment": s["segment"], "column": name, **c}
+                         for c in s.get("categories", {}).get(name, [])]
+        for name, o in (b.get("outcomes") or {}).items():
+            outs.append({"brand": brand, "segment": None, "outcome": name, **o, "index": None})
+            outs += [{"brand": brand, "segment": s["segment"], "outcome": name, "positive": o["positive"],
+                      **s.get("outcomes", {}).get(name, {})} for s in b["segments"]]
+        brands[brand] = {**{k: v for k, v in b.items() if k not in ("categories", "outcomes")},
+                         "segments": [{k: v for k, v in s.items() if k not in ("categories", "outcomes")}
+                                      for s in b["segments"]]}
+    tables = {name: pl.DataFrame(rows, strict=False) for name, rows in (("categories", cats), ("outcomes", outs)) if rows}
+    return {**profiles, "brands": brands}, tables

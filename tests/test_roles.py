@@ -198,3 +198,24 @@ def test_profile_shows_outcomes_and_categories_and_fits(clustered, width):
                                    "brand_rate": printed["brands"][brand]["outcomes"]["churn"]["rate"],
                                    "index": seg["outcomes"]["churn"]["index"]}]
     assert {(c["column"], c["category"]) for c in detail["categories"]} >= {("payment_method", "Mailed check")}
+
+
+def test_the_workbook_and_the_report_carry_categories_and_outcomes(clustered, tmp_path):
+    _, run, printed = clustered
+    book = tmp_path / "profiles.xlsx"
+    res = invoke("-q", "profile", "--run", run, "--out", book)
+    assert res.exit_code == 0, res.stderr
+    cats = pl.read_excel(book, sheet_name="categories", engine="openpyxl")
+    outs = pl.read_excel(book, sheet_name="outcomes", engine="openpyxl")
+    want = [(b, s["segment"], col, c["category"], c["share"]) for b, v in printed["brands"].items()
+            for s in v["segments"] for col, mix in s["categories"].items() for c in mix]
+    got = cats.filter(pl.col("segment").is_not_null()).select("brand", "segment", "column", "category", "share").rows()
+    assert sorted(got) == sorted(want)
+    rates = {(r["brand"], r["segment"]): r["rate"] for r in outs.iter_rows(named=True)}
+    for b, v in printed["brands"].items():
+        assert rates[(b, None)] == v["outcomes"]["churn"]["rate"]
+        assert all(rates[(b, s["segment"])] == s["outcomes"]["churn"]["rate"] for s in v["segments"])
+    html = tmp_path / "report.html"
+    assert invoke("-q", "report", run, "--out", html).exit_code == 0
+    text = html.read_text(encoding="utf-8")
+    assert "churn rate (index)" in text and "Electronic check" in text and "Categories: each segment" in text

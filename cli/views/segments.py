@@ -113,7 +113,7 @@ def segment_mix_tables(s: dict) -> None:
     from rich.text import Text
 
     if s.get("outcomes"):
-        cols = [Col("outcome", key=True), Col("counts", wrap=24), Col("segment", True), Col("brand", True),
+        cols = [Col("outcome", key=True), Col("rate of", wrap=24), Col("segment", True), Col("brand", True),
                 Col("index", True)]
         rows = [[r["outcome"], repr(r["positive"]), _share(r["rate"]), _share(r["brand_rate"]),
                  Text(fmt_num(r["index"], 3), style=_heat(r["index"]))] for r in s["outcomes"]]

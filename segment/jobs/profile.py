@@ -69,11 +69,13 @@ def _written(req: Request, profiles_file: Path, outcome: Outcome) -> Outcome:
     if req.out is None:
         return outcome
     from ..io.outputs import atomic_path, write_json
+    from ..categories import long_tables
     from ..io.sheets import summary_sheets, write_workbook
 
     with atomic_path(req.out, req.force) as tmp:
         if req.out.suffix.lower() == ".xlsx":
-            write_workbook(summary_sheets(outcome.summary), tmp)
+            summary, first = long_tables(outcome.summary)  # categories and outcomes: one sheet each
+            write_workbook(summary_sheets(summary, first), tmp)
         else:
             write_json(outcome.summary, tmp)
     record("profile", req, files={"profiles": profiles_file, "names": req.names}).write_beside(req.out)
