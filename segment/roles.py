@@ -148,6 +148,10 @@ def assign(frame: pl.DataFrame, cfg, id_col: str, brand_col: str | None, screeni
             raise SchemaError(f"{what}: no column {', '.join(map(repr, missing))} in the table "
                               f"(columns: {', '.join(frame.columns[:20])}{' ...' if frame.width > 20 else ''})")
     revenue = asked.revenue or (DEFAULT_REVENUE if DEFAULT_REVENUE in frame.columns else None)
+    taken = {id_col: "the id", brand_col: "the brand", revenue: "the revenue column"}
+    for name in c.include:
+        if name in taken:
+            raise DataError(f"[clustering] include: column {name!r} cannot be clustered on: it is {taken[name]}")
     outcomes = set(outcome_columns(frame, cfg, id_col, brand_col, asked))
     records = {v["name"]: v for v in screening.variables}
     candidates = set(screening.kept if c.variables == "kept" else screening.available)

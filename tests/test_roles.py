@@ -125,6 +125,7 @@ def _fast(folder, extra: str = ""):
     ("no_such_column", "no column 'no_such_column'"),
     ("constant", "screening drops it as constant"),
     ("empty", "it has no value"),
+    ("contract", "it is the brand"),
 ])
 def test_include_naming_an_unusable_column_is_exit_3_with_the_reason(tmp_path, column, fragment):
     table = tmp_path / "t.csv"
@@ -180,6 +181,8 @@ def test_screen_shows_the_roles(tmp_path):
     assert {v["name"] for v in json.loads(res.stdout)["variables"]}.isdisjoint({"churn", "partner"})
     text = invoke("screen", "--features", table, "--id", "customer_id", "--brand", "contract", width=80).stdout
     assert "Column roles" in text and "outcome" in text
+    res = invoke("screen", "--features", table, "--id", "customer_id", "--profile", "tenure", "--outcome", "tenure")
+    assert res.exit_code == 2 and "two roles" in res.stderr
 
 
 @pytest.mark.parametrize("width", (80, 120, 200))

@@ -138,7 +138,7 @@ def emit(summary: dict, fmt, show_k: bool = True, analyses: bool = False) -> Non
     elif fmt.value == "csv":
         write_segments_csv(summary)
     else:
-        show_segmentation(summary, show_k)
+        show_segmentation(summary, show_k, roles=not analyses)
         if analyses:
             show_analyses(summary)
 
@@ -167,8 +167,9 @@ def profile(outcome, fmt) -> None:
         segment_mix_tables(s)
 
 
-def show_segmentation(profiles: dict, show_k: bool = True) -> None:
-    if show_k:
+def show_segmentation(profiles: dict, show_k: bool = True, roles: bool = True) -> None:
+    """The k tables (``show_k``), the roles of the columns (``roles``: cluster) and each brand's profile."""
+    if show_k and roles:
         from .roles import roles_table
 
         roles_table(profiles.get("roles"))
