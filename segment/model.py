@@ -33,7 +33,14 @@ if TYPE_CHECKING:
     import numpy as np
 
 MODEL_VERSION = 2  # 2: a brand may hold a projection (metric "within"); version 1 files are read too
-READABLE_VERSIONS = (1, 2)
+ONEHOT_VERSION = 3  # 3: a variable may be a one-hot category (its "encoding"), which older readers cannot compute
+READABLE_VERSIONS = (1, 2, 3)
+
+
+def version_for(brands: dict) -> int:
+    """The model version a model with these brands needs: 3 only when it holds a one-hot variable."""
+    encoded = any("encoding" in v for b in brands.values() for v in b["variables"])
+    return ONEHOT_VERSION if encoded else MODEL_VERSION
 
 
 def _lit(x: float) -> str:

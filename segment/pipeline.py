@@ -221,7 +221,7 @@ def segment_table(
         raise DataError("no brand could be segmented: " + "; ".join(f"{b}: {r}" for b, r in failed.items()))
     model = {
         "kind": "segment-model",
-        "version": modelmod.MODEL_VERSION,
+        "version": modelmod.version_for(brand_models),
         "id_column": id_col,
         "brand_column": brand_col,
         "method": cfg.clustering.method,

@@ -82,7 +82,7 @@ def test_churn_is_an_outcome_never_a_clustering_variable(clustered):
                     "internet_service": "profile", "paperless_billing": "profile", "payment_method": "profile"}
     assert printed["cluster_variables"] == ["tenure", "total_charges"]
     model = json.loads((run / "model.json").read_text())
-    assert model["roles"] == printed["roles"]
+    assert model["roles"] == printed["roles"] and model["version"] == 2
     for b in model["brands"].values():
         assert "churn" not in {v["name"] for v in b["variables"]}
     screening = json.loads((run / "screening.json").read_text())
