@@ -146,8 +146,8 @@ def segment_table(
     ``threads`` fits side by side in the k sweep and the bootstrap (None: every core;
     the result does not depend on it); ``previous`` (a :class:`segment.tracking.Run`)
     gives matching segments its numbers and names (``--previous``); ``asked`` the roles of
-    --profile, --outcome, --revenue (segment/roles.py); ``names`` segment names set by hand
-    (``given_names``: ``--names``, segment/naming.py).
+    --profile, --outcome, --revenue (segment/roles.py); ``given_names`` segment names set by
+    hand (``--names``, segment/naming.py).
     Raises SchemaError / DataError (exit 3) naming the brand and the reason.
     """
     from .screening import screen

@@ -21,6 +21,7 @@ The first rule that applies decides:
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -50,6 +51,7 @@ class Role:
     reason: str
     positive: str | None = None  # an outcome: the value counted by its rate
     encoded: tuple[tuple[str, str], ...] = ()  # one-hot: (0/1 column, category) pairs
+    category: bool = False  # a text or boolean column: described by its categories
 
     def to_dict(self) -> dict:
         out = {"name": self.name, "role": self.role, "reason": self.reason}
@@ -76,8 +78,7 @@ class Roles:
 
     def categories(self) -> list[str]:
         """Text and boolean columns described by their categories (profiles, one-hot clustered)."""
-        return sorted(n for n, r in self.columns.items() if r.reason.startswith(("text", "boolean"))
-                      and r.role in ("profile", "cluster"))
+        return sorted(n for n, r in self.columns.items() if r.category and r.role in ("profile", "cluster"))
 
     def encoded(self) -> list[tuple[str, str, str]]:
         """(0/1 column, source column, category) of every one-hot encoded category."""
@@ -174,7 +175,7 @@ def assign(frame: pl.DataFrame, cfg, id_col: str, brand_col: str | None, screeni
             role = Role(name, "profile", "--profile")
         else:
             role = _default(name, s, records.get(name), name in candidates, cfg)
-        roles.columns[name] = role
+        roles.columns[name] = dataclasses.replace(role, category=_is_text(s.dtype))
     return roles
 
 

@@ -147,6 +147,8 @@ def test_include_clusters_on_an_asked_flag_and_onehot_on_a_category(tmp_path):
     assert got.columns["internet_service"].encoded == (("internet_service=Fiber optic", "Fiber optic"),
                                                        ("internet_service=DSL", "DSL"), ("internet_service=No", "No"))
     assert got.columns["partner"].encoded == (("partner=Yes", "Yes"),)  # two values: one 0/1 column
+    asked = roles.assign(frame, config.Config(), "customer_id", "contract", report, roles.Asked(profile=("gender",)))
+    assert "gender" in asked.categories() and asked.columns["gender"].reason == "--profile"
 
 
 def test_roles_given_twice_are_errors_and_roles_do_not_depend_on_column_order():
