@@ -163,3 +163,22 @@ def test_why_terms_sum_to_the_margin_over_the_runner_up_in_the_within_metric(one
         assert rows["why_1"].to_list() == best
         z1 = [Z[i, names.index(n)] if n else None for i, n in enumerate(best)]
         assert rows["why_1_z"].to_list() == pytest.approx(z1)
+
+
+def test_run_takes_names_and_verify_checks_the_names_file(tmp_path):
+    from pathlib import Path
+
+    names = tmp_path / "names.toml"
+    names.write_text('[GoTone]\n1 = "Gold callers"\n')
+    cfg = tmp_path / "c.toml"
+    cfg.write_text("[clustering]\nbootstrap = 2\nps_repeats = 2\nk = 2\n")
+    out = tmp_path / "run"
+    sample = Path(__file__).resolve().parent.parent / "sample_data"
+    res = invoke("-q", "run", "--data", sample, "--config", cfg, "--names", names, "--out", out, "--format", "csv")
+    assert res.exit_code == 0, res.stderr
+    a = pl.read_parquet(out / "assignments.parquet")
+    assert set(a.filter((pl.col("brand") == "GoTone") & (pl.col("segment") == 1))["segment_name"]) == {"Gold callers"}
+    assert a.columns[-6:] == list(why.COLUMNS)
+    names.write_text('[GoTone]\n1 = "Changed"\n')
+    res = invoke("-q", "verify", out)
+    assert res.exit_code == 4 and "names.toml" in res.stderr, res.stderr
