@@ -67,6 +67,10 @@ BrandCol = Annotated[Optional[str], typer.Option("--brand", help="Brand column; 
 NoBrand = Annotated[bool, typer.Option("--no-brand", help="The table has no brand: segment it as one.")]
 RunOut = _out("Folder for the outputs (features, screening, assignments, profiles, model, value, churn, channels).")
 ClusterOut = _out("Folder for screening.json, assignments.parquet, profiles.json, model.json, model.sql.")
+ProfileCols = Annotated[Optional[list[str]], typer.Option("--profile", metavar="COL", help="A column to describe in the profiles, never to cluster on (repeatable; also [clustering] profile).", show_default=False)]
+OutcomeCols = Annotated[Optional[list[str]], typer.Option("--outcome", metavar="COL", help="An outcome (two values, e.g. churn): profiled as a rate per segment, never clustered on (repeatable; columns named churn, churned, label, target are outcomes already: [clustering] outcome_names).", show_default=False)]
+Revenue = Annotated[Optional[str], typer.Option("--revenue", metavar="COL", help="The revenue column: its mean is each segment's ARPU; not clustered on (default: total_fee when present; also [clustering] revenue).", show_default=False)]
+Names = Annotated[Optional[Path], typer.Option("--names", help="A TOML file of segment names, [brand] number = \"name\", used instead of the generated ones everywhere (docs/segments.md).", show_default=False)]
 Previous = Annotated[Optional[Path], typer.Option("--previous", help="Output folder of an earlier run / cluster: segments that match one of its segments keep that segment's number and name (model.json records the evidence).", show_default=False)]
 
 # ---------------------------------------------------------------- compare

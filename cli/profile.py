@@ -13,7 +13,7 @@ def register(app: typer.Typer) -> None:
 
 
 def profile(ctx: typer.Context, run_dir: o.RunDir, brand: o.ProfileBrand = None, segment: o.ProfileSegment = None,
-            out: o.ProfileOut = None, fmt: o.OutputFormat = o.Format.table, force: o.Force = False) -> None:
+            names: o.Names = None, out: o.ProfileOut = None, fmt: o.OutputFormat = o.Format.table, force: o.Force = False) -> None:
     """Show segment profiles: size, share, ARPU, stability, key indicators as index vs brand.
 
     Example: [bold]segment profile --run results/ --brand GoTone --segment 2[/]
@@ -22,4 +22,5 @@ def profile(ctx: typer.Context, run_dir: o.RunDir, brand: o.ProfileBrand = None,
 
     from .views.segments import profile as view
 
-    execute(ctx, "profile", Request(run=run_dir, brand=brand, segment=segment, out=out, force=force), view, fmt)
+    request = Request(run=run_dir, brand=brand, segment=segment, names=names, out=out, force=force)
+    execute(ctx, "profile", request, view, fmt)

@@ -15,7 +15,8 @@ def register(app: typer.Typer) -> None:
 
 @with_inputs
 def run(ctx: typer.Context, inputs: dict, out: o.RunOut = None, k: o.K = "auto", seed: o.Seed = None,
-        skip_failed_brands: o.SkipFailed = False, previous: o.Previous = None, report: o.RunReport = False,
+        skip_failed_brands: o.SkipFailed = False, previous: o.Previous = None, names: o.Names = None,
+        report: o.RunReport = False,
         fmt: o.OutputFormat = o.Format.table,
         force: o.Force = False) -> None:
     """Segment every brand: features, screening, clustering, profiles, value, churn, channels.
@@ -27,6 +28,5 @@ def run(ctx: typer.Context, inputs: dict, out: o.RunOut = None, k: o.K = "auto",
     from .views.segments import run as view
 
     request = Request(**inputs, out=out, k=k, seed=seed, skip_failed_brands=skip_failed_brands, previous=previous,
-                      report=report,
-                      force=force)
+                      names=names, report=report, force=force)
     execute(ctx, "run", request, view, fmt)

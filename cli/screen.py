@@ -16,6 +16,7 @@ def register(app: typer.Typer) -> None:
 @with_inputs
 def screen(ctx: typer.Context, inputs: dict, features_file: o.FeaturesFile = None, id_col: o.IdCol = "customer_id",
            brand_col: o.ScreenBrandCol = "brand", by_brand: o.ByBrand = False, factors: o.Factors = False,
+           profile: o.ProfileCols = None, outcome: o.OutcomeCols = None, revenue: o.Revenue = None,
            out: o.ScreenOut = None, fmt: o.OutputFormat = o.Format.table, force: o.Force = False) -> None:
     """Screen indicators: drop the near-empty, near-constant and redundant ones, saying why.
 
@@ -26,5 +27,6 @@ def screen(ctx: typer.Context, inputs: dict, features_file: o.FeaturesFile = Non
     from .views.screen import screen as view
 
     request = Request(**inputs, features=features_file, id=id_col, brand=brand_col, by_brand=by_brand,
-                      factors=factors, out=out, force=force)
+                      factors=factors, profile=tuple(profile or ()), outcome=tuple(outcome or ()), revenue=revenue,
+                      out=out, force=force)
     execute(ctx, "screen", request, view, fmt)

@@ -98,6 +98,17 @@ class ClusteringConfig:
     angles: tuple[str, ...] = USAGE_ANGLES
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    # Column roles (segment/roles.py, docs/segments.md "Column roles"): a column named like an outcome
+    # (any case) with two values is an outcome, profiled as a rate and never clustered unless in `include`;
+    # `profile` / `outcome` name columns that are described only / outcomes (as --profile, --outcome);
+    # `revenue` the column whose mean is the ARPU (as --revenue; default: total_fee when present).
+    outcome_names: tuple[str, ...] = ("churn", "churned", "label", "target")
+    profile: tuple[str, ...] = ()
+    outcome: tuple[str, ...] = ()
+    revenue: str = ""
+    # "none": text and boolean columns are described by category, never clustered; "onehot": clustered
+    # on one 0/1 column per top category ([profiles] top_categories), recorded in model.json, replayed by model.sql
+    categorical: str = "none"
     # "screened": every indicator passing screening's availability pass; "kept": the correlation
     # pass's representatives only. k-means distances: "within" (whitened by the pooled within-segment
     # covariance + within_ridge x its mean variance; segment/within.py) or "euclidean".
@@ -141,6 +152,7 @@ class ProfileConfig:
     # brand std of at least name_min_effect, and an index at least name_min_index_gap from 100
     name_min_effect: float = 0.5
     name_min_index_gap: float = 10.0
+    top_categories: int = 5  # categories of a text column shown per segment; the rest are "(other)"
 
 
 @dataclass(frozen=True)

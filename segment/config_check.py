@@ -47,6 +47,8 @@ def validate(cfg: Config) -> None:
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             raise ConfigError(f"input.time_zone: unknown time zone {cfg.input.time_zone!r} (an IANA name, e.g. "
                               "\"Asia/Shanghai\")") from None
+    if not 1 <= cfg.profiles.top_categories <= 50:
+        raise ConfigError(f"profiles.top_categories must be in 1..50, got {cfg.profiles.top_categories}")
     try:
         "x".encode(cfg.input.encoding)
     except LookupError:
@@ -125,7 +127,9 @@ def _validate_clustering(c: ClusteringConfig) -> None:
         if k != "auto" and (not isinstance(k, int) or k < 1):
             where = f"clustering.k_by_brand.{brand}" if brand else "clustering.k"
             raise ConfigError(f"{where} must be \"auto\" or a whole number >= 1, got {k!r}")
+    _validate_roles(c)
     for key, allowed in (("method", ("kmeans", "gmm")), ("metric", ("within", "euclidean")),
+                         ("categorical", ("none", "onehot")),
                          ("variables", ("screened", "kept")), ("ps_statistic", ("median", "mean"))):
         if getattr(c, key) not in allowed:
             raise ConfigError(f"clustering.{key} must be {' or '.join(map(repr, allowed))}, got {getattr(c, key)!r}")
@@ -139,6 +143,19 @@ def _validate_clustering(c: ClusteringConfig) -> None:
         "min_customers_per_segment": c.min_customers_per_segment >= 2, "within_ridge": 0 < c.within_ridge <= 10,
     }
     _in_range("clustering", c, checks)
+
+
+def _validate_roles(c: ClusteringConfig) -> None:
+    """A column takes one role: include / exclude / profile / outcome / revenue name different columns."""
+    lists = {"include": c.include, "exclude": c.exclude, "profile": c.profile, "outcome": c.outcome,
+             "revenue": (c.revenue,) if c.revenue else ()}
+    seen: dict[str, str] = {}
+    for key, names in lists.items():
+        for name in names:
+            if not name:
+                raise ConfigError(f"clustering.{key}: a column name cannot be empty")
+            if seen.setdefault(name, key) != key:
+                raise ConfigError(f"clustering: column {name!r} is in both {seen[name]} and {key}; give it one role")
 
 
 def _in_range(section: str, values, checks: dict[str, bool]) -> None:

@@ -4,11 +4,13 @@ model.json holds, per brand, the prepared variables (median, log, winsorizing bo
 mean, std: see segment/prepare.py), with the metric "within" a projection (the prepared
 values z times a variables x axes matrix give the axes u in which distances are
 measured: segment/within.py), and the segments (id, name, centre in u, else in z; for a
-Gaussian mixture also weight and variances). :func:`to_sql` turns it into one query that reads a
+Gaussian mixture also weight and variances); a one-hot variable (``[clustering] categorical =
+"onehot"``) records its ``encoding`` (text column and category) and is computed from that
+column. :func:`to_sql` turns it into one query that reads a
 table or view named ``features`` (one row per customer: id, brand and the variables)
 and returns customer_id, brand, segment, segment_name, distance, ordered by
-customer_id. It uses only ``coalesce``, ``ln``, ``least``, ``greatest``, ``sqrt`` and
-arithmetic, so it runs in DuckDB, Spark SQL and most warehouses.
+customer_id. It uses only ``coalesce``, ``ln``, ``least``, ``greatest``, ``sqrt``, ``case``,
+``cast`` and arithmetic, so it runs in DuckDB, Spark SQL and most warehouses.
 
 Scoring here runs that very query in DuckDB, so ``segment score``, ``segment run`` and
 model.sql give the same segments by construction; tests check them against a plain
@@ -31,16 +33,46 @@ if TYPE_CHECKING:
     import numpy as np
 
 MODEL_VERSION = 2  # 2: a brand may hold a projection (metric "within"); version 1 files are read too
-READABLE_VERSIONS = (1, 2)
+ONEHOT_VERSION = 3  # 3: a variable may be a one-hot category (its "encoding"), which older readers cannot compute
+READABLE_VERSIONS = (1, 2, 3)
+
+
+def version_for(brands: dict) -> int:
+    """The model version a model with these brands needs: 3 only when it holds a one-hot variable."""
+    encoded = any("encoding" in v for b in brands.values() for v in b["variables"])
+    return ONEHOT_VERSION if encoded else MODEL_VERSION
 
 
 def _lit(x: float) -> str:
     return float_literal(x)
 
 
+def source(v: dict) -> str:
+    """The input column a model variable is read from (a one-hot variable's text column)."""
+    return v["encoding"]["column"] if "encoding" in v else v["name"]
+
+
+def raw_sql(v: dict) -> str:
+    """SQL of a variable's value: the column as a double, or a one-hot category as 1 / 0."""
+    if "encoding" in v:
+        e = v["encoding"]
+        return (f"case when cast({quote_ident(e['column'])} as varchar) = {portable_literal(e['category'])} "
+                "then 1e0 else 0e0 end")
+    return f"cast({quote_ident(v['name'])} as double)"
+
+
+def with_encoded(frame: pl.DataFrame, variables: list[dict]) -> pl.DataFrame:
+    """``frame`` with the model's one-hot columns added, computed as model.sql computes them."""
+    from .roles import encode_expr
+
+    enc = [v for v in variables if "encoding" in v and v["encoding"]["column"] in frame.columns]
+    return frame.with_columns([encode_expr(v["encoding"]["column"], v["encoding"]["category"]).alias(v["name"])
+                               for v in enc]) if enc else frame
+
+
 def _prepared(v: dict) -> str:
     """SQL of one prepared variable: impute, log, winsorize, standardize."""
-    x = f"coalesce(cast({quote_ident(v['name'])} as double), {_lit(v['median'])})"
+    x = f"coalesce({raw_sql(v)}, {_lit(v['median'])})"
     if v["log"]:
         x = f"ln(1e0 + {x})"
     x = f"least(greatest({x}, {_lit(v['low'])}), {_lit(v['high'])})"
@@ -198,7 +230,7 @@ def score(model: dict, features: pl.DataFrame, label: str = "features") -> pl.Da
 def _needed(model: dict, brands) -> list[str]:
     needed = [model["id_column"]] + ([model["brand_column"]] if model["brand_column"] else [])
     for b in brands:
-        needed += [v["name"] for v in model["brands"][b]["variables"] if v["name"] not in needed]
+        needed += [c for c in dict.fromkeys(source(v) for v in model["brands"][b]["variables"]) if c not in needed]
     return needed
 
 
@@ -229,7 +261,7 @@ def score_all(model: dict, features: pl.DataFrame, label: str = "features") -> t
         raise SchemaError(f"{label}: the model needs column(s) "
                           f"{', '.join(c for c in (id_col, brand_col) if c and c not in features.columns)}, which are missing")
     brands = list(model["brands"])
-    lacking = {b: sorted(v["name"] for v in model["brands"][b]["variables"] if v["name"] not in features.columns)
+    lacking = {b: sorted({source(v) for v in model["brands"][b]["variables"] if source(v) not in features.columns})
                for b in brands}
     usable = [b for b in brands if not lacking[b]]
     if not usable:
@@ -258,6 +290,8 @@ def _reason_sql(model: dict, brands: list[str], lacking: dict[str, list[str]]) -
     def unreadable(b: str) -> str:
         tests = []
         for v in model["brands"][b]["variables"]:
+            if "encoding" in v:  # any text is a category (or none of them)
+                continue
             q = quote_ident(v["name"])
             tests.append(f"({q} IS NOT NULL AND NOT coalesce(isfinite(TRY_CAST({q} AS DOUBLE)), false))")
         return " OR ".join(tests) or "false"
@@ -295,7 +329,8 @@ def _notes(con, model: dict, lacking: dict[str, list[str]], counts: dict) -> lis
                 f"{b}: {', '.join(cols)}" for b, cols in lacking.items() if cols) + ")"
         else:
             why = "with a value that is not a number in a model variable (text, NaN or an infinity)"
-            for name in dict.fromkeys(v["name"] for b in model["brands"].values() for v in b["variables"]):
+            for name in dict.fromkeys(v["name"] for b in model["brands"].values() for v in b["variables"]
+                                      if "encoding" not in v):
                 q = quote_ident(name)
                 bad = con.execute(f"SELECT {q} FROM classified WHERE unscored_reason = $r AND {q} IS NOT NULL AND NOT "
                                   f"coalesce(isfinite(TRY_CAST({q} AS DOUBLE)), false) LIMIT 1", {"r": reason}).fetchall()
@@ -314,6 +349,7 @@ def prepared(brand: dict, frame: pl.DataFrame) -> np.ndarray:
 
     from .prepare import VariablePrep, apply_variable
 
+    frame = with_encoded(frame, brand["variables"])
     variables = [VariablePrep.from_dict(v) for v in brand["variables"]]
     missing = [v.name for v in variables if v.name not in frame.columns]
     if missing:

@@ -15,8 +15,7 @@ from typing import Callable
 import numpy as np
 import polars as pl
 
-from . import clustering, model as modelmod, profiles
-from .catalogue import BY_NAME
+from . import categories, clustering, model as modelmod, naming, profiles, roles as rolesmod, why
 from .config import Config
 from .errors import DataError, SchemaError, UsageError
 from .io.outputs import write_json, write_parquet
@@ -60,6 +59,8 @@ class Segmentation:
     seed: int
     id_col: str
     brand_col: str | None
+    roles: rolesmod.Roles = field(default_factory=rolesmod.Roles)
+    warnings: list[str] = field(default_factory=list)  # e.g. names of a --names file the run has no segment for
 
     def profiles(self) -> dict:
         """profiles.json: brands -> k, k-selection metrics, segments (size, share, name, ...)."""
@@ -67,6 +68,8 @@ class Segmentation:
             "version": SCHEMA_VERSION,
             "seed": self.seed,
             "cluster_variables": self.cluster_columns,
+            "revenue": self.roles.revenue,
+            "roles": self.roles.to_list(),
             "brands": {
                 b: {
                     **r.k_selection(),
@@ -95,21 +98,6 @@ class Segmentation:
         (folder / "model.sql").write_text(modelmod.to_sql(self.model), encoding="utf-8")
         write_parquet(self.assignments, folder / "assignments.parquet")
         return written + [folder / "model.sql", folder / "assignments.parquet"]
-
-
-def cluster_columns(frame: pl.DataFrame, screened: list[str], cfg: Config, exclude: set[str]) -> list[str]:
-    """The screened numeric indicators segments are formed on (see ClusteringConfig)."""
-    c = cfg.clustering
-    out = []
-    for name in screened:
-        if name in exclude or name not in frame.columns or not frame.schema[name].is_numeric():
-            continue
-        angle = BY_NAME[name].angle if name in BY_NAME else None
-        if name in c.include or (name not in c.exclude and (angle is None or angle in c.angles)):
-            out.append(name)
-    # catalogue order, then by name: the result must not depend on the table's column order
-    position = {n: i for i, n in enumerate(BY_NAME)}
-    return sorted(out, key=lambda n: (position.get(n, len(position)), n))
 
 
 def _forced_k(cfg: Config, brand: str, k: int | None) -> int | None:
@@ -145,6 +133,8 @@ def segment_table(
     progress: Progress | None = None,
     threads: int | None = None,
     previous=None,
+    asked: rolesmod.Asked | None = None,
+    given_names: naming.Names | None = None,
 ) -> Segmentation:
     """Screen, prepare, cluster and profile every brand of ``frame``.
 
@@ -155,7 +145,9 @@ def segment_table(
     clustered instead of stopping; ``screening_report`` reuses a screening already done;
     ``threads`` fits side by side in the k sweep and the bootstrap (None: every core;
     the result does not depend on it); ``previous`` (a :class:`segment.tracking.Run`)
-    gives matching segments its numbers and names (``--previous``).
+    gives matching segments its numbers and names (``--previous``); ``asked`` the roles of
+    --profile, --outcome, --revenue (segment/roles.py); ``given_names`` segment names set by
+    hand (``--names``, segment/naming.py).
     Raises SchemaError / DataError (exit 3) naming the brand and the reason.
     """
     from .screening import screen
@@ -171,12 +163,15 @@ def segment_table(
     frame = frame.sort(id_col)
     if brand_col is not None and frame.get_column(brand_col).null_count():
         raise DataError(f"brand column {brand_col!r} is empty in {frame.get_column(brand_col).null_count()} row(s)")
+    asked = rolesmod.asked_roles(asked or rolesmod.Asked(), cfg)
     if screening_report is None:
         say("screening indicators")
-        screening_report = screen(frame, cfg.screening, id_col, brand_col)
-    exclude = {id_col} | ({brand_col} if brand_col else set())
-    candidates = screening_report.kept if cfg.clustering.variables == "kept" else screening_report.available
-    columns = cluster_columns(frame, candidates, cfg, exclude)
+        outcomes = rolesmod.outcome_columns(frame, cfg, id_col, brand_col, asked)
+        screening_report = screen(frame.drop(outcomes), cfg.screening, id_col, brand_col)
+    roles = rolesmod.assign(frame, cfg, id_col, brand_col, screening_report, asked)
+    frame = rolesmod.with_encoded(frame, roles)
+    columns = rolesmod.cluster_columns(roles)
+    asked_columns = frozenset(cfg.clustering.include) | {col for col, _, _ in roles.encoded()}
     results: dict[str, BrandResult] = {}
     failed: dict[str, str] = {}
     brand_models: dict[str, dict] = {}
@@ -188,7 +183,10 @@ def segment_table(
                 raise ValueError("no usable clustering indicator is left after screening")
             X = part.select(columns).cast(pl.Float64).to_numpy()
             c = cfg.clustering
-            prep = Preparer(c.log_skew, c.winsor_low, c.winsor_high, c.min_distinct).fit(X, columns)
+            prep = Preparer(c.log_skew, c.winsor_low, c.winsor_high, c.min_distinct, asked_columns).fit(X, columns)
+            if set(c.include) & set(prep.dropped_):
+                raise ValueError(f"[clustering] include: {', '.join(sorted(set(c.include) & set(prep.dropped_)))} "
+                                 "has no spread in this brand")
             if not prep.variables_:
                 raise ValueError("no clustering indicator varies inside this brand")
             Z = prep.transform(X, columns)
@@ -216,22 +214,23 @@ def segment_table(
             names = _keep_names(names, kept)
             by_number = sorted(range(fit.k), key=lambda s: numbers[s])  # positions in number order
             order, numbers, names = ([x[s] for s in by_number] for x in (order, numbers, names))
+        names = naming.apply(given_names or {}, brand, numbers, names)
         results[brand] = BrandResult(brand, part.height, fit, prep, order, numbers=numbers)
-        brand_models[brand] = _brand_model(fit, prep, order, names, numbers, evidence)
+        brand_models[brand] = _brand_model(fit, prep, order, names, numbers, evidence, roles)
     if not results:
         raise DataError("no brand could be segmented: " + "; ".join(f"{b}: {r}" for b, r in failed.items()))
     model = {
         "kind": "segment-model",
-        "version": modelmod.MODEL_VERSION,
+        "version": modelmod.version_for(brand_models),
         "id_column": id_col,
         "brand_column": brand_col,
         "method": cfg.clustering.method,
         "seed": seed,
+        "roles": roles.to_list(),
         "brands": brand_models,
     }
     say("assigning segments")
-    assigned = modelmod.score(model, frame)
-    assignments = assigned
+    assignments = why.add(model, frame, modelmod.score(model, frame))
     for brand, r in results.items():
         say(f"profiling {brand}")
         rows = assignments.filter(pl.col("brand") == brand) if brand_col else assignments
@@ -240,10 +239,14 @@ def segment_table(
         labels = np.array([position[n] for n in part.get_column("segment").to_list()], dtype=np.int64)
         stab = [float(r.fit.stability[c]) for c in r.order]
         names = [s["name"] for s in brand_models[brand]["segments"]]
-        r.profile = profiles.brand_profile(part.drop("segment"), labels, names, stab, r.prep.names_,
+        described = part.drop("segment", *roles.of("outcome"), *roles.of("ignored"))
+        r.profile = profiles.brand_profile(described, labels, names, stab, r.prep.names_,
                                            cfg.profiles.key_indicators, cfg.clustering.unstable_below,
-                                           id_col, brand_col or "", "total_fee", r.numbers)
-    return Segmentation(screening_report, columns, results, failed, model, assignments, seed, id_col, brand_col)
+                                           id_col, brand_col or "", roles.revenue or "", r.numbers)
+        categories.add_to(r.profile, part, labels, roles, cfg.profiles.top_categories)
+    warnings = naming.unused(given_names or {}, {b: r.numbers for b, r in results.items()}, "--names")
+    return Segmentation(screening_report, columns, results, failed, model, assignments, seed, id_col, brand_col,
+                        roles, warnings)
 
 
 def _follow(previous, brand: str, part: pl.DataFrame, id_col: str, labels: np.ndarray, cfg: Config):
@@ -267,7 +270,7 @@ def _keep_names(generated: list[str], kept: list[str | None]) -> list[str]:
 
 
 def _brand_model(fit: clustering.BrandFit, prep: Preparer, order: list[int], names: list[str],
-                 numbers: list[int], previous: dict | None = None) -> dict:
+                 numbers: list[int], previous: dict | None = None, roles: rolesmod.Roles | None = None) -> dict:
     segments = []
     for s, c in enumerate(order):
         seg = {"segment": numbers[s], "name": names[s], "center": [float(x) for x in fit.centers[c]]}
@@ -277,7 +280,9 @@ def _brand_model(fit: clustering.BrandFit, prep: Preparer, order: list[int], nam
             seg.update(weight=w, variances=var,
                        log_det_weight=float(-2.0 * np.log(w) + np.sum(np.log(var))))
         segments.append(seg)
-    out = {"method": fit.method, "variables": [p.to_dict() for p in prep.variables_], "segments": segments}
+    encoded = {col: {"column": src, "category": value} for col, src, value in (roles.encoded() if roles else [])}
+    variables = [{**p.to_dict(), **({"encoding": encoded[p.name]} if p.name in encoded else {})} for p in prep.variables_]
+    out = {"method": fit.method, "variables": variables, "segments": segments}
     if fit.projection is not None:  # u = z . projection: rows are the variables, columns the axes u1..
         out["projection"] = [[float(x) for x in row] for row in fit.projection]
     if previous is not None:  # --previous: which previous segment each one is, and the evidence
@@ -320,11 +325,13 @@ class RunResult:
 
 
 def run(sources, cfg: Config, engine=None, k: int | None = None, seed: int | None = None,
-        skip_failed_brands: bool = False, progress: Progress | None = None, previous=None) -> RunResult:
+        skip_failed_brands: bool = False, progress: Progress | None = None, previous=None,
+        given_names: naming.Names | None = None) -> RunResult:
     """From extracts to segments: features -> screening -> clustering -> profiles, plus
     value tiers, churn stages and channel preference of the same window.
 
-    Parameters as :func:`segment_table` (``previous``: a :class:`segment.tracking.Run`); ``sources`` from :func:`segment.io.inputs.find_inputs`.
+    Parameters as :func:`segment_table` (``previous``: a :class:`segment.tracking.Run`; ``given_names``:
+    ``--names``); ``sources`` from :func:`segment.io.inputs.find_inputs`.
     An analysis whose input is missing (e.g. no interactions table) is skipped with its
     reason; the segmentation is never skipped.
     """
@@ -336,7 +343,7 @@ def run(sources, cfg: Config, engine=None, k: int | None = None, seed: int | Non
     with compute(sources, cfg, engine, progress=say) as fs:
         frame = fs.frame()
         seg = segment_table(frame, cfg, k=k, seed=seed, skip_failed_brands=skip_failed_brands, progress=say,
-                            threads=engine.threads if engine else None, previous=previous)
+                            threads=engine.threads if engine else None, previous=previous, given_names=given_names)
         segments = seg.assignments.select("customer_id", "brand", "segment")
         analyses, skipped = {}, {}
         say("value, churn and channels")
@@ -347,4 +354,5 @@ def run(sources, cfg: Config, engine=None, k: int | None = None, seed: int | Non
         except InputError as e:
             skipped["channels"] = str(e)
         window = {"start": fs.window.months[0], "end": fs.window.months[-1], "months": len(fs.window.months)}
-        return RunResult(frame, seg, analyses, skipped, list(fs.warnings), window, quality.measure_features(fs))
+        return RunResult(frame, seg, analyses, skipped, [*fs.warnings, *seg.warnings], window,
+                         quality.measure_features(fs))

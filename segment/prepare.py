@@ -89,17 +89,19 @@ class Preparer:
 
     Parameters: ``log_skew`` skewness above which a non-negative variable is logged;
     ``winsor_low`` / ``winsor_high`` percentiles (as fractions) for clipping;
-    ``min_distinct`` distinct prepared values a variable needs to be used.
+    ``min_distinct`` distinct prepared values a variable needs to be used, except the
+    ``asked`` variables (``[clustering] include`` and one-hot columns), which need two.
     Fitted: ``variables_`` (list of VariablePrep, for the usable columns, input order),
     ``dropped_`` (names without spread in this brand).
     """
 
     def __init__(self, log_skew: float = 1.0, winsor_low: float = 0.01, winsor_high: float = 0.99,
-                 min_distinct: int = 2):
+                 min_distinct: int = 2, asked: frozenset[str] = frozenset()):
         self.log_skew = log_skew
         self.winsor_low = winsor_low
         self.winsor_high = winsor_high
         self.min_distinct = min_distinct
+        self.asked = asked
 
     def fit(self, X: np.ndarray, names: list[str]) -> "Preparer":
         """``X``: (n_customers, n_variables) float array with NaN for missing values."""
@@ -108,7 +110,7 @@ class Preparer:
         self.variables_, self.dropped_ = [], []
         for j, name in enumerate(names):
             p = fit_variable(name, X[:, j].astype(float), self.log_skew, self.winsor_low, self.winsor_high,
-                             self.min_distinct)
+                             2 if name in self.asked else self.min_distinct)
             (self.variables_.append(p) if p is not None else self.dropped_.append(name))
         self.names_ = [p.name for p in self.variables_]
         return self

@@ -65,7 +65,12 @@ def phrase(name: str, high: bool) -> str:
 
 
 def _numeric(frame: pl.DataFrame, exclude: set[str]) -> list[str]:
-    return [c for c, t in frame.schema.items() if c not in exclude and t.is_numeric()]
+    """The numeric columns in catalogue order, then by name: profiles.json does not depend on the table's order."""
+    from .catalogue import BY_NAME
+
+    position = {n: i for i, n in enumerate(BY_NAME)}
+    found = [c for c, t in frame.schema.items() if c not in exclude and t.is_numeric()]
+    return sorted(found, key=lambda n: (position.get(n, len(position)), n))
 
 
 def segment_means(frame: pl.DataFrame, labels: np.ndarray, columns: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -116,7 +121,7 @@ def material(diff: float, index: float, min_effect: float, min_index_gap: float)
 def term(name: str, high: bool, mean: float | None = None, binary: bool = False) -> str:
     """The phrase for one difference; a 0/1 indicator reads as a share ("mostly group member 85%")."""
     if binary and mean is not None and np.isfinite(mean):
-        label = name.replace("_", " ")
+        label = name.replace("_", " ").replace("=", " ")  # a one-hot column: "internet service DSL"
         return f"{'mostly' if mean >= 0.5 else 'more'} {label} {mean:.0%}" if high else f"few {label} {mean:.0%}"
     return phrase(name, high)
 

@@ -34,6 +34,9 @@ class Leaf:
 
 
 def _matrix(frame: pl.DataFrame, variables: list[dict]) -> np.ndarray:
+    from .model import with_encoded
+
+    frame = with_encoded(frame, variables)
     cols = [pl.col(v["name"]).cast(pl.Float64).fill_null(v["median"]).fill_nan(v["median"]) for v in variables]
     return frame.select(cols).to_numpy().astype(np.float32)
 
@@ -123,19 +126,24 @@ def summary(brand: str, leaves: list[Leaf], labels: np.ndarray, predicted: np.nd
             "agreement": sig(agreeing / len(labels)) if len(labels) else None, "segments": segments}
 
 
-def _condition(name: str, op: str, thr: float, median: float) -> str:
-    x = f"cast(coalesce(cast({quote_ident(name)} as double), {float_literal(median)}) as float)"
+def _condition(name: str, op: str, thr: float, median: float, encoding: dict | None = None) -> str:
+    from .model import raw_sql
+
+    value = raw_sql({"name": name, **({"encoding": encoding} if encoding else {})})
+    x = f"cast(coalesce({value}, {float_literal(median)}) as float)"
     return f"{x} {op} {float_literal(thr)}"
 
 
 def to_sql(brands: dict[str, list[Leaf]], medians: dict[str, dict[str, float]], id_col: str,
-           brand_col: str | None) -> str:
+           brand_col: str | None, encodings: dict[str, dict[str, dict]] | None = None) -> str:
     """rules.sql: reads a table or view ``features`` and returns customer_id, brand, segment
-    by the rules, ordered by customer_id (the same portable subset as model.sql)."""
+    by the rules, ordered by customer_id (the same portable subset as model.sql).
+    ``encodings``: brand -> one-hot variable -> its encoding in model.json."""
     branches = []
     for brand, leaves in brands.items():
+        enc = (encodings or {}).get(brand, {})
         whens = " ".join(
-            f"when {' and '.join(_condition(n, op, t, medians[brand][n]) for n, op, t in leaf.conditions) or 'true'} "
+            f"when {' and '.join(_condition(n, op, t, medians[brand][n], enc.get(n)) for n, op, t in leaf.conditions) or 'true'} "
             f"then {leaf.segment}" for leaf in leaves)
         branches.append((brand, f"case {whens} end"))
     brand_expr = quote_ident(brand_col) if brand_col else quote_literal(next(iter(brands), ""))

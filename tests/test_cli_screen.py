@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
-from segment import config
+from segment import config, roles
 from segment.io.inputs import find_inputs
 from segment.screening import ROW_COLUMNS, screen
 from segment_cli.main import app
@@ -56,8 +56,13 @@ def test_json_matches_the_library(table):
     res = invoke("screen", "--features", table, "--id", "msisdn", "--format", "json", "--by-brand", "--factors")
     assert res.exit_code == 0, res.stderr
     got = json.loads(res.stdout)
-    lib = screen(pl.read_parquet(table), config.Config().screening, "msisdn", "brand", by_brand=True, factors=True)
+    frame, cfg = pl.read_parquet(table), config.Config()
+    lib = screen(frame, cfg.screening, "msisdn", "brand", by_brand=True, factors=True)
+    lib.roles = roles.assign(frame, cfg, "msisdn", "brand", lib).to_list()
     assert got == json.loads(json.dumps(lib.to_dict()))
+    assert {r["name"]: r["role"] for r in got["roles"]} == {
+        "msisdn": "id", "brand": "brand", "minutes_out": "cluster", "voice_fee": "profile", "data_mb": "cluster",  # voice_fee: a revenue angle
+        "age": "profile", "roaming": "profile", "vip": "profile", "city": "profile"}
     v = {x["name"]: x for x in got["variables"]}
     assert v["age"]["reason"] == "missing" and v["roaming"]["reason"] == "single_value"
     assert v["city"]["status"] == "not_screened" and v["vip"]["encoding"] == {"no": 0, "yes": 1}
@@ -114,7 +119,9 @@ def test_data_goes_through_the_features(tmp_path):
     from segment.features import compute
 
     with compute(find_inputs(ROOT / "sample_data"), config.Config()) as fs:
-        lib = screen(fs.frame(), config.Config().screening)
+        frame = fs.frame()
+    lib = screen(frame, config.Config().screening)
+    lib.roles = roles.assign(frame, config.Config(), "customer_id", "brand", lib).to_list()
     assert json.loads(res.stdout) == json.loads(json.dumps(lib.to_dict()))
 
 

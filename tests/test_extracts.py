@@ -390,3 +390,13 @@ def test_an_optional_table_without_rows_is_reported(tmp_path):
         ("recharges", "the table has no rows: every customer's recharge indicators are 0 (an empty export, or the "
                       "right one?)")]
     assert frame["recharge_count"].to_list() == [0, 0]
+
+
+def test_a_resource_error_after_the_features_is_exit_5_with_the_memory_limit():
+    from segment.jobs import common
+    from segment.jobs.features import Request
+
+    req = Request(data=Path("."), memory_limit="3GB")
+    with pytest.raises(OutOfMemoryError, match="--memory-limit 3GB"):
+        with common.resources(req):
+            raise duckdb.OutOfMemoryException("Out of Memory Error: failed to allocate block")

@@ -16,7 +16,10 @@ def screen(outcome, fmt) -> None:
         rows += [(brand, *r) for r in iter_rows(sub)]
     if emit(outcome.summary, fmt, ("brand", *ROW_COLUMNS), rows):
         return
+    from .roles import roles_table
+
     con = out_console()
+    roles_table(result.roles, con)
     _table(con, "all customers", result)
     for brand, sub in result.brands.items():
         _table(con, brand, sub)

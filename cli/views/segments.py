@@ -44,19 +44,30 @@ def _heat(index: float | None) -> str:
     return ""
 
 
-def profile_table(brand: str, b: dict) -> None:
-    """The segments (size, share, ARPU, stability), then the key indicators as rows: each
-    segment's mean and its index vs the brand (100 = the brand's mean), as a heatmap."""
+def _rate(r: dict | None) -> str:
+    if not r or r.get("rate") is None:
+        return "–"
+    return f"{r['rate']:.1%}" + (f" ({fmt_num(r['index'], 3)})" if r.get("index") is not None else "")
+
+
+def profile_table(brand: str, b: dict, revenue: str | None = None) -> None:
+    """The segments (size, share, ARPU, stability, outcome rates), then the key indicators
+    as rows: each segment's mean and its index vs the brand (100 = the brand's mean), as a
+    heatmap, then the categories of the text columns."""
     from rich.text import Text
 
     con = out_console()
     segs = b["segments"]
+    outcomes = list(b.get("outcomes", {}))
     rows = [[s["segment"], s["name"], f"{s['size']:,}", f"{s['share']:.1%}", fmt_num(s["arpu"], 4),
-             "–" if s["stability"] is None else f"{s['stability']:.2f}" + ("!" if s["unstable"] else "")]
+             "–" if s["stability"] is None else f"{s['stability']:.2f}" + ("!" if s["unstable"] else ""),
+             *(_rate(s.get("outcomes", {}).get(o)) for o in outcomes)]
             for s in segs]
     cols = [Col("seg", right=True, key=True), Col("name", wrap=32), Col("size", True), Col("share", True),
-            Col("ARPU", True), Col("stab.", True)]
-    show(f"{brand}: {len(segs)} segments of {b['customers']:,} customers", cols, rows, con)
+            Col("ARPU", True), Col("stab.", True), *(Col(f"{o} (index)", True) for o in outcomes)]
+    arpu = f"; ARPU = mean {revenue}, brand {fmt_num(b.get('arpu'), 4)}" if revenue else ""
+    rates = "".join(f"; {o} {_rate(r)} ({r['positive']!r})" for o, r in b.get("outcomes", {}).items())
+    show(f"{brand}: {len(segs)} segments of {b['customers']:,} customers{arpu}{rates}", cols, rows, con)
     if any(s["unstable"] for s in segs):
         con.print("  ! unstable: bootstrap stability below the configured unstable_below")
     keys = b["key_indicators"]
@@ -64,6 +75,26 @@ def profile_table(brand: str, b: dict) -> None:
     rows = [[k, *(Text(f"{fmt_num(s['means'][k], 3)} ({fmt_num(s['index'][k], 3)})", style=_heat(s["index"][k]))
                   for s in segs)] for k in keys]
     show(f"{brand}: key indicators, mean (index vs brand = 100)", cols, rows, con)
+    if b.get("categories"):
+        category_table(brand, b, con)
+
+
+def category_table(brand: str, b: dict, con=None) -> None:
+    """Every category of the text columns as a row: the brand's share, then each segment's
+    share and index vs the brand."""
+    from rich.text import Text
+
+    segs = b["segments"]
+    cols = [Col("column", key=True), Col("category", key=True, wrap=30), Col("brand", True),
+            *(Col(f"seg {s['segment']}", right=True) for s in segs)]
+    rows = []
+    for name, mix in b["categories"].items():
+        for j, c in enumerate(mix):
+            cells = [s["categories"][name][j] for s in segs]
+            rows.append([name if j == 0 else "", c["category"], f"{c['share']:.1%}",
+                         *(Text(f"{x['share']:.1%} ({fmt_num(x['index'], 3)})", style=_heat(x["index"]))
+                           for x in cells)])
+    show(f"{brand}: categories, share (index vs brand = 100)", cols, rows, con)
 
 
 def segment_detail_table(brand: str, segment: dict, rows: list[dict]) -> None:
@@ -77,6 +108,28 @@ def segment_detail_table(brand: str, segment: dict, rows: list[dict]) -> None:
          f"{segment['share']:.1%} of the brand)", cols, cells)
 
 
+def segment_mix_tables(s: dict) -> None:
+    """One segment's outcome rates and category shares beside the brand's."""
+    from rich.text import Text
+
+    if s.get("outcomes"):
+        cols = [Col("outcome", key=True), Col("rate of", wrap=24), Col("segment", True), Col("brand", True),
+                Col("index", True)]
+        rows = [[r["outcome"], repr(r["positive"]), _share(r["rate"]), _share(r["brand_rate"]),
+                 Text(fmt_num(r["index"], 3), style=_heat(r["index"]))] for r in s["outcomes"]]
+        show(f"{s['brand']} segment {s['segment']}: outcome rates", cols, rows)
+    if s.get("categories"):
+        cols = [Col("column", key=True), Col("category", key=True, wrap=30), Col("segment", True),
+                Col("brand", True), Col("index", True)]
+        rows = [[r["column"], r["category"], _share(r["share"]), _share(r["brand_share"]),
+                 Text(fmt_num(r["index"], 3), style=_heat(r["index"]))] for r in s["categories"]]
+        show(f"{s['brand']} segment {s['segment']}: categories", cols, rows)
+
+
+def _share(x: float | None) -> str:
+    return "–" if x is None else f"{x:.1%}"
+
+
 def emit(summary: dict, fmt, show_k: bool = True, analyses: bool = False) -> None:
     """A segmentation on stdout: profiles.json as JSON, one row per segment as CSV, or the
     rich view (k-selection tables unless ``show_k`` is False, the analyses if asked)."""
@@ -85,7 +138,7 @@ def emit(summary: dict, fmt, show_k: bool = True, analyses: bool = False) -> Non
     elif fmt.value == "csv":
         write_segments_csv(summary)
     else:
-        show_segmentation(summary, show_k)
+        show_segmentation(summary, show_k, roles=not analyses)
         if analyses:
             show_analyses(summary)
 
@@ -111,13 +164,19 @@ def profile(outcome, fmt) -> None:
         write_csv(list(rows[0]) if rows else ["indicator"], [list(r.values()) for r in rows])
     else:
         segment_detail_table(s["brand"], for_people(outcome.result), rows)
+        segment_mix_tables(s)
 
 
-def show_segmentation(profiles: dict, show_k: bool = True) -> None:
+def show_segmentation(profiles: dict, show_k: bool = True, roles: bool = True) -> None:
+    """The k tables (``show_k``), the roles of the columns (``roles``: cluster) and each brand's profile."""
+    if show_k and roles:
+        from .roles import roles_table
+
+        roles_table(profiles.get("roles"))
     for brand, b in profiles["brands"].items():
         if show_k:
             k_table(brand, b)
-        profile_table(brand, b)
+        profile_table(brand, b, profiles.get("revenue"))
     for brand, reason in profiles.get("failed_brands", {}).items():
         out_console().print(f"[bold red]{brand}[/]: not segmented: {reason}")
 

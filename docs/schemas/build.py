@@ -23,6 +23,7 @@ sys.path.insert(0, str(HERE.parent.parent))  # the checkout, when run as a scrip
 
 from segment.catalogue import ANGLES  # noqa: E402
 from segment.model import REASONS as UNSCORED_REASONS  # noqa: E402
+from segment.roles import ROLES  # noqa: E402
 from segment.quality import GATES, RUN_GATES as RUN_GATE_SET, UNKNOWN_IN  # noqa: E402
 from segment.channels import PREFERRED  # noqa: E402
 from segment.churn import STAGES  # noqa: E402
@@ -168,6 +169,11 @@ def sample() -> dict:
 # ---------------------------------------------------------------- screening
 
 REASONS = (*CHECKS, "correlated", "not_numeric")
+ROLE = obj({"name": STR, "role": enum(ROLES), "reason": STR, "positive": STR,
+            "encoded": arr(obj({"column": STR, "category": STR}))},
+           required=["name", "role", "reason"],
+           description="a column's role (docs/segments.md, \"Column roles\"): positive for an outcome, "
+                       "encoded for a one-hot clustered category")
 
 
 def screening_defs() -> dict:
@@ -225,7 +231,7 @@ def screening_defs() -> dict:
 def screen() -> dict:
     d = screening_defs()
     props = d.pop("report_props")
-    body = obj({**props, "brands": mapping(ref("brand_report"))})
+    body = obj({**props, "brands": mapping(ref("brand_report")), "roles": arr(ROLE)}, required=[*props, "brands"])
     return document("screen", "segment screen --format json (and screening.json)", body, d)
 
 
@@ -238,6 +244,8 @@ def profile_defs() -> dict:
         "segment": {"type": "integer", "minimum": 1}, "name": STR, "size": COUNT, "share": SHARE_NULL,
         "arpu": NUM_NULL, "stability": NUM_NULL, "unstable": BOOL,
         "means": NUM_MAP, "index": NUM_MAP, "difference": NUM_MAP,
+        "categories": mapping(arr(obj({"category": STR, "share": SHARE_NULL, "index": NUM_NULL}))),
+        "outcomes": mapping(obj({"rate": SHARE_NULL, "index": NUM_NULL})),
     })
     brand = obj({
         "k": {"type": "integer", "minimum": 1},
@@ -251,6 +259,9 @@ def profile_defs() -> dict:
         "customers": COUNT,
         "key_indicators": arr(STR),
         "brand_means": NUM_MAP,
+        "arpu": NUM_NULL,
+        "categories": mapping(arr(obj({"category": STR, "share": SHARE_NULL}))),
+        "outcomes": mapping(obj({"positive": STR, "rate": SHARE_NULL})),
         "segments": arr(ref("segment"), minItems=1),
     })
     return {"score": score, "segment": segment, "brand": brand}
@@ -259,6 +270,8 @@ def profile_defs() -> dict:
 PROFILES = {
     "seed": INT,
     "cluster_variables": arr(STR),
+    "revenue": STR_NULL,
+    "roles": arr(ROLE),
     "brands": mapping(ref("brand")),
     "failed_brands": mapping(STR),
 }
@@ -276,7 +289,10 @@ def profile() -> dict:
 def profile_segment() -> dict:
     row = obj({"indicator": STR, "mean": NUM_NULL, "brand_mean": NUM_NULL, "index": NUM_NULL,
                "difference": NUM_NULL})
-    body = obj({"brand": STR, "segment": {"type": "integer", "minimum": 1}, "indicators": arr(row)})
+    outcome = obj({"outcome": STR, "positive": STR, "rate": SHARE_NULL, "brand_rate": SHARE_NULL, "index": NUM_NULL})
+    category = obj({"column": STR, "category": STR, "share": SHARE_NULL, "brand_share": SHARE_NULL, "index": NUM_NULL})
+    body = obj({"brand": STR, "segment": {"type": "integer", "minimum": 1}, "name": STR, "indicators": arr(row),
+                "outcomes": arr(outcome), "categories": arr(category)})
     return document("profile-segment", "segment profile --brand B --segment N --format json", body)
 
 

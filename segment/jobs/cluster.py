@@ -18,7 +18,15 @@ class TableOptions(InputOptions):
     features: Path | None = None
     id: str = "customer_id"
     brand: str | None = "brand"
+    profile: tuple[str, ...] = ()  # columns described, never clustered (segment/roles.py)
+    outcome: tuple[str, ...] = ()  # outcomes: profiled as rates, never clustered
+    revenue: str | None = None  # the column whose mean is the ARPU
 
+    def asked(self):
+        """The roles given as options (segment/roles.py)."""
+        from ..roles import Asked
+
+        return Asked(tuple(self.profile or ()), tuple(self.outcome or ()), self.revenue)
 
     def check_source(self) -> None:
         """Exactly one of ``features`` and the extracts (UsageError otherwise)."""
@@ -50,6 +58,7 @@ class Request(TableOptions):
     seed: int | None = None
     skip_failed_brands: bool = False
     previous: Path | None = None  # a previous run folder: matching segments keep its numbers and names
+    names: Path | None = None  # segment names set by hand (segment/naming.py)
     out: Path | None = None  # a folder: screening, assignments, profiles, model
     force: bool = False
 
@@ -57,6 +66,7 @@ class Request(TableOptions):
 def run(req: Request, progress: Progress | None = None) -> Outcome:
     from .. import quality
     from ..io.outputs import atomic_dir, check_writable
+    from ..naming import load as load_names
     from ..pipeline import segment_table
 
     say = common.say(progress)
@@ -69,15 +79,18 @@ def run(req: Request, progress: Progress | None = None) -> Outcome:
     if req.out is not None:
         check_writable(req.out, req.force)
     previous = common.previous_run(req.previous)
+    names = load_names(req.names)
     frame, measures, sources, window, warnings = load_table(req, cfg, say, req.out is not None)
     seg = segment_table(frame, cfg, req.id, None if req.no_brand else req.brand, k, req.seed,
-                        req.skip_failed_brands, progress=say, threads=req.threads, previous=previous)
+                        req.skip_failed_brands, progress=say, threads=req.threads, previous=previous,
+                        asked=req.asked(), given_names=names)
     quality.check(gates, {**measures, **quality.measure_segmentation(seg)})
     if req.out is not None:
         record = common.record("cluster", req, cfg, sources, window, cfg.features.population, seg.seed,
-                               files={"features": req.features, "previous": previous.files if previous else None})
+                               files={"features": req.features, "previous": previous.files if previous else None,
+                                      "names": req.names})
         with atomic_dir(req.out, req.force) as tmp:
             seg.write(tmp)
             record.write_into(tmp, req.out.name)
     done = f"{len(seg.brands)} brand(s) segmented" + (f" -> {req.out}" if req.out else "")
-    return Outcome(seg.profiles(), done, warnings, seg)
+    return Outcome(seg.profiles(), done, [*warnings, *seg.warnings], seg)

@@ -148,11 +148,12 @@ def sources(req: InputOptions, for_manifest: bool = False):
     return found
 
 
-def engine(req: InputOptions, cfg: "Config"):
-    """The engine settings: the request's options over the config's [engine]."""
+def engine(req: InputOptions, cfg: "Config | None" = None):
+    """The engine settings: the request's options over the config's [engine] (None: its defaults)."""
+    from ..config import Config
     from ..engine import EngineOptions
 
-    e = cfg.engine
+    e = (cfg or Config()).engine
     conf = tuple(tuple(s.strip() for s in kv.split("=", 1)) for kv in e.spark_conf)
     return EngineOptions(req.threads, req.memory_limit, req.temp_dir, req.engine or e.name,
                          req.spark_master or e.spark_master or None, req.spark_remote or e.spark_remote or None, conf)

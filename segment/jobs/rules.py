@@ -43,7 +43,7 @@ def run(req: Request, progress: Progress | None = None) -> Outcome:
     id_col, brand_col = model["id_column"], model["brand_column"]
     frame = frame.join(assigned.select(pl.col("customer_id").alias(id_col), "segment"), on=id_col, how="inner")
     frame = frame.sort(id_col)
-    leaves, medians, brands = {}, {}, []
+    leaves, medians, encodings, brands = {}, {}, {}, []
     for brand, b in model["brands"].items():
         say(f"rules for {brand}")
         part = frame.filter(pl.col(brand_col) == brand) if brand_col else frame
@@ -51,10 +51,11 @@ def run(req: Request, progress: Progress | None = None) -> Outcome:
         leaves[brand], predicted = rules.fit_brand(part, labels, b["variables"], cfg.rules.max_depth,
                                                    cfg.rules.min_leaf_share, model["seed"])
         medians[brand] = {v["name"]: v["median"] for v in b["variables"]}
+        encodings[brand] = {v["name"]: v["encoding"] for v in b["variables"] if "encoding" in v}
         brands.append(rules.summary(brand, leaves[brand], labels, predicted,
                                     {s["segment"]: s["name"] for s in b["segments"]}))
     with atomic_path(out, req.force) as tmp:
-        tmp.write_text(rules.to_sql(leaves, medians, id_col, brand_col), encoding="utf-8")
+        tmp.write_text(rules.to_sql(leaves, medians, id_col, brand_col, encodings), encoding="utf-8")
     model_file = req.run / "model.json" if req.run.is_dir() else req.run
     common.record("rules", req, cfg, files={"model": model_file, "features": features}).write_beside(out)
     n = sum(b["customers"] for b in brands)

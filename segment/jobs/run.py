@@ -19,6 +19,7 @@ class Request(InputOptions):
     skip_failed_brands: bool = False
     report: bool = False  # also write report.html into the folder (segment report), listed in its manifest
     previous: Path | None = None  # a previous run folder: matching segments keep its numbers and names
+    names: Path | None = None  # segment names set by hand (segment/naming.py)
     force: bool = False
 
 
@@ -34,6 +35,7 @@ def run(req: Request, progress: Progress | None = None) -> Outcome:
     """Segment every brand and describe the customers around the segments; write ``req.out``."""
     from .. import quality
     from ..io.outputs import atomic_dir, check_writable
+    from ..naming import load as load_names
     from ..pipeline import run as run_pipeline
 
     say = common.say(progress)
@@ -49,14 +51,16 @@ def run(req: Request, progress: Progress | None = None) -> Outcome:
         check_writable(req.out, req.force)
     sources = common.sources(req, for_manifest=req.out is not None)
     previous = common.previous_run(req.previous)
+    names = load_names(req.names)
     with common.resources(req):
-        result = run_pipeline(sources, cfg, common.engine(req, cfg), k, req.seed, req.skip_failed_brands, say, previous)
+        result = run_pipeline(sources, cfg, common.engine(req, cfg), k, req.seed, req.skip_failed_brands, say, previous,
+                              names)
     quality.check(gates, quality.measure_run(result))
     if req.out is not None:
         say(f"writing {req.out}")
         seed = result.segmentation.seed
         record = common.record("run", req, cfg, sources, result.window, cfg.features.population, seed,
-                               files={"previous": previous.files if previous else None})
+                               files={"previous": previous.files if previous else None, "names": req.names})
         with atomic_dir(req.out, req.force) as tmp:
             result.write(tmp)
             record.write_into(tmp, req.out.name)

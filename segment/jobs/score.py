@@ -20,7 +20,7 @@ class Request(Options):
 
 
 def run(req: Request, progress: Progress | None = None) -> Outcome:
-    from .. import model as modelmod, quality
+    from .. import model as modelmod, quality, why
     from ..io.outputs import check_table_out, write_frame
     from ..tables import read_table
 
@@ -29,7 +29,9 @@ def run(req: Request, progress: Progress | None = None) -> Outcome:
     check_table_out(req.out, req.force)
     model = modelmod.load(req.model)
     say(f"scoring {req.features}")
-    assigned, unscored, notes = modelmod.score_all(model, read_table(req.features), str(req.features))
+    frame = read_table(req.features)
+    assigned, unscored, notes = modelmod.score_all(model, frame, str(req.features))
+    assigned = why.add(model, frame, assigned)  # why_1.. as in run / cluster (segment/why.py)
     quality.check(gates, quality.measure_score(unscored))
     write_frame(assigned, req.out, req.force, bom=req.excel_csv)
     model_file = req.model / "model.json" if req.model.is_dir() else req.model

@@ -21,6 +21,7 @@ class Request(TableOptions):
 def run(req: Request, progress: Progress | None = None) -> Outcome:
     from .. import quality
     from ..io.outputs import atomic_path, check_writable, write_json
+    from .. import roles
     from ..screening import screen
 
     say = common.say(progress)
@@ -32,7 +33,11 @@ def run(req: Request, progress: Progress | None = None) -> Outcome:
         check_writable(req.out, req.force)
     frame, measures, sources, window, warnings = load_table(req, cfg, say, req.out is not None)
     say(f"screening {frame.width} columns x {frame.height} rows")
-    result = screen(frame, cfg.screening, req.id, req.brand, req.by_brand, req.factors)
+    asked = roles.asked_roles(req.asked(), cfg)
+    brand = req.brand if req.brand in frame.columns else None
+    outcomes = roles.outcome_columns(frame, cfg, req.id, brand, asked)  # never screened (segment/roles.py)
+    result = screen(frame.drop(outcomes), cfg.screening, req.id, req.brand, req.by_brand, req.factors)
+    result.roles = roles.assign(frame, cfg, req.id, brand, result, asked).to_list()
     quality.check(gates, {**measures, **quality.measure_screening(result)})
     report = result.to_dict()
     if req.out is not None:

@@ -1,5 +1,6 @@
-"""One section per brand: segment sizes, the profile heatmap, how k was chosen, and each
-segment's churn-stage, value-tier and preferred-channel mix."""
+"""One section per brand: segment sizes (with outcome rates), the profile heatmap, the category
+shares of text columns, how k was chosen, and each segment's churn-stage, value-tier and
+preferred-channel mix."""
 
 from __future__ import annotations
 
@@ -31,11 +32,14 @@ def brand(run: RunFolder, name: str, position: int) -> Section:
     cid = f"c-brand{position}"
     s.add(kpis([("customers", num(b.get("customers"))), ("segments", str(b.get("k", len(segments)))),
                 ("k chosen by", str(b.get("chosen_by", "–")).replace("_", " "))]))
+    outcomes = list(b.get("outcomes") or {})
     rows = [[seg["segment"], seg.get("name", ""), num(seg.get("size")), pct(seg.get("share")), num(seg.get("arpu"), 1),
              Raw(f'{seg["stability"]:.2f}' + (' <span class="flag">unstable</span>' if seg.get("unstable") else ""))
-             if seg.get("stability") is not None else "–"]
+             if seg.get("stability") is not None else "–",
+             *(_rate((seg.get("outcomes") or {}).get(o)) for o in outcomes)]
             for seg in segments]
-    s.add(table(["segment", "name", "customers", "share", "ARPU", "stability"], rows, {0, 2, 3, 4, 5}))
+    s.add(table(["segment", "name", "customers", "share", "ARPU", "stability", *(f"{o} rate (index)" for o in outcomes)],
+                rows, set(range(6 + len(outcomes))) - {1}))
     labels = [segment_label(seg) for seg in segments]
     if segments:
         s.chart(charts.hbars(f"{cid}-sizes", labels, [seg.get("size", 0) for seg in segments],
@@ -53,6 +57,13 @@ def brand(run: RunFolder, name: str, position: int) -> Section:
         s.chart(charts.heatmap(f"{cid}-profile", labels, keys, values, hover, "Profile: index vs the brand (100 = brand mean)"),
                 "Red: above the brand's mean, blue: below (log scale, 50 and 200 equally far from 100). "
                 "Hover a cell for the segment's and the brand's means.")
+    if segments and b.get("categories"):
+        cats = [[name if j == 0 else "", c["category"], pct(c["share"]),
+                 *(_rate({"rate": x["share"], "index": x["index"]}) for x in
+                   (seg["categories"][name][j] for seg in segments))]
+                for name, mix in b["categories"].items() for j, c in enumerate(mix)]
+        s.add(table(["column", "category", "brand", *(segment_label(seg) for seg in segments)], cats,
+                    set(range(2, 3 + len(segments))), "Categories: each segment's share (index vs the brand = 100)"))
     scores = b.get("scores") or []
     if scores:
         threshold = run.config("clustering", "ps_threshold")
@@ -69,6 +80,12 @@ def brand(run: RunFolder, name: str, position: int) -> Section:
     else:
         s.note("No churn, value or channel mix: the folder has no analyses.json.")
     return s
+
+
+def _rate(r: dict | None) -> str:
+    if not r or r.get("rate") is None:
+        return "–"
+    return pct(r["rate"]) + (f" ({r['index']:.0f})" if r.get("index") is not None else "")
 
 
 def _mixes(run: RunFolder, brand: str, segments: list[dict]):

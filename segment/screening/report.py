@@ -32,6 +32,7 @@ class ScreeningReport:
     thresholds: dict
     factors: dict | None = None
     brands: dict[str, "ScreeningReport"] = field(default_factory=dict)
+    roles: list[dict] | None = None  # every column's role (segment/roles.py), set by the jobs
 
     @property
     def available(self) -> list[str]:
@@ -68,6 +69,8 @@ class ScreeningReport:
             factors=self.factors,
             brands={b: r.to_dict(version=False) for b, r in self.brands.items()},
         )
+        if self.roles is not None:
+            out["roles"] = self.roles
         return out
 
 
