@@ -147,6 +147,31 @@ def test_within_metric_separates_elongated_segments_that_euclidean_k_means_cuts_
     assert np.array_equal(again.labels_, within.labels_) and np.array_equal(again.projection_, M)
 
 
+def test_within_k_means_on_a_large_brand_starts_on_a_sample_and_ends_on_every_customer():
+    from sklearn.metrics import adjusted_rand_score
+
+    from segment.within import WithinKMeans
+
+    # a 2 x 2 design on two behaviours, each seen through two indicators that move with activity, plus noise
+    rng = np.random.default_rng(5)
+    n = 3000
+    a, b, act = rng.integers(0, 2, n), rng.integers(0, 2, n), rng.normal(size=n)
+    X = np.column_stack([3.0 * a + act + 0.5 * rng.normal(size=n), 3.0 * a + act + 0.5 * rng.normal(size=n),
+                         3.0 * b + act + 0.5 * rng.normal(size=n), 3.0 * b + act + 0.5 * rng.normal(size=n),
+                         *(act + rng.normal(size=n) for _ in range(4))])
+    truth = 2 * a + b
+    fit = WithinKMeans(4, random_state=1, start_sample=300).fit(X)
+    assert adjusted_rand_score(truth, fit.labels_) > 0.95
+    # the sample only chose the start: the result is a fixed point of the refinement on all customers
+    assert np.array_equal(fit.predict(X), fit.labels_)
+    again = fit._em(X, fit.labels_, 0, 100)
+    assert np.array_equal(again[3], fit.labels_) and again[0] == pytest.approx(fit.criterion_)
+    full = WithinKMeans(4, random_state=1).fit(X)
+    assert fit.criterion_ == pytest.approx(full.criterion_, abs=1e-6)
+    repeat = WithinKMeans(4, random_state=1, start_sample=300).fit(X.copy())
+    assert np.array_equal(repeat.labels_, fit.labels_) and np.array_equal(repeat.projection_, fit.projection_)
+
+
 def test_model_sql_keeps_segment_numbers_with_gaps():
     import duckdb
     import polars as pl
