@@ -127,7 +127,7 @@ class ClusteringConfig:
     k_max: int = 10
     min_share: float = 0.02  # every segment holds at least this share of its brand
     min_customers_per_segment: int = 10  # caps k for small brands
-    sweep_sample: int = 6000  # customers per brand on which each k is scored (fixed seed)
+    sweep_sample: int = 10_000  # customers per brand on which each k is scored (fixed seed)
     silhouette_sample: int = 3000  # silhouette costs O(n^2): it is reported, not used to choose k
     ps_threshold: float = 0.9  # prediction strength a k must reach (Tibshirani & Walther: 0.8-0.9)
     ps_repeats: int = 5  # random half splits per k
