@@ -31,7 +31,7 @@ if len(sys.argv) > 3: con.execute("SET threads = " + str(int(sys.argv[3])))
 files = sorted(str(p) for p in __import__("pathlib").Path(sys.argv[1]).glob("*.parquet"))
 row = con.execute('''
     select count(*), count(customer_id), count(service), count(direction), count(peer_id), count(peer_network),
-           sum(duration_s), sum(volume_kb), sum(charge), count(roaming)
+           sum(duration_s), sum(volume_kb), sum(charge), count(roaming), count(cell_id)
     from read_parquet($files)
     where start_time >= cast($start as date) and start_time < cast($end as date)
 ''', {"files": files, "start": sys.argv[2].split(",")[0], "end": sys.argv[2].split(",")[1]}).fetchall()[0]
@@ -73,20 +73,23 @@ def main() -> None:
         feat_cmd += ["--memory-limit", args.memory_limit]
 
     print(f"CDR rows: {cdr_rows:,} in {data}; window {start:%Y-%m}..{end:%Y-%m}")
-    a_times, b_times, a_rss, b_rss, ratios = [], [], [], [], []
+    a_times, b_times, a_rss, b_rss, ratios, cpu_ratios = [], [], [], [], [], []
     for i in range(args.runs + 1):  # the first pair warms the page cache and is not counted
         a, b = run_measured(feat_cmd), run_measured(floor_cmd)
         (wa, ra), (wb, rb), rows_in_window = (a.wall, a.rss), (b.wall, b.rss), b.out
         tag = "warm-up" if i == 0 else f"run {i}"
-        print(f"{tag:>8}: features {wa:7.2f} s ({ra / 2**30:.2f} GiB)   floor {wb:6.2f} s ({rb / 2**30:.2f} GiB)   "
-              f"ratio {wa / wb:5.2f}")
+        print(f"{tag:>8}: features {wa:7.2f} s, CPU {a.cpu:6.2f} s ({ra / 2**30:.2f} GiB)   "
+              f"floor {wb:6.2f} s, CPU {b.cpu:5.2f} s ({rb / 2**30:.2f} GiB)   ratio {wa / wb:5.2f}, CPU {a.cpu / b.cpu:5.2f}")
         if i:
             a_times.append(wa); b_times.append(wb); a_rss.append(ra); b_rss.append(rb); ratios.append(wa / wb)
+            cpu_ratios.append(a.cpu / b.cpu)
     med = statistics.median(a_times)
     print(f"features: median {med:.2f} s, {cdr_rows / med / 1e6:.1f} M CDR rows/s (all rows read), "
           f"peak RSS {max(a_rss) / 2**30:.2f} GiB")
     print(f"floor:    median {statistics.median(b_times):.2f} s, {int(rows_in_window):,} rows in the window")
     print(f"ratio features/floor: median {statistics.median(ratios):.2f} (min {min(ratios):.2f}, max {max(ratios):.2f})")
+    print(f"CPU ratio features/floor: median {statistics.median(cpu_ratios):.2f} "
+          f"(min {min(cpu_ratios):.2f}, max {max(cpu_ratios):.2f})")
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ class Measured:
     rss: int  # peak resident set size, bytes
     out: str  # the child's stdout
     err: str  # the child's stderr
+    cpu: float = 0.0  # user + system seconds of the child (its threads included)
 
 
 def run_measured(cmd: list[str], env: dict | None = None, every: Callable[[], None] | None = None) -> Measured:
@@ -55,7 +56,7 @@ def run_measured(cmd: list[str], env: dict | None = None, every: Callable[[], No
     p.returncode = code = os.waitstatus_to_exitcode(status)
     if code != 0:
         sys.exit(f"command failed with exit {code}: {' '.join(cmd)}\n{streams['err']}")
-    return Measured(wall, usage.ru_maxrss * 1024, streams["out"], streams["err"])
+    return Measured(wall, usage.ru_maxrss * 1024, streams["out"], streams["err"], usage.ru_utime + usage.ru_stime)
 
 
 def sample(segment: str, folder: Path, customers: int, months: int = 4, seed: int = 1) -> Path:

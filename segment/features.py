@@ -283,7 +283,7 @@ def _run_stages(con, sources, cfg, say, workdir, staged, label) -> FeatureSet:
 
 
 def _cdr_stages(con, cfg, say, label, window, bounds, found):
-    """The CDR aggregates (20 to 24) and their checks; returns the findings and the CDR counts."""
+    """The CDR aggregates (20 to 27) and their checks; returns the findings and the CDR counts."""
     f, col = cfg.features, cfg.source_column
     say("aggregating call-detail records by customer and service")
     sql.run(con, "20_cdr_usage", **bounds, last_month=window.last_month, night_start_s=seconds_of_day(f.night_start),
@@ -326,4 +326,9 @@ def _cdr_stages(con, cfg, say, label, window, bounds, found):
     sql.run(con, "21_cdr_peer", **bounds)
     sql.run(con, "23_cdr_hotline", hotlines=hotline_ids(con, f.competitor_hotlines))
     sql.run(con, "24_service_contacts", **bounds, last_month=window.last_month)
+    say("aggregating cells and the social circle")
+    sql.run(con, "25_cdr_cells", **bounds, night_start_s=seconds_of_day(f.night_start),
+            night_end_s=seconds_of_day(f.night_end))
+    sql.run(con, "26_mobility", pareto_share=f.pareto_share)
+    sql.run(con, "27_cdr_social", **bounds, months=len(window.months))
     return found, cdr_counts

@@ -4,6 +4,9 @@
 -- Only voice and SMS events have a peer; the filter is on peer_id alone, which DuckDB
 -- applies inside the scan, and readers keep the services they need (a filter on the
 -- service text here cost a fifth of this stage).
+-- month_mask has bit m set when the pair has an event in the window's month m (0 = the
+-- first): the contacts of each month, for the trends of distinct contacts (27_cdr_social.sql).
+-- A window has at most 24 months (config.MAX_MONTHS), far from the sign bit.
 -- grain: one row per customer_id x service x peer_id.
 -- params: $start, $end (DATE: the window is start <= start_time < end).
 create or replace temp table cdr_peer as
@@ -14,7 +17,9 @@ select
     count(*) as events,
     cast(coalesce(sum(cast(direction = 'out' as integer)), 0) as bigint) as events_out,
     cast(coalesce(sum(cast(direction = 'in' as integer)), 0) as bigint) as events_in,
-    bool_or(peer_network = 'offnet') as offnet
+    bool_or(peer_network = 'offnet') as offnet,
+    bit_or(cast(1 as bigint) << ((year(start_time) - year(cast($start as date))) * 12
+        + month(start_time) - month(cast($start as date)))) as month_mask
 from stg_cdr
 where
     start_time >= $start

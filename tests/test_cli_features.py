@@ -115,7 +115,9 @@ def test_list_catalogue_follows_the_config(tmp_path):
         "fewest top peers whose voice events reach ceil(0.75 x events), / distinct peers")
     assert {n for n in default if default[n] != changed[n]} == {
         "night_share", "percent_nocturnal_data", *(f"{p}_{s}" for p in ("percent_nocturnal", "percent_pareto_interactions")
-                                                   for s in ("voice", "sms"))}
+                                                   for s in ("voice", "sms")),
+        # mobility: home is the most nocturnal cell; frequent_antennas takes the pareto share
+        "percent_at_home", "home_night_share", "night_antennas", "frequent_antennas"}
 
 
 def test_missing_required_column(tmp_path):

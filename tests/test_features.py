@@ -124,9 +124,10 @@ def test_columns_follow_the_catalogue_and_skips_are_explained(tiny):
     # no interactions or recharges table in the fixture
     assert "interactions.customer_id" in skipped["contacts_hall"]
     assert "recharges.customer_id" in skipped["recharge_count"]
-    assert len(INDICATORS) >= 60
+    assert len(INDICATORS) >= 150  # the playbook's ~200 on 10 angles (issue 18)
     assert {i.angle for i in INDICATORS} >= {"revenue", "voice", "sms", "data", "roaming", "time_of_day",
-                                             "social", "activity", "tenure", "payment", "contacts", "recharge"}
+                                             "mobility", "social", "activity", "tenure", "payment", "contacts",
+                                             "recharge", "trend"}
 
 
 def test_window_of_two_months_and_end_month(tiny):

@@ -35,6 +35,8 @@ from segment import catalogue, config
 from segment.io.inputs import find_inputs
 from segment.features import compute
 
+import reference_more as more
+
 M = 3
 HOTLINES = ("10010", "10000")
 LONG_CALL_S = 600
@@ -183,6 +185,13 @@ def reference(tables: dict[str, list[dict]], population: str) -> dict[str, dict]
     window = [_month_shift(end, k) for k in range(-(M - 1), 1)]
     in_window = {(d.year, d.month) for d in window}
     last_day = _last_day(end)
+    window_end = datetime.combine(last_day + timedelta(days=1), time(0))
+    window_days = (last_day - window[0]).days + 1
+    last_month = datetime.combine(end, time(0))
+    customer_churn = {str(c["customer_id"]): c["churn_date"] for c in tables["customers"]}
+
+    def month_of(x) -> int:
+        return (x.year - window[0].year) * 12 + x.month - window[0].month
 
     def ym(x):
         return (x.year, x.month)
@@ -278,6 +287,16 @@ def reference(tables: dict[str, list[dict]], population: str) -> dict[str, dict]
         r["age"] = None if cust["birth_year"] is None else last_day.year - cust["birth_year"]
         r["group_member"] = 0 if cust["group_id"] is None else 1
         r["credit_level"] = cust["credit_level"]
+        r["joined_in_window"] = 1 if window[0] <= act <= last_day else 0
+
+        # the indicators of the playbook's set (tests/reference_more.py)
+        r.update(more.bills(B, M))
+        r.update(more.usage(E, M))
+        r.update(more.time_profile(E, M))
+        r.update(more.mobility(E, M, PARETO_SHARE))
+        r.update(more.social(E, customer_churn, window_end))
+        r.update(more.activity(E, M, window_days, window_end, month_of))
+        r.update(more.trends(E, B, month_of, M))
 
         # service contacts and recharges (optional tables)
         if "interactions" in tables:
@@ -288,12 +307,14 @@ def reference(tables: dict[str, list[dict]], population: str) -> dict[str, dict]
                 r[f"contacts_{ch}"] = sum(c["channel"] == ch for c in contacts) / M
             r["complaints"] = complaints / M
             r["complaint_share"] = _div(complaints, len(contacts))
+            r.update(more.contacts(contacts, M, last_month, window_end))
         if "recharges" in tables:
             amounts = [x["amount"] for x in by["recharges"][cid]]
             total = float(sum(amounts, Decimal(0)))
             r["recharge_count"] = len(amounts) / M
             r["recharge_amount"] = total / M
             r["recharge_amount_mean"] = _div(total, len(amounts))
+            r.update(more.recharges(by["recharges"][cid], window_end))
         out[str(cid)] = r
     return out
 
@@ -459,9 +480,31 @@ def make_tables(seed: int = 0) -> dict[str, list[dict]]:
                       "amount": Decimal("50.00")})
     recharges.append({"customer_id": 1008, "recharge_time": datetime(2026, 6, 1, 0, 0, 0),
                       "amount": Decimal("30.00")})
+    _our_peers_and_cells(cdr, customers, random.Random(seed + 1))
     rng.shuffle(cdr)
     return {"customers": customers, "cdr": cdr, "billing": billing,
             "interactions": interactions, "recharges": recharges}
+
+
+def _our_peers_and_cells(cdr: list[dict], customers: list[dict], rng: random.Random) -> None:
+    """Peers who are our customers, some of whom churned; events without a cell.
+
+    Five of the twelve peers become customers (their ids as text: the peer column is text,
+    the customers' integers), three mostly on-net (p02, p09, p10) and two off-net (p01, p06),
+    so the social indicators meet customers on-net and off-net; some of them churned before
+    (1012), inside (1009) and after (1017) the window, or on its last day (1020, off-net). A
+    second generator, so that the events drawn above stay as they were."""
+    as_customer = {"p02": "1009", "p09": "1033", "p10": "1012", "p01": "1020", "p06": "1017"}
+    for e in cdr:
+        if e["peer_id"] in as_customer:
+            e["peer_id"] = as_customer[e["peer_id"]]
+        if rng.random() < 0.05:
+            e["cell_id"] = None
+        elif rng.random() < 0.5:  # a customer's events gather at a few cells, so home and ties matter
+            e["cell_id"] = e["customer_id"] % 7 + rng.choice((0, 0, 0, 1))
+    churn = {1009: date(2026, 7, 20), 1012: date(2026, 3, 1), 1017: date(2026, 9, 1), 1020: date(2026, 8, 31)}
+    for c in customers:
+        c["churn_date"] = churn.get(c["customer_id"])
 
 
 TABLES = make_tables(0)

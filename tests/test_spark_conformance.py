@@ -24,6 +24,9 @@ TABLES = {
     "21_cdr_peer": ("cdr_peer", ["customer_id", "service", "peer_id"]),
     "23_cdr_hotline": ("cdr_hotline", ["customer_id"]),
     "24_service_contacts": ("service_contacts", ["customer_id"]),
+    "25_cdr_cells": ("cdr_cells", ["customer_id", "cell_id", "block"]),
+    "26_mobility": ("mobility", ["customer_id"]),
+    "27_cdr_social": ("cdr_social", ["customer_id", "service"]),
     "30_population": ("population", ["customer_id"]),
     "40_features": ("features", ["customer_id"]),
     "50_window_customers": ("window_customers", ["customer_id"]),
@@ -134,6 +137,9 @@ def test_a_mistranslated_time_cast_is_caught(both):
         "hour(start_time) * 3600 + minute(start_time) * 60 + second(start_time) as time_of_day",
         "cast(start_time as time) as time_of_day").replace(
         night, "not (time_of_day > cast('07:00:00' as time) and time_of_day < cast('19:00:00' as time))")
+    for seconds, text in ((21600, "06:00:00"), (43200, "12:00:00"), (64800, "18:00:00")):  # the day-parts
+        as_duckdb = as_duckdb.replace(f"time_of_day < {seconds}", f"time_of_day < cast('{text}' as time)").replace(
+            f"time_of_day >= {seconds}", f"time_of_day >= cast('{text}' as time)")
     as_transpiled = as_duckdb.replace(" as time)", " as timestamp)")
     assert {p.rule for p in portable.check(as_duckdb)} >= {"time"}  # the lint rejects it up front
     params = {"start": w.start, "end": w.end, "last_month": w.last_month, "long_call_s": f.long_call_s}

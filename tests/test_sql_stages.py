@@ -125,9 +125,40 @@ def test_cdr_peer_is_windowed_and_per_peer():
             "events_out": [1, 1],
             "events_in": [1, 0],
             "offnet": [False, True],
+            "month_mask": [1, 1],  # bit 0: June, the window's first month
         }
     )
     assert_frame_equal(got, expected, check_dtypes=False)
+
+
+def test_cdr_usage_day_parts_months_and_network_minutes():
+    # customer 1 in the June..August window: 07:00:00 and 07:00:01 are in 06-12, 19:00:00 in
+    # 18-24; one more call on-net in August at 05:00 (00-06), 30 s, at month index 2
+    con = _con_with_cdr(CDR + [(1, _ts("2026-08-02 05:00:00"), "voice", "out", "a", "onnet", 30, None, 0, "none", 1)])
+    _usage(con, **WINDOW, last_month=date(2026, 8, 1))
+    got = con.execute("""
+        select events_00_06, events_06_12, events_12_18, events_first, events_month_sum,
+               cast(duration_onnet as bigint), cast(duration_offnet as bigint), cast(duration_first as bigint),
+               cast(duration_last as bigint), cast(duration_month_sum as bigint)
+        from cdr_usage where customer_id = 1""").fetchall()
+    assert got == [(1, 2, 0, 3, 2, 60 + 120 + 30, 600, 780, 30, 2 * 30)]
+    got = con.execute("""
+        select events_first, cast(volume_first as bigint), volume_last, cast(volume_month_sum as bigint)
+        from cdr_usage where customer_id = 2""").fetchall()
+    assert got == [(2, 400, 0, 0)]  # both sessions in June (month 0): August sums 0 x their volumes
+
+
+def test_cdr_cells_and_mobility():
+    # customer 1: cell 1 three times in June (07:00:00 and 19:00:00 nocturnal: the strict
+    # bounds), days 0 and 5; customer 2: cell 2 twice by day, days 0 and 2
+    con = _con_with_cdr(CDR)
+    sql.run(con, "25_cdr_cells", **WINDOW, night_start_s=7 * 3600, night_end_s=19 * 3600)
+    got = con.execute("select * from cdr_cells order by all").fetchall()
+    assert got == [(1, 1, 0, 3, 2, 1 | 1 << 5, 0), (2, 2, 0, 2, 0, 1 | 1 << 2, 0)]
+    sql.run(con, "26_mobility", pareto_share=0.8)
+    got = con.execute("select customer_id, cells, night_cells, entropy_of_antennas, percent_at_home, "
+                      "home_days_share, antennas_per_active_day, frequent_antennas from mobility order by all").fetchall()
+    assert got == [(1, 1, 1, 0.0, 1.0, 1.0, 1.0, 1.0), (2, 1, 0, 0.0, None, None, 1.0, 1.0)]
 
 
 def test_cdr_hotline_counts_voice_and_sms_with_a_hotline_peer():
@@ -163,6 +194,9 @@ def test_service_contacts_count_every_channel_and_complaints_of_the_last_month()
     expected = pl.DataFrame({
         "customer_id": [1, 2], "contacts": [5, 1], "hall": [2, 0], "hotline": [0, 0], "ivr": [0, 0],
         "web": [1, 0], "sms": [0, 0], "wap": [0, 0], "kiosk": [0, 1], "complaints": [3, 0], "complaints_last": [2, 0],
+        "inquiries": [1, 1], "transactions": [0, 0], "campaigns": [0, 0],
+        "channels_used": [3, 1],  # hall, web, fax (a channel not listed is still a channel); NULL is none
+        "last_contact": [_ts("2026-08-05 10:00:00"), _ts("2026-07-01 00:00:00")],
     })
     assert_frame_equal(got, expected, check_dtypes=False)
 
