@@ -49,6 +49,9 @@ class InputConfig:
     # only when a Parquet column holds instants (a timestamp with time zone), which are read
     # as the wall-clock time of this zone. Empty: such a column is an error, not a guess.
     time_zone: str = ""
+    # true: on-net cdr.peer_id is not a customer_id (the contract's rule, docs/inputs.md), and the
+    # call graph's commands (multisim, reentry) say they cannot run instead of finding nothing.
+    separate_peer_ids: bool = False
 
 
 @dataclass(frozen=True)
@@ -232,6 +235,27 @@ class TrackingConfig:
 
 
 @dataclass(frozen=True)
+class MultisimConfig:
+    # segment multisim (sql/31..34): the degree caps bound the self-join on shared contacts
+    # (cost ~ customers x contacts x contacts); a pair seen only through a capped node is lost.
+    max_contacts: int = 200  # a customer with more contacts than this is not used as a shared contact
+    max_degree: int = 200  # a number more customers than this call (a hotline) is neither candidate nor shared
+    min_shared: int = 3  # shared contacts a candidate needs
+    min_jaccard: float = 0.1
+    min_overlap: float = 0.5  # share of the candidate's contacts that are the customer's
+    min_shift: float = 0.3  # the candidate's later-half share of use above the customer's by this much
+
+
+@dataclass(frozen=True)
+class ReentryConfig:
+    # segment reentry (sql/35_reentry.sql), on the call graph of [multisim] (its caps)
+    max_gap_days: int = 30  # the new line opened 0..max_gap_days days after the old one left
+    min_shared: int = 2
+    min_jaccard: float = 0.1
+    min_overlap: float = 0.15  # share of the new line's contacts that were the old line's
+
+
+@dataclass(frozen=True)
 class EngineConfig:
     # Where the SQL runs (segment/engine/, docs/scale-out.md); --engine, --spark-master and
     # --spark-remote override these. Empty: $SPARK_MASTER / $SPARK_REMOTE, else local[*].
@@ -255,6 +279,8 @@ class Config:
     rules: RulesConfig = field(default_factory=RulesConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
     tracking: TrackingConfig = field(default_factory=TrackingConfig)
+    multisim: MultisimConfig = field(default_factory=MultisimConfig)
+    reentry: ReentryConfig = field(default_factory=ReentryConfig)
     engine: EngineConfig = field(default_factory=EngineConfig)
     # table -> canonical column -> the user's column name
     columns: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -331,7 +357,7 @@ def from_dict(raw: dict[str, Any], where: str = "config") -> Config:
                 "screening": ScreeningConfig, "clustering": ClusteringConfig, "profiles": ProfileConfig,
                 "value": ValueConfig, "churn": ChurnConfig, "channels": ChannelConfig,
                 "rules": RulesConfig, "output": OutputConfig, "tracking": TrackingConfig,
-                "engine": EngineConfig}
+                "multisim": MultisimConfig, "reentry": ReentryConfig, "engine": EngineConfig}
     values: dict[str, Any] = {}
     for key, value in raw.items():
         if key == "values":

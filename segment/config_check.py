@@ -194,6 +194,12 @@ def _validate_analyses(cfg: Config) -> None:
     t = cfg.tracking
     _in_range("tracking", t, {"min_shared": t.min_shared >= 1, "min_jaccard": 0 < t.min_jaccard <= 1,
                               "psi_bins": 2 <= t.psi_bins <= 100, "psi_alert": t.psi_alert > 0})
+    m, r = cfg.multisim, cfg.reentry
+    _in_range("multisim", m, {"max_contacts": m.max_contacts >= 2, "max_degree": m.max_degree >= 2,
+                              "min_shared": m.min_shared >= 1, "min_jaccard": 0 <= m.min_jaccard <= 1,
+                              "min_overlap": 0 <= m.min_overlap <= 1, "min_shift": -1 <= m.min_shift <= 1})
+    _in_range("reentry", r, {"max_gap_days": r.max_gap_days >= 0, "min_shared": r.min_shared >= 1,
+                             "min_jaccard": 0 <= r.min_jaccard <= 1, "min_overlap": 0 <= r.min_overlap <= 1})
     e = cfg.engine
     if e.name not in ("duckdb", "spark"):
         raise ConfigError(f"engine.name must be 'duckdb' or 'spark', got {e.name!r}")

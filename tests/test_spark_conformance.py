@@ -12,7 +12,7 @@ from datetime import date
 
 import pytest
 
-from segment import channels, churn, config, sql, value
+from segment import callgraph, channels, churn, config, sql, value
 from segment.engine import conformance, portable
 from segment.features import compute, seconds_of_day
 from segment.io.inputs import find_inputs
@@ -27,6 +27,9 @@ TABLES = {
     "30_population": ("population", ["customer_id"]),
     "40_features": ("features", ["customer_id"]),
     "50_window_customers": ("window_customers", ["customer_id"]),
+    "31_graph_edges": ("graph_edges", ["middle_id", "peer_id"]),
+    "32_multisim_pairs": ("multisim_pairs", ["customer_id", "candidate_id"]),
+    "33_multisim": ("multisim", ["customer_id", "candidate_id"]),
 }
 
 
@@ -44,6 +47,8 @@ def _queries(fs, cfg) -> dict:
         "audit_null_like": ({"peer_is_text": False}, None),
         "audit_customers_birth_year": ({"first": 1900, "last": 2026}, None),
         "audit_brand_variants": ({}, ["folded", "brand"]),
+        "34_multisim_months": (bounds, ["node_id", "month"]),
+        "35_reentry": ({**bounds, **{k: v for k, v in dataclasses.asdict(cfg.reentry).items()}}, ["customer_id"]),
     }
     for name in sql.names():
         if name.startswith("audit_") and name not in out:
@@ -73,6 +78,7 @@ def both(spark, spark_options, tmp_path_factory):
         for fs in (duck, on_spark):
             v = value.analyse(fs, cfg)  # also builds window_customers
             analyses[fs.con.name] = [v, churn.assess(fs, cfg, value=v), channels.analyse(fs, cfg)]
+            callgraph.score_multisim(fs, cfg)
         yield duck, on_spark, cfg, analyses
 
 
