@@ -73,9 +73,10 @@ def score_multisim(fs, cfg: Config) -> None:
     """``multisim``: every candidate pair, scored and flagged (sql/32, 33)."""
     edges(fs, cfg)
     m = cfg.multisim
-    sql.run(fs.con, "32_multisim_pairs", min_shared=m.min_shared)
-    sql.run(fs.con, "33_multisim", **_bounds(fs), late_from=late_from(fs), min_shared=m.min_shared,
-            min_jaccard=m.min_jaccard, min_overlap=m.min_overlap, min_shift=m.min_shift)
+    sql.run(fs.con, "32_multisim_pairs", **_bounds(fs), late_from=late_from(fs), min_shared=m.min_shared,
+            min_candidate_late=m.min_candidate_late)
+    sql.run(fs.con, "33_multisim", min_shared=m.min_shared, min_jaccard=m.min_jaccard, min_overlap=m.min_overlap,
+            min_shift=m.min_shift)
 
 
 def multisim(fs, cfg: Config) -> GraphResult:

@@ -86,6 +86,7 @@ class QualityConfig:
     # counting them costs a hash table of every row, about as much as the features
     # themselves. 0: never; --fail-on duplicate-events counts them whatever the size.
     duplicate_check_max_rows: int = 20_000_000
+    min_onnet_peer_share: float = 0.95  # on-net peers that are customers (audit_onnet_peers.sql), else a warning
     # Data-quality gates that turn warnings into exit 3, e.g. ["unknown-customers=0.01",
     # "dropped-missing"]; --fail-on adds to them (segment/quality.py, docs/quality.md).
     fail_on: tuple[str, ...] = ()
@@ -241,8 +242,9 @@ class MultisimConfig:
     max_contacts: int = 200  # a customer with more contacts than this is not used as a shared contact
     max_degree: int = 200  # a number more customers than this call (a hotline) is neither candidate nor shared
     min_shared: int = 3  # shared contacts a candidate needs
-    min_jaccard: float = 0.1
-    min_overlap: float = 0.5  # share of the candidate's contacts that are the customer's
+    min_jaccard: float = 0.2
+    min_overlap: float = 0.6  # share of the candidate's contacts that are the customer's
+    min_candidate_late: float = 0.8  # share of the candidate's use in the window's later half
     min_shift: float = 0.3  # the candidate's later-half share of use above the customer's by this much
 
 

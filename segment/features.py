@@ -324,6 +324,7 @@ def _cdr_stages(con, cfg, say, label, window, bounds, found):
 
     say("aggregating contacts")
     sql.run(con, "21_cdr_peer", **bounds)
+    checks.onnet_peers(con, cfg, found)
     sql.run(con, "23_cdr_hotline", hotlines=hotline_ids(con, f.competitor_hotlines))
     sql.run(con, "24_service_contacts", **bounds, last_month=window.last_month)
     return found, cdr_counts

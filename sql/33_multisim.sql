@@ -1,37 +1,29 @@
 -- Multi-SIM owners: the candidate pairs of 32_multisim_pairs.sql scored and flagged. A
 -- second phone takes over its owner's circle: most of its contacts are the customer's
 -- (overlap), the two sets are alike beyond chance (jaccard), the customer and it do not
--- call each other (direct), and its use moves to the later half of the window while the
--- customer's moves away (shift = the candidate's share of its events in the later half
--- minus the customer's; both counted as the peer of other customers' events, the only way
--- an off-net number is seen). A candidate belongs to one owner at most: the customer it
--- resembles most (owner_rank 1).
+-- call each other (direct), and its use is in the later half of the window
+-- (candidate_late, at least min_candidate_late in 32_multisim_pairs.sql) while the
+-- customer's moves away (shift = candidate_late - customer_late). Two customers whose
+-- lines were never open at the same time (apart: one opened on or after the other left) are
+-- a re-entry (35_reentry.sql), not a second phone. A candidate belongs to one owner at
+-- most: the customer it resembles most (owner_rank 1).
 -- grain: one row per customer_id x candidate_id of multisim_pairs.
--- params: $start, $end (DATE, window = [start, end)); $late_from (DATE, first day of the
---   window's later half); $min_shared (BIGINT); $min_jaccard, $min_overlap, $min_shift (DOUBLE).
+-- params: $min_shared (BIGINT); $min_jaccard, $min_overlap, $min_shift (DOUBLE); reads
+--   multisim_pairs, cdr_peer and stg_customers.
 create or replace temp table multisim as
-with nodes as (
-    select customer_id as node_id from multisim_pairs
-    union
-    select candidate_id as node_id from multisim_pairs
-),
-
-seen as (
-    select
-        c.peer_id as node_id,
-        count(*) as events,
-        coalesce(sum(cast(c.start_time >= $late_from as integer)), 0) as events_late
-    from stg_cdr as c
-    inner join nodes as n on n.node_id = c.peer_id
-    where c.start_time >= $start and c.start_time < $end
-    group by c.peer_id
-),
-
-direct as (
+with direct as (
     select distinct
         customer_id,
         peer_id
     from cdr_peer
+),
+
+lines as (
+    select
+        customer_id,
+        activation_date,
+        churn_date
+    from stg_customers
 ),
 
 scored as (
@@ -45,23 +37,26 @@ scored as (
         p.jaccard,
         p.overlap,
         p.adamic_adar,
-        coalesce(cast(x.events_late as double) / cast(x.events as double), 0e0)
-            - coalesce(cast(a.events_late as double) / cast(a.events as double), 0e0) as shift,
-        d.customer_id is not null as direct
+        p.customer_late,
+        p.candidate_late,
+        d.customer_id is not null as direct,
+        coalesce(lc.activation_date >= la.churn_date or la.activation_date >= lc.churn_date, false) as apart
     from multisim_pairs as p
-    left join seen as a on a.node_id = p.customer_id
-    left join seen as x on x.node_id = p.candidate_id
+    left join lines as la on la.customer_id = p.customer_id
+    left join lines as lc on lc.customer_id = p.candidate_id
     left join direct as d on d.customer_id = p.customer_id and d.peer_id = p.candidate_id
 ),
 
 flagged as (
     select
         *,
+        candidate_late - customer_late as shift,
         shared_contacts >= $min_shared
         and jaccard >= $min_jaccard
         and overlap >= $min_overlap
         and shift >= $min_shift
-        and not direct as passes
+        and not direct
+        and not apart as passes
     from scored
 ),
 
@@ -86,6 +81,8 @@ final as (
         jaccard,
         overlap,
         adamic_adar,
+        customer_late,
+        candidate_late,
         shift,
         direct,
         passes and owner_rank = 1 as multisim

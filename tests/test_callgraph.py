@@ -14,7 +14,7 @@ from polars.testing import assert_frame_equal
 from typer.testing import CliRunner
 
 from segment_cli.main import app
-from segment import callgraph, config, sql
+from segment import callgraph, config, quality, sql
 from segment.features import compute
 from segment.io.inputs import find_inputs
 from segment.synth import generate
@@ -42,16 +42,50 @@ CUSTOMERS = [(i, "B", OLD, None, None) for i in range(1, 7)]
 
 def test_multisim_pairs_by_hand():
     con = _graph(EDGES, CUSTOMERS)
+    # when each is seen: 900 only in August (the later half of June..August), 4 five times in
+    # June and once in August
+    con.execute("create temp table stg_cdr (customer_id bigint, start_time timestamp, service varchar, "
+                "peer_id bigint)")
+    con.executemany("insert into stg_cdr values (?, ?, 'voice', ?)",
+                    [(m, "2026-08-10 10:00:00", 900) for m in (1, 2, 3, 6)]
+                    + [(m, "2026-06-10 10:00:00", 4) for m in (1, 2, 3, 5, 6)] + [(1, "2026-08-10 11:00:00", 4)])
     sql.run(con, "31_graph_edges", max_contacts=10, max_degree=10)
-    sql.run(con, "32_multisim_pairs", min_shared=3)
-    got = pl.from_arrow(con.execute("select * from multisim_pairs").to_arrow_table())
+    sql.run(con, "32_multisim_pairs", **WINDOW, late_from=date(2026, 8, 1), min_shared=3, min_candidate_late=0.8)
+    got = pl.from_arrow(con.sql("select * from multisim_pairs").to_arrow_table())
     # 4 is the peer of 5 middles, 900 of 4 (1, 2, 3, 6): shared 4; middles 1-3 have 2
-    # contacts, middle 6 has 3; 901 (degree 1) and 5 (no contact seen) are no candidates.
+    # contacts, middle 6 has 3; 901 (degree 1) and 5 (no contact seen) are no candidates,
+    # nor is 4 (1 of its 6 events in the later half)
     want = pl.DataFrame({"customer_id": [4], "candidate_id": [900], "candidate_is_customer": [False],
                          "shared_contacts": [4], "customer_contacts": [5], "candidate_contacts": [4],
                          "jaccard": [4 / (5 + 4 - 4)], "overlap": [1.0],
-                         "adamic_adar": [3 / math.log(2) + 1 / math.log(3)]})
+                         "adamic_adar": [3 / math.log(2) + 1 / math.log(3)], "customer_late": [1 / 6],
+                         "candidate_late": [1.0]})
     assert_frame_equal(got, want, check_dtypes=False)
+    sql.run(con, "32_multisim_pairs", **WINDOW, late_from=date(2026, 8, 1), min_shared=5, min_candidate_late=0.8)
+    assert con.execute("select count(*) from multisim_pairs").fetchone()[0] == 0
+
+
+def test_onnet_peers_audit_by_hand():
+    from segment import checks
+
+    con = duckdb.connect()
+    con.execute("create temp table cdr_peer (customer_id bigint, service varchar, peer_id varchar, events bigint, "
+                "events_out bigint, events_in bigint, offnet boolean)")
+    # on-net peers '2' (a customer), 'z9' and 'a7' (not: text ids), '3' only by data; 900 is off-net
+    con.executemany("insert into cdr_peer values (1, ?, ?, 1, 1, 0, ?)",
+                    [("voice", "2", False), ("sms", "z9", False), ("voice", "a7", False), ("voice", "900", True),
+                     ("data", "3", False)])
+    con.execute("create temp table stg_customers (customer_id bigint)")
+    con.executemany("insert into stg_customers values (?)", [(1,), (2,), (3,)])
+    found = checks.Findings()
+    checks.onnet_peers(con, config.Config(), found)
+    assert found.onnet_peers == {"peers": 3, "customers": 1, "share": 1 / 3, "examples": ["a7", "z9"]}
+    assert "1 of 3 on-net peers (33.3%) are customers" in found.warnings[0]
+    apart = checks.Findings()
+    checks.onnet_peers(con, config.Config().replace(input={"separate_peer_ids": True}), apart)
+    assert apart.onnet_peers["share"] == 1 / 3 and not apart.warnings
+    measure = quality._check_measures(found, 10)["onnet-peers"]
+    assert measure.value == 2 / 3 and "'a7'" in measure.text
 
 
 def test_degree_caps_drop_hubs():
@@ -71,8 +105,8 @@ def test_reentry_by_hand():
     edges = [(1, 10), (2, 10), (3, 10), (1, 11), (2, 11), (3, 11), (4, 11), (4, 12), (1, 13), (2, 13)]
     con = _graph(edges, customers)
     sql.run(con, "31_graph_edges", max_contacts=10, max_degree=10)
-    got = pl.from_arrow(con.execute(sql.load("35_reentry"), {**WINDOW, "max_gap_days": 30, "min_shared": 2,
-                                                             "min_jaccard": 0.1, "min_overlap": 0.15}).to_arrow_table())
+    got = pl.from_arrow(con.sql(sql.load("35_reentry"), params={**WINDOW, "max_gap_days": 30, "min_shared": 2,
+                                                                "min_jaccard": 0.1, "min_overlap": 0.15}).to_arrow_table())
     want = pl.DataFrame({"customer_id": [11], "old_customer_id": [10], "brand": ["C"], "old_brand": ["B"],
                          "activation_date": [date(2026, 6, 15)], "old_churn_date": [date(2026, 6, 10)],
                          "gap_days": [5], "dealer_id": ["D7"], "shared_contacts": [3], "new_contacts": [4],
@@ -100,7 +134,8 @@ def test_reentry_finds_the_planted_re_entrants(planted):
     want = truth.filter(pl.col("reentry_of").is_not_null()).select("customer_id", old_customer_id="reentry_of")
     precision, recall = _precision_recall(reentries, want, ["customer_id", "old_customer_id"])
     assert want.height > 20
-    assert precision >= 0.9 and recall >= 0.5, (precision, recall)
+    # measured here: 0.96 and 0.74 (the target recall, 0.85, is not met: bench/README.md)
+    assert precision >= 0.9 and recall >= 0.65, (precision, recall)
 
 
 def test_multisim_finds_second_phones(planted):
@@ -108,8 +143,8 @@ def test_multisim_finds_second_phones(planted):
     want = truth.filter(pl.col("second_phone").is_not_null()).select("customer_id", candidate_id="second_phone")
     precision, recall = _precision_recall(pairs, want, ["customer_id", "candidate_id"])
     assert want.height > 20
-    # below the targets (0.9 and 0.85): see bench/README.md
-    assert precision >= 0.25 and recall >= 0.5, (precision, recall)
+    # measured here: 0.88 and 0.69, below the targets (0.9 and 0.85): bench/README.md
+    assert precision >= 0.8 and recall >= 0.6, (precision, recall)
 
 
 def test_commands_contract(planted, tmp_path):

@@ -118,6 +118,8 @@ INPUT_CHECKS = {
     "duplicates": obj({"checked": BOOL, "rows": {"type": ["integer", "null"], "minimum": 0}, "reason": STR_NULL}),
     "implausible": arr(obj({"table": STR, "column": STR, "problem": STR})),
     "skipped_files": mapping(arr(STR)),
+    "onnet_peers": obj({"peers": COUNT, "customers": COUNT, "share": SHARE_NULL, "examples": arr(ID, maxItems=3)},
+                       description="the window's distinct on-net peers and how many are customers"),
 }
 
 def features() -> dict:
