@@ -137,7 +137,14 @@ INDICATORS: tuple[Indicator, ...] = (
        "voice and SMS events with a competitor's service hotline (monthly average)"),
     _i("last_month_usage_ratio", "churn_signal", "",
        "events in the window's last month / mean events of its earlier months"),
+    _i("multisim", "churn_signal", "cdr.peer_id",
+       "1 when segment multisim finds a second number of the customer's (a number whose contacts are largely "
+       "theirs, used as theirs wanes: [multisim]), else 0"),
+    _i("multisim_score", "churn_signal", "cdr.peer_id",
+       "largest Jaccard similarity of the customer's contacts with another number's that is no direct contact "
+       "(0: none shares [multisim] min_shared contacts)"),
 )
+GRAPH = ("multisim", "multisim_score")  # computed on the call graph (segment/callgraph.py)
 
 NAMES = tuple(i.name for i in INDICATORS)
 BY_NAME = {i.name: i for i in INDICATORS}

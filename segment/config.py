@@ -207,6 +207,7 @@ class ChurnConfig:
     warning_usage_drop: float = 0.25  # warning: last month's events down by at least this share
     contacts_drop: float = 0.25  # warning: distinct contacts of the last month down by at least this share
     complaints_min: int = 2  # warning: at least this many complaints last month, more than the earlier average
+    dual_handset: bool = True  # alert: segment multisim finds a second number ([multisim])
 
 
 @dataclass(frozen=True)

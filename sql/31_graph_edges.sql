@@ -19,8 +19,10 @@ with edges as (
     group by customer_id, peer_id
 ),
 
+-- compared as text, so that a text peer_id and an integer customer_id can be compared at all
+-- (once per distinct peer)
 known as (
-    select distinct customer_id
+    select distinct cast(customer_id as varchar) as customer_id
     from stg_customers
     where customer_id is not null
 ),
@@ -35,10 +37,19 @@ middles as (
 
 peers as (
     select
-        peer_id,
+        e.peer_id,
         count(*) as degree
-    from edges
-    group by peer_id
+    from edges as e
+    group by e.peer_id
+),
+
+peer_kinds as (
+    select
+        p.peer_id,
+        p.degree,
+        k.customer_id is not null as is_customer
+    from peers as p
+    left join known as k on k.customer_id = cast(p.peer_id as varchar)
 ),
 
 final as (
@@ -48,11 +59,10 @@ final as (
         e.events,
         m.contacts as middle_contacts,
         p.degree as peer_degree,
-        k.customer_id is not null as is_customer
+        p.is_customer
     from edges as e
     inner join middles as m on m.middle_id = e.middle_id
-    inner join peers as p on p.peer_id = e.peer_id
-    left join known as k on k.customer_id = e.peer_id
+    inner join peer_kinds as p on p.peer_id = e.peer_id
     where m.contacts <= $max_contacts and p.degree <= $max_degree
 )
 

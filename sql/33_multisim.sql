@@ -13,14 +13,14 @@
 create or replace temp table multisim as
 with direct as (
     select distinct
-        customer_id,
+        cast(customer_id as varchar) as customer_id,
         peer_id
     from cdr_peer
 ),
 
 lines as (
     select
-        customer_id,
+        cast(customer_id as varchar) as customer_id,
         activation_date,
         churn_date
     from stg_customers
@@ -42,9 +42,9 @@ scored as (
         d.customer_id is not null as direct,
         coalesce(lc.activation_date >= la.churn_date or la.activation_date >= lc.churn_date, false) as apart
     from multisim_pairs as p
-    left join lines as la on la.customer_id = p.customer_id
-    left join lines as lc on lc.customer_id = p.candidate_id
-    left join direct as d on d.customer_id = p.customer_id and d.peer_id = p.candidate_id
+    left join lines as la on la.customer_id = cast(p.customer_id as varchar)
+    left join lines as lc on lc.customer_id = cast(p.candidate_id as varchar)
+    left join direct as d on d.customer_id = cast(p.customer_id as varchar) and d.peer_id = p.candidate_id
 ),
 
 flagged as (

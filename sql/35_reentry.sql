@@ -35,7 +35,7 @@ new_side as (
         e.peer_id,
         e.peer_degree
     from graph_edges as e
-    inner join new_lines as n on n.customer_id = e.peer_id
+    inner join new_lines as n on cast(n.customer_id as varchar) = cast(e.peer_id as varchar)
 ),
 
 old_side as (
@@ -44,7 +44,7 @@ old_side as (
         e.peer_id,
         e.peer_degree
     from graph_edges as e
-    inner join old_lines as o on o.customer_id = e.peer_id
+    inner join old_lines as o on cast(o.customer_id as varchar) = cast(e.peer_id as varchar)
 ),
 
 pairs as (
@@ -77,8 +77,8 @@ scored as (
             / cast(p.new_contacts + p.old_contacts - p.shared_contacts as double) as jaccard,
         cast(p.shared_contacts as double) / cast(p.new_contacts as double) as overlap
     from pairs as p
-    inner join new_lines as n on n.customer_id = p.customer_id
-    inner join old_lines as o on o.customer_id = p.old_customer_id
+    inner join new_lines as n on cast(n.customer_id as varchar) = cast(p.customer_id as varchar)
+    inner join old_lines as o on cast(o.customer_id as varchar) = cast(p.old_customer_id as varchar)
 ),
 
 qualified as (

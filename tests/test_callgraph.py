@@ -14,7 +14,7 @@ from polars.testing import assert_frame_equal
 from typer.testing import CliRunner
 
 from segment_cli.main import app
-from segment import callgraph, config, quality, sql
+from segment import callgraph, churn, config, quality, sql
 from segment.features import compute
 from segment.io.inputs import find_inputs
 from segment.synth import generate
@@ -120,8 +120,20 @@ def planted(tmp_path_factory):
     generate(folder, customers=8000, months=4, seed=7, chunk_customers=3000)
     cfg = config.Config().replace(features={"months": 4})
     with compute(find_inputs(folder), cfg) as fs:
-        found = callgraph.multisim(fs, cfg).customers, callgraph.reentry(fs, cfg).customers
+        found = callgraph.multisim(fs, cfg).customers, callgraph.reentry(fs, cfg).customers, churn.assess(fs, cfg)
     return folder, pl.read_parquet(folder / "truth.parquet"), found
+
+
+def test_dual_handset_is_an_alert_reason(planted):
+    _, truth, (pairs, _, stages) = planted
+    d = stages.detail
+    fired = d.filter(pl.col("r_dual_handset"))
+    assert fired["customer_id"].sort().to_list() == pairs["customer_id"].unique().sort().to_list()
+    assert fired.height > 20 and (fired["stage"].is_in(["alert", "churned"])).all()
+    alert = fired.filter(pl.col("stage") == "alert")
+    assert alert["reasons"].str.contains("second number ").all()
+    quiet = d.filter(~pl.col("r_dual_handset"))["reasons"].fill_null("")
+    assert not quiet.str.contains("second number").any()
 
 
 def _precision_recall(found: pl.DataFrame, truth: pl.DataFrame, keys: list[str]) -> tuple[float, float]:
@@ -130,7 +142,7 @@ def _precision_recall(found: pl.DataFrame, truth: pl.DataFrame, keys: list[str])
 
 
 def test_reentry_finds_the_planted_re_entrants(planted):
-    _, truth, (_, reentries) = planted
+    _, truth, (_, reentries, _) = planted
     want = truth.filter(pl.col("reentry_of").is_not_null()).select("customer_id", old_customer_id="reentry_of")
     precision, recall = _precision_recall(reentries, want, ["customer_id", "old_customer_id"])
     assert want.height > 20
@@ -139,7 +151,7 @@ def test_reentry_finds_the_planted_re_entrants(planted):
 
 
 def test_multisim_finds_second_phones(planted):
-    _, truth, (pairs, _) = planted
+    _, truth, (pairs, _, _) = planted
     want = truth.filter(pl.col("second_phone").is_not_null()).select("customer_id", candidate_id="second_phone")
     precision, recall = _precision_recall(pairs, want, ["customer_id", "candidate_id"])
     assert want.height > 20
@@ -167,3 +179,34 @@ def test_commands_contract(planted, tmp_path):
     assert res.exit_code == 0
     assert res.stdout.splitlines()[0].split(",") == callgraph.MULTISIM_COLUMNS
     assert len(res.stdout.splitlines()) == planted[2][0].height + 1
+
+
+def test_multisim_indicators_by_hand():
+    con = duckdb.connect()
+    con.execute("create temp table population (customer_id bigint)")
+    con.executemany("insert into population values (?)", [(1,), (2,), (3,)])
+    con.execute("create temp table multisim (customer_id bigint, candidate_id bigint, jaccard double, "
+                "direct boolean, multisim boolean)")
+    # 1: a flagged number (0.5) and a direct contact (0.9, not scored); 2: a pair not flagged;
+    # 3: nothing; 4: not in the population
+    con.executemany("insert into multisim values (?,?,?,?,?)", [(1, 900, 0.5, False, True), (1, 2, 0.9, True, False),
+                                                               (2, 901, 0.25, False, False), (4, 902, 1.0, False, True)])
+    sql.run(con, "41_multisim_customers")
+    got = pl.from_arrow(con.sql("select * from multisim_customers").to_arrow_table())
+    want = pl.DataFrame({"customer_id": [1, 2, 3], "multisim": [1, 0, 0], "multisim_score": [0.5, 0.25, 0.0]})
+    assert_frame_equal(got, want, check_dtypes=False)
+
+
+def test_multisim_indicators_agree_with_the_listing(planted):
+    folder, _, (pairs, _, _) = planted
+    with compute(find_inputs(folder), config.Config().replace(features={"months": 4})) as fs:
+        frame = fs.frame()
+    flagged = frame.filter(pl.col("multisim") == 1)["customer_id"].sort().to_list()
+    listed = pairs.join(frame.select("customer_id"), on="customer_id", how="semi")  # the stable population's
+    assert flagged == listed["customer_id"].unique().sort().to_list() and flagged
+    assert frame.columns[-2:] == ["multisim", "multisim_score"]
+    assert (frame.filter(pl.col("multisim") == 1)["multisim_score"] > 0).all()
+    apart = config.Config().replace(features={"months": 4}, input={"separate_peer_ids": True})
+    with compute(find_inputs(folder), apart) as fs:
+        assert "multisim" not in fs.frame().columns
+        assert {s["name"] for s in fs.skipped} >= {"multisim", "multisim_score"}

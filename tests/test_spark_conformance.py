@@ -12,7 +12,7 @@ from datetime import date
 
 import pytest
 
-from segment import callgraph, channels, churn, config, sql, value
+from segment import channels, churn, config, sql, value
 from segment.engine import conformance, portable
 from segment.features import compute, seconds_of_day
 from segment.io.inputs import find_inputs
@@ -30,6 +30,7 @@ TABLES = {
     "31_graph_edges": ("graph_edges", ["middle_id", "peer_id"]),
     "32_multisim_pairs": ("multisim_pairs", ["customer_id", "candidate_id"]),
     "33_multisim": ("multisim", ["customer_id", "candidate_id"]),
+    "41_multisim_customers": ("multisim_customers", ["customer_id"]),
 }
 
 
@@ -78,7 +79,6 @@ def both(spark, spark_options, tmp_path_factory):
         for fs in (duck, on_spark):
             v = value.analyse(fs, cfg)  # also builds window_customers
             analyses[fs.con.name] = [v, churn.assess(fs, cfg, value=v), channels.analyse(fs, cfg)]
-            callgraph.score_multisim(fs, cfg)
         yield duck, on_spark, cfg, analyses
 
 
