@@ -42,7 +42,8 @@ def _queries(fs, cfg) -> dict:
         "10_bill_months": ({}, ["bill_month"]),
         "22_cdr_summary": ({}, None),
         "51_value_customers": ({"end": w.end, **value.sql_params(cfg.value)}, ["customer_id"]),
-        "55_churn_customers": ({**bounds, "last_month": w.last_month, **dataclasses.asdict(cfg.churn)}, ["customer_id"]),
+        "55_churn_customers": ({**bounds, "last_month": w.last_month, **{
+            k: v for k, v in dataclasses.asdict(cfg.churn).items() if k != "dual_handset"}}, ["customer_id"]),
         "60_channels": (dataclasses.asdict(cfg.channels), ["customer_id"]),
         "audit_future_dates": ({"tomorrow": date(2026, 8, 15), "this_month": date(2026, 8, 1)}, ["table_name"]),
         "audit_null_like": ({"peer_is_text": False}, None),
