@@ -127,13 +127,13 @@ def main(
 
 
 from . import (  # noqa: E402
-    channels, churn, cluster, compare, features, profile, report, rules, run as run_, sample, score, screen, value,
-    verify,
+    channels, churn, cluster, compare, features, graph, profile, report, rules, run as run_, sample, score, screen,
+    value, verify,
 )
 
 # in the order of segment --help
 for _command in (features, sample, screen, run_, cluster, profile, rules, compare, score, value, churn, channels,
-                 report, verify):
+                 graph, report, verify):
     _command.register(app)
 
 

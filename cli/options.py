@@ -57,6 +57,7 @@ FeaturesFile = Annotated[Optional[Path], typer.Option("--features", help="A wide
 IdCol = Annotated[str, typer.Option("--id", help="Id column of the table.")]
 Segments = Annotated[Optional[Path], typer.Option("--segments", help="Segments table (customer_id, segment[, brand]; .parquet or .csv) for per-segment cross-tabs.")]
 TableOut = _out("Write one row per customer here (.parquet, .csv, or .xlsx: a workbook with the summary's tables too).")
+PairsOut = _out("Write one row per pair found here (.parquet or .csv).")
 ExcelCsv = Annotated[bool, typer.Option("--excel-csv", help="Start a CSV --out with a byte-order mark, so Excel reads Chinese text right (also [output] csv_bom).")]
 
 # ---------------------------------------------------------------- segmenting (run, cluster)

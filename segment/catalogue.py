@@ -244,6 +244,12 @@ INDICATORS: tuple[Indicator, ...] = (
        "voice and SMS events with a competitor's service hotline (monthly average)"),
     _i("last_month_usage_ratio", "churn_signal", "",
        "events in the window's last month / mean events of its earlier months"),
+    _i("multisim", "churn_signal", "cdr.peer_id",
+       "1 when segment multisim finds a second number of the customer's (a number whose contacts are largely "
+       "theirs, used as theirs wanes: [multisim]), else 0"),
+    _i("multisim_score", "churn_signal", "cdr.peer_id",
+       "largest Jaccard similarity of the customer's contacts with another number's that is no direct contact "
+       "(0: none shares [multisim] min_shared contacts)"),
     *_trend("total_fee", "", "billed amount"),
     *_trend("minutes", "cdr.duration_s", "call minutes"),
     *_trend("calls", "", "voice calls"),
@@ -253,6 +259,7 @@ INDICATORS: tuple[Indicator, ...] = (
     *_trend("contacts_voice", "cdr.peer_id", "distinct voice peers"),
     *_trend("contacts_sms", "cdr.peer_id", "distinct SMS peers"),
 )
+GRAPH = ("multisim", "multisim_score")  # computed on the call graph (segment/callgraph.py)
 
 NAMES = tuple(i.name for i in INDICATORS)
 BY_NAME = {i.name: i for i in INDICATORS}

@@ -35,6 +35,8 @@ class Findings:
                                                       "example": None})
     implausible: list[dict] = field(default_factory=list)  # {table, column, problem}
     skipped_files: dict[str, list[str]] = field(default_factory=dict)
+    # the distinct on-net peers of the window and how many are customers (audit_onnet_peers.sql)
+    onnet_peers: dict = field(default_factory=lambda: {"peers": 0, "customers": 0, "share": None, "examples": []})
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -72,6 +74,23 @@ def _values_table(con, name: str, columns: tuple[str, ...], rows: list[tuple[str
     else:
         query = "select " + ", ".join(f"cast(null as varchar) as {c}" for c in columns) + " where false"
     con.execute(f"create or replace temp table {name} as {query}")
+
+
+def onnet_peers(con, cfg: Config, found: Findings) -> None:
+    """The share of the window's distinct on-net peers that are customers (the contract's one
+    id space); a warning below quality.min_onnet_peer_share, unless [input] separate_peer_ids
+    says the ids are apart."""
+    rows = sql.run(con, "audit_onnet_peers").fetchall()
+    peers, customers = rows[0][0], rows[0][1]
+    examples = [r[3] for r in rows if r[3] is not None]
+    share = customers / peers if peers else None
+    found.onnet_peers = {"peers": peers, "customers": customers, "share": share, "examples": examples}
+    limit = cfg.quality.min_onnet_peer_share
+    if share is not None and share < limit and not cfg.input.separate_peer_ids:
+        found.warnings.append(
+            f"cdr: {customers} of {peers} on-net peers ({share:.1%}) are customers, below "
+            f"quality.min_onnet_peer_share = {limit:.0%}, e.g. not {_ex(examples)}: the contract puts the peer_id "
+            "of an on-net event in the customer_id space (set [input] separate_peer_ids = true if yours are apart)")
 
 
 def skipped_files(sources, found: Findings) -> None:

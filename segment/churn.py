@@ -56,6 +56,14 @@ def _hotlines(fs, cfg) -> str | None:
     return None if cfg.features.competitor_hotlines else "no competitor hotline in [features] competitor_hotlines"
 
 
+def _graph(fs, cfg) -> str | None:
+    if not cfg.churn.dual_handset:
+        return "[churn] dual_handset = false"
+    from .features import graph_unavailable
+
+    return "; ".join(graph_unavailable(fs.con, cfg)) or None
+
+
 _PEERS = _column("cdr", "peer_id")
 _EARLIER = _months(2, "the window has one month: no earlier month to compare with")
 
@@ -91,6 +99,8 @@ def rules(c: ChurnConfig) -> list[Rule]:
         Rule("usage_drop_alert", "alert", "r_usage_alert",
              f"last month's events down >= {c.alert_usage_drop:.0%} against the earlier months' average",
              usage, (_EARLIER,)),
+        Rule("dual_handset", "alert", "r_dual_handset", "a second number of theirs found (segment multisim's rules, "
+             "[multisim])", "second number {second_number}", (_PEERS, _graph)),
         Rule("arrears_rising", "alert", "r_arrears", f"arrears rose in each of the last {c.arrears_rising_months} months",
              f"arrears rising {c.arrears_rising_months} month(s) running",
              (_column("billing", "arrears"), _months(c.arrears_rising_months + 1, "the window has {months} month(s); "
@@ -135,6 +145,30 @@ def stage_and_reasons(flags: pl.DataFrame, rule_list: list[Rule]) -> pl.DataFram
     reasons = [pl.when(pl.any_horizontal(fired)).then(_text(t)) for t, fired in by_reason.items()]
     return flags.with_columns(stage.alias("stage"), pl.concat_str(reasons, separator="; ", ignore_nulls=True)
                               .alias("reasons"))
+
+
+def _dual_handset(fs, cfg: Config, flags: pl.DataFrame, unavailable: bool) -> pl.DataFrame:
+    """``flags`` with r_dual_handset and second_number (the first number segment multisim
+    finds for the customer), from the call graph (segment/callgraph.py) when the rule can run."""
+    if unavailable:
+        return _in_rule_order(flags.with_columns(r_dual_handset=pl.lit(False), second_number=pl.lit(None, pl.String)))
+    from .callgraph import score_multisim
+
+    score_multisim(fs, cfg)
+    found = fs.con.frame("select customer_id, min(candidate_id) as second_number from multisim where multisim "
+                         "group by customer_id order by customer_id")
+    found = found.with_columns(pl.col("customer_id").cast(flags.schema["customer_id"]),
+                               pl.col("second_number").cast(pl.String), r_dual_handset=pl.lit(True))
+    flags = (flags.join(found, on="customer_id", how="left", maintain_order="left")
+             .with_columns(pl.col("r_dual_handset").fill_null(False)))
+    return _in_rule_order(flags)
+
+
+def _in_rule_order(flags: pl.DataFrame) -> pl.DataFrame:
+    """The r_dual_handset flag among the others, where its rule is in the list."""
+    cols = [c for c in flags.columns if c != "r_dual_handset"]
+    cols.insert(cols.index("r_arrears"), "r_dual_handset")
+    return flags.select(cols)
 
 
 @dataclass
@@ -187,7 +221,8 @@ def assess(fs, cfg: Config, segments: pl.DataFrame | None = None, value: ValueRe
     missing = unavailable(fs, cfg)
     w = fs.window
     flags = tabulate.query(fs.con, "55_churn_customers", start=w.start, end=w.end, last_month=w.last_month,
-                           **dataclasses.asdict(c))
+                           **{k: v for k, v in dataclasses.asdict(c).items() if k != "dual_handset"})
+    flags = _dual_handset(fs, cfg, flags, "dual_handset" in missing)
     # a rule that cannot run never fires, whatever its inputs' typed NULLs made of its flag
     flags = flags.with_columns(pl.lit(False).alias(r.column) for r in rule_list if r.name in missing)
     detail = stage_and_reasons(flags, rule_list)

@@ -49,6 +49,9 @@ class InputConfig:
     # only when a Parquet column holds instants (a timestamp with time zone), which are read
     # as the wall-clock time of this zone. Empty: such a column is an error, not a guess.
     time_zone: str = ""
+    # true: on-net cdr.peer_id is not a customer_id (the contract's rule, docs/inputs.md), and the
+    # call graph's commands (multisim, reentry) say they cannot run instead of finding nothing.
+    separate_peer_ids: bool = False
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,7 @@ class QualityConfig:
     # counting them costs a hash table of every row, about as much as the features
     # themselves. 0: never; --fail-on duplicate-events counts them whatever the size.
     duplicate_check_max_rows: int = 20_000_000
+    min_onnet_peer_share: float = 0.95  # on-net peers that are customers (audit_onnet_peers.sql), else a warning
     # Data-quality gates that turn warnings into exit 3, e.g. ["unknown-customers=0.01",
     # "dropped-missing"]; --fail-on adds to them (segment/quality.py, docs/quality.md).
     fail_on: tuple[str, ...] = ()
@@ -203,6 +207,7 @@ class ChurnConfig:
     warning_usage_drop: float = 0.25  # warning: last month's events down by at least this share
     contacts_drop: float = 0.25  # warning: distinct contacts of the last month down by at least this share
     complaints_min: int = 2  # warning: at least this many complaints last month, more than the earlier average
+    dual_handset: bool = True  # alert: segment multisim finds a second number ([multisim])
 
 
 @dataclass(frozen=True)
@@ -232,6 +237,28 @@ class TrackingConfig:
 
 
 @dataclass(frozen=True)
+class MultisimConfig:
+    # segment multisim (sql/31..34): the degree caps bound the self-join on shared contacts
+    # (cost ~ customers x contacts x contacts); a pair seen only through a capped node is lost.
+    max_contacts: int = 200  # a customer with more contacts than this is not used as a shared contact
+    max_degree: int = 200  # a number more customers than this call (a hotline) is neither candidate nor shared
+    min_shared: int = 3  # shared contacts a candidate needs
+    min_jaccard: float = 0.2
+    min_overlap: float = 0.6  # share of the candidate's contacts that are the customer's
+    min_candidate_late: float = 0.8  # share of the candidate's use in the window's later half
+    min_shift: float = 0.3  # the candidate's later-half share of use above the customer's by this much
+
+
+@dataclass(frozen=True)
+class ReentryConfig:
+    # segment reentry (sql/35_reentry.sql), on the call graph of [multisim] (its caps)
+    max_gap_days: int = 30  # the new line opened 0..max_gap_days days after the old one left
+    min_shared: int = 2
+    min_jaccard: float = 0.1
+    min_overlap: float = 0.15  # share of the new line's contacts that were the old line's
+
+
+@dataclass(frozen=True)
 class EngineConfig:
     # Where the SQL runs (segment/engine/, docs/scale-out.md); --engine, --spark-master and
     # --spark-remote override these. Empty: $SPARK_MASTER / $SPARK_REMOTE, else local[*].
@@ -255,6 +282,8 @@ class Config:
     rules: RulesConfig = field(default_factory=RulesConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
     tracking: TrackingConfig = field(default_factory=TrackingConfig)
+    multisim: MultisimConfig = field(default_factory=MultisimConfig)
+    reentry: ReentryConfig = field(default_factory=ReentryConfig)
     engine: EngineConfig = field(default_factory=EngineConfig)
     # table -> canonical column -> the user's column name
     columns: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -331,7 +360,7 @@ def from_dict(raw: dict[str, Any], where: str = "config") -> Config:
                 "screening": ScreeningConfig, "clustering": ClusteringConfig, "profiles": ProfileConfig,
                 "value": ValueConfig, "churn": ChurnConfig, "channels": ChannelConfig,
                 "rules": RulesConfig, "output": OutputConfig, "tracking": TrackingConfig,
-                "engine": EngineConfig}
+                "multisim": MultisimConfig, "reentry": ReentryConfig, "engine": EngineConfig}
     values: dict[str, Any] = {}
     for key, value in raw.items():
         if key == "values":

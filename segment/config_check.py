@@ -80,6 +80,8 @@ def validate(cfg: Config) -> None:
 def _validate_quality(q: QualityConfig) -> None:
     if not 0 <= q.max_unknown_customer_share <= 1:
         raise ConfigError("quality.max_unknown_customer_share must be in [0, 1]")
+    if not 0 <= q.min_onnet_peer_share <= 1:
+        raise ConfigError("quality.min_onnet_peer_share must be in [0, 1]")
     if not 0 <= q.min_mean_call_s < q.max_mean_call_s:
         raise ConfigError(f"quality: need 0 <= min_mean_call_s < max_mean_call_s, got {q.min_mean_call_s} "
                           f"and {q.max_mean_call_s}")
@@ -194,6 +196,13 @@ def _validate_analyses(cfg: Config) -> None:
     t = cfg.tracking
     _in_range("tracking", t, {"min_shared": t.min_shared >= 1, "min_jaccard": 0 < t.min_jaccard <= 1,
                               "psi_bins": 2 <= t.psi_bins <= 100, "psi_alert": t.psi_alert > 0})
+    m, r = cfg.multisim, cfg.reentry
+    _in_range("multisim", m, {"max_contacts": m.max_contacts >= 2, "max_degree": m.max_degree >= 2,
+                              "min_shared": m.min_shared >= 1, "min_jaccard": 0 <= m.min_jaccard <= 1,
+                              "min_overlap": 0 <= m.min_overlap <= 1, "min_shift": -1 <= m.min_shift <= 1,
+                              "min_candidate_late": 0 <= m.min_candidate_late <= 1})
+    _in_range("reentry", r, {"max_gap_days": r.max_gap_days >= 0, "min_shared": r.min_shared >= 1,
+                             "min_jaccard": 0 <= r.min_jaccard <= 1, "min_overlap": 0 <= r.min_overlap <= 1})
     e = cfg.engine
     if e.name not in ("duckdb", "spark"):
         raise ConfigError(f"engine.name must be 'duckdb' or 'spark', got {e.name!r}")

@@ -17,13 +17,14 @@ import shutil
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Callable
 
 if TYPE_CHECKING:  # polars is imported only by frame(): `segment features` does not need it
     import polars as pl
 
 from . import audits, checks, sql
-from .catalogue import INDICATORS, missing_requirements
+from .catalogue import GRAPH, INDICATORS, missing_requirements
 from .config import Config
 from . import engine as engines
 from .engine import EngineOptions, resource_error
@@ -115,7 +116,8 @@ class FeatureSet:
 
     def query(self) -> str:
         """The SELECT of the features table, its columns in order, ordered by customer_id."""
-        return f"SELECT {', '.join(sql.quote_ident(c) for c in self.columns)} FROM features ORDER BY customer_id"
+        return f"SELECT {', '.join(sql.quote_ident(c) for c in self.columns)} FROM {_source(self.indicators)} " \
+               "ORDER BY customer_id"
 
     def frame(self) -> pl.DataFrame:
         """The features as a polars DataFrame, ordered by customer_id."""
@@ -173,6 +175,12 @@ def hotline_ids(con, hotlines) -> list:
     return [i for i in ids if -2**63 <= i < 2**63]
 
 
+def _source(indicators) -> str:
+    """The relation that holds ``indicators``: the features table, joined to the call
+    graph's indicators (41_multisim_customers.sql) when they are among them."""
+    return "features JOIN multisim_customers USING (customer_id)" if set(GRAPH) & set(indicators) else "features"
+
+
 def _brand_counts(con) -> dict[str, int]:
     rows = con.execute("SELECT brand, count(*) FROM features GROUP BY brand ORDER BY brand").fetchall()
     return {b: n for b, n in rows}
@@ -185,7 +193,7 @@ def _indicator_stats(con, names: list[str]) -> dict[str, dict]:
     for n in names:
         q = sql.quote_ident(n)
         exprs += [f"count({q})", f"avg({q})", f"min({q})", f"max({q})"]
-    row = con.execute(f"SELECT {', '.join(exprs)} FROM features").fetchall()[0]
+    row = con.execute(f"SELECT {', '.join(exprs)} FROM {_source(names)}").fetchall()[0]
     out = {}
     for k, n in enumerate(names):
         cnt, mean, lo, hi = row[4 * k : 4 * k + 4]
@@ -273,13 +281,25 @@ def _run_stages(con, sources, cfg, say, workdir, staged, label) -> FeatureSet:
     produced, skipped = [], []
     for ind in INDICATORS:
         lacking = missing_requirements(ind, staged.present)
+        if ind.name in GRAPH and not lacking:
+            lacking = graph_unavailable(con, cfg)
         if lacking:
             skipped.append({"name": ind.name, "angle": ind.angle,
                             "reason": "input not available: " + ", ".join(lacking)})
         else:
             produced.append(ind.name)
+    if set(GRAPH) & set(produced):
+        from .callgraph import score_multisim
+
+        score_multisim(SimpleNamespace(con=con, window=window), cfg)
+        sql.run(con, "41_multisim_customers")
     return FeatureSet(con, window, cfg.features.population, produced, skipped, cdr_counts, n, found.warnings,
                       workdir, found)
+
+
+def graph_unavailable(con, cfg) -> list[str]:
+    """Why the call graph's indicators cannot be computed (empty: they can)."""
+    return ["[input] separate_peer_ids = true: on-net peers are not customer ids"] if cfg.input.separate_peer_ids else []
 
 
 def _cdr_stages(con, cfg, say, label, window, bounds, found):
@@ -324,6 +344,7 @@ def _cdr_stages(con, cfg, say, label, window, bounds, found):
 
     say("aggregating contacts")
     sql.run(con, "21_cdr_peer", **bounds)
+    checks.onnet_peers(con, cfg, found)
     sql.run(con, "23_cdr_hotline", hotlines=hotline_ids(con, f.competitor_hotlines))
     sql.run(con, "24_service_contacts", **bounds, last_month=window.last_month)
     say("aggregating cells and the social circle")

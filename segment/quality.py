@@ -16,7 +16,9 @@ Gates (docs/quality.md has the table of which command measures which):
   (rows of the window with a service other than voice, sms or data, over the window's
   rows), ``unknown-values`` (the largest share of a coded column's values outside its
   list), ``duplicate-events`` (exact duplicate CDR rows of the window, over its rows),
-  ``outside-window`` (rows outside the window, over all rows);
+  ``outside-window`` (rows outside the window, over all rows), ``onnet-peers`` (distinct
+  on-net peers of the window that are not customers, over all of them: the contract's one
+  id space);
 * count gates, limit a whole number (default 0): ``skipped-indicators`` (catalogue
   indicators not computed for lack of an optional input), ``implausible`` (implausible
   columns: segment/checks.py), ``skipped-files`` (files of a table folder that are not
@@ -37,7 +39,7 @@ from .numbers import quoted
 
 UNKNOWN_IN = ("billing", "interactions", "recharges")  # tables with an unknown-customers-<table> gate
 SHARE_GATES = ("unknown-customers", *(f"unknown-customers-{t}" for t in UNKNOWN_IN), "unknown-service",
-               "unknown-values", "duplicate-events", "outside-window")
+               "unknown-values", "duplicate-events", "outside-window", "onnet-peers")
 COUNT_GATES = ("skipped-indicators", "implausible", "skipped-files", "dropped-missing", "skipped-brands",
                "skipped-analyses", "unscored")
 GATES = SHARE_GATES + COUNT_GATES
@@ -196,6 +198,10 @@ def _check_measures(found, window: int) -> dict[str, Measure]:
         ex = f" (e.g. {found.duplicates['example']})" if found.duplicates["example"] else ""
         out["duplicate-events"] = _share(found.duplicates["rows"], window, f"are exact copies of another row{ex}",
                                          "the window's CDR rows")
+    o = found.onnet_peers
+    ex = f" (e.g. {', '.join(quoted(x) for x in o['examples'])})" if o["examples"] else ""
+    out["onnet-peers"] = _share(o["peers"] - o["customers"], o["peers"], f"are not customers{ex}",
+                                "the window's distinct on-net peers")
     implausible = [f"{i['table']}.{i['column']} ({i['file']}): {i['problem']}" for i in found.implausible]
     out["implausible"] = _count(len(implausible), "implausible column(s)", implausible)
     files = [f for fs in found.skipped_files.values() for f in fs]

@@ -85,6 +85,7 @@ TABLES: dict[str, Table] = {
             Column("group_id", "VARCHAR", False, "enterprise (group) account"),
             Column("credit_level", "INTEGER", False, "1 (worst) .. 5 (best)"),
             Column("churn_date", "DATE", False, "date the line left; empty while active"),
+            Column("dealer_id", "VARCHAR", False, "dealer or sales channel that opened the line"),
             id_doc="unique subscriber id", one_customer=False,
         ),
         _table("cdr", True, "one row per usage event",

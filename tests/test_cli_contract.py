@@ -327,9 +327,11 @@ def test_skipped_indicators_and_any(gated):
     assert f"skipped-indicators: {len(lacking)} indicator(s) not computed for lack of an optional input" in line
     ok(invoke("--quiet", "churn", "--data", data, "--config", cfg, "--fail-on", f"skipped-indicators={len(lacking)}"))
     line = error_line(invoke("--quiet", "features", "--data", data, "--config", cfg, "--fail-on", "any"))
-    assert line.startswith("error: 3 quality gates failed: unknown-customers: ")
+    # the tiny extracts' on-net peer 'a' is no customer id: the one id space's gate fails too
+    assert line.startswith("error: 4 quality gates failed: unknown-customers: ")
     assert "; outside-window: " in line and "; skipped-indicators: " in line and "unknown-service" not in line
-    assert line.count("(--fail-on any)") == 3
+    assert "; onnet-peers: 100% of the window's distinct on-net peers (1 of 1) are not customers (e.g. 'a')" in line
+    assert line.count("(--fail-on any)") == 4
 
 
 def test_gates_from_the_config_and_the_command_line_wins(gated, tmp_path):
@@ -411,8 +413,8 @@ def test_quality_library_boundaries():
     assert [(g.name, g.limit) for g in got] == [
         ("unknown-customers", 0.01), ("unknown-customers-billing", 0.0), ("unknown-customers-interactions", 0.0),
         ("unknown-customers-recharges", 0.0), ("unknown-service", 0.0), ("unknown-values", 0.0),
-        ("duplicate-events", 0.0), ("outside-window", 0.0), ("skipped-indicators", 0.0), ("implausible", 0.0),
-        ("skipped-files", 0.0)]
+        ("duplicate-events", 0.0), ("outside-window", 0.0), ("onnet-peers", 0.0), ("skipped-indicators", 0.0),
+        ("implausible", 0.0), ("skipped-files", 0.0)]
     # score measures one gate of its own
     assert [g.name for g in quality.resolve(["any"], [], quality.SCORE_GATES)] == ["unscored"]
 

@@ -566,9 +566,14 @@ def expected(population: str) -> dict[str, dict]:
 
 POPULATIONS = ("stable", "all")
 
+# The call graph's indicators need on-net peers that are customer ids; this extract's peers
+# are text (p00 ..), so they are skipped here and worked out in tests/test_callgraph.py.
+REFERENCED = tuple(n for n in catalogue.NAMES if n not in catalogue.GRAPH)
+
+
 def _params():
     for pop in POPULATIONS:
-        for name in catalogue.NAMES:
+        for name in REFERENCED:
             yield pytest.param(pop, name, id=f"{pop}-{name}")
 
 
@@ -594,7 +599,7 @@ def test_population_order_and_columns(real, population):
 
 def test_reference_covers_the_catalogue():
     some = next(iter(expected("all").values()))
-    assert set(some) - {"brand"} == set(catalogue.NAMES)
+    assert set(some) - {"brand"} == set(REFERENCED)
 
 
 @pytest.mark.parametrize(("population", "indicator"), list(_params()))

@@ -18,7 +18,7 @@ N = 2000
 CUSTOMERS = {
     "customer_id": pa.int64(), "brand": pa.string(), "activation_date": pa.date32(), "birth_year": pa.int32(),
     "gender": pa.string(), "plan_id": pa.string(), "group_id": pa.string(), "credit_level": pa.int8(),
-    "churn_date": pa.date32(),
+    "churn_date": pa.date32(), "dealer_id": pa.string(),
 }
 CDR = {
     "customer_id": pa.int64(), "start_time": pa.timestamp("us"), "service": pa.string(), "direction": pa.string(),
@@ -34,7 +34,7 @@ RECHARGES = {"customer_id": pa.int64(), "recharge_time": pa.timestamp("us"), "am
 TRUTH = {
     "customer_id": pa.int64(), "brand": pa.string(), "group": pa.string(), "group_index": pa.int32(),
     "preferred_channel": pa.string(), "planted_tier": pa.string(), "leaving": pa.bool_(), "joined": pa.bool_(),
-    "churned": pa.bool_(),
+    "churned": pa.bool_(), "second_phone": pa.int64(), "reentry_of": pa.int64(),
 }
 SCHEMAS = {"customers": CUSTOMERS, "billing": BILLING, "interactions": INTERACTIONS, "recharges": RECHARGES,
            "truth": TRUTH}

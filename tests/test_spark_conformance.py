@@ -30,6 +30,10 @@ TABLES = {
     "30_population": ("population", ["customer_id"]),
     "40_features": ("features", ["customer_id"]),
     "50_window_customers": ("window_customers", ["customer_id"]),
+    "31_graph_edges": ("graph_edges", ["middle_id", "peer_id"]),
+    "32_multisim_pairs": ("multisim_pairs", ["customer_id", "candidate_id"]),
+    "33_multisim": ("multisim", ["customer_id", "candidate_id"]),
+    "41_multisim_customers": ("multisim_customers", ["customer_id"]),
 }
 
 
@@ -41,12 +45,15 @@ def _queries(fs, cfg) -> dict:
         "10_bill_months": ({}, ["bill_month"]),
         "22_cdr_summary": ({}, None),
         "51_value_customers": ({"end": w.end, **value.sql_params(cfg.value)}, ["customer_id"]),
-        "55_churn_customers": ({**bounds, "last_month": w.last_month, **dataclasses.asdict(cfg.churn)}, ["customer_id"]),
+        "55_churn_customers": ({**bounds, "last_month": w.last_month, **{
+            k: v for k, v in dataclasses.asdict(cfg.churn).items() if k != "dual_handset"}}, ["customer_id"]),
         "60_channels": (dataclasses.asdict(cfg.channels), ["customer_id"]),
         "audit_future_dates": ({"tomorrow": date(2026, 8, 15), "this_month": date(2026, 8, 1)}, ["table_name"]),
         "audit_null_like": ({"peer_is_text": False}, None),
         "audit_customers_birth_year": ({"first": 1900, "last": 2026}, None),
         "audit_brand_variants": ({}, ["folded", "brand"]),
+        "34_multisim_months": (bounds, ["node_id", "month"]),
+        "35_reentry": ({**bounds, **{k: v for k, v in dataclasses.asdict(cfg.reentry).items()}}, ["customer_id"]),
     }
     for name in sql.names():
         if name.startswith("audit_") and name not in out:

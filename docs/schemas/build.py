@@ -118,6 +118,8 @@ INPUT_CHECKS = {
     "duplicates": obj({"checked": BOOL, "rows": {"type": ["integer", "null"], "minimum": 0}, "reason": STR_NULL}),
     "implausible": arr(obj({"table": STR, "column": STR, "problem": STR})),
     "skipped_files": mapping(arr(STR)),
+    "onnet_peers": obj({"peers": COUNT, "customers": COUNT, "share": SHARE_NULL, "examples": arr(ID, maxItems=3)},
+                       description="the window's distinct on-net peers and how many are customers"),
 }
 
 def features() -> dict:
@@ -497,10 +499,37 @@ def report() -> dict:
     return document("report", "segment report --format json", body)
 
 
+# ---------------------------------------------------------------- multisim, reentry
+
+CAPS = obj({"max_contacts": COUNT, "max_degree": COUNT}, description="the degree caps of [multisim]")
+
+
+def multisim() -> dict:
+    pair = obj({"customer_id": ID, "candidate_id": ID, "candidate_network": enum(("onnet", "offnet")),
+                "shared_contacts": COUNT, "customer_contacts": COUNT, "candidate_contacts": COUNT, "jaccard": SHARE,
+                "overlap": SHARE, "adamic_adar": NUM, "shift": NUM, "customer_months": STR_NULL,
+                "candidate_months": STR_NULL})
+    body = obj({"window": WINDOW, "pairs_scored": COUNT, "owners": COUNT, "numbers": COUNT, "offnet_numbers": COUNT,
+                "caps": CAPS, "out": STR_NULL, "rows": arr(pair)})
+    return document("multisim", "segment multisim --format json", body)
+
+
+def reentry() -> dict:
+    pair = obj({"customer_id": ID, "old_customer_id": ID, "brand": STR, "old_brand": STR, "activation_date": STR,
+                "old_churn_date": STR, "gap_days": COUNT, "dealer_id": STR_NULL, "shared_contacts": COUNT,
+                "new_contacts": COUNT, "old_contacts": COUNT, "jaccard": SHARE, "overlap": SHARE})
+    body = obj({"window": WINDOW, "reentries": COUNT,
+                "per_month": arr(obj({"month": MONTH, "reentries": COUNT, "same_brand": COUNT})),
+                "top_dealers": arr(obj({"dealer_id": STR, "reentries": COUNT})), "caps": CAPS, "out": STR_NULL,
+                "rows": arr(pair)})
+    return document("reentry", "segment reentry --format json", body)
+
+
 SCHEMAS = {
     "features": features, "features-list": features_list, "sample": sample, "screen": screen,
     "run": run, "cluster": cluster, "profile": profile, "profile-segment": profile_segment, "rules": rules,
-    "compare": compare, "score": score, "value": value, "churn": churn, "channels": channels, "report": report,
+    "compare": compare, "score": score, "value": value, "churn": churn, "channels": channels, "multisim": multisim,
+    "reentry": reentry, "report": report,
     "verify": verify,
 }
 

@@ -33,7 +33,7 @@ __all__ = ["COMMANDS", "Outcome", "Progress", "module", "request_from", "run_job
 
 # The commands, in the order of ``segment --help``.
 COMMANDS = ("features", "sample", "screen", "run", "cluster", "profile", "rules", "compare", "score", "value",
-            "churn", "channels", "report", "verify")
+            "churn", "channels", "multisim", "reentry", "report", "verify")
 
 
 def module(command: str):

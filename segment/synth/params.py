@@ -311,3 +311,34 @@ ROAMING = ("none", "domestic", "international")
 # noise, which shrinks with the number of billed months.
 TIER_MARGIN_ABS, TIER_MARGIN_REL = 1.0, 0.15
 TIER_MAX_NUDGE = 0.7  # at most a factor e^0.7 (~2x) on activity
+
+# Social circles (peers.py): customers sit on a ring beside customers of their own group;
+# a contact lies 1 + exponential(CIRCLE_SCALE) places away on it, a few anywhere.
+CIRCLE_SCALE = 12.0  # mean ring distance of a contact
+P_SHORTCUT = 0.02  # share of contacts drawn anywhere on the ring
+OFFNET_PER_CUSTOMER = 1.0  # people of the off-net world per customer, along the same ring
+P_PERSONAL_OFFNET = 0.5  # share of off-net contacts nobody else of ours calls
+# On-net calls and SMS appear in both parties' CDR: each side draws its on-net events at
+# this rate and receives the other side's as mirrors, so the totals stay as planted.
+ONNET_DRAW_SHARE = 0.5
+
+# Second phones (graph.py): a share of leavers with a circle of at least SECOND_MIN_CONTACTS
+# carry an off-net second number in their last two active months, which calls
+# SECOND_CONTACT_SHARE of their contacts (their top ones first) and takes over the usage
+# their own line loses (complementary time use).
+SECOND_PHONE_SHARE = 0.5
+SECOND_MIN_CONTACTS = 16
+SECOND_CONTACT_SHARE = (0.7, 0.95)  # uniform range
+SECOND_RATE = 1.0  # the second phone's talk events per month, as a share of the owner's own rate
+
+# Re-entry (population.py, graph.py): a share of churners with at least REENTRY_MIN_CONTACTS
+# contacts come back as a joiner activated 1..REENTRY_GAP_DAYS days after leaving, keeping
+# REENTRY_KEEP of their contact list; a line sold by a dealer, for re-entrants mostly one of
+# a few REENTRY_DEALERS.
+REENTRY_SHARE = 0.4
+REENTRY_MIN_CONTACTS = 8
+REENTRY_GAP_DAYS = 10
+REENTRY_KEEP = 0.85
+DEALERS = 200  # dealers D0001..D0200 sell the lines
+REENTRY_DEALERS = 3  # the few dealers behind most re-entries (D0001..D0003)
+P_REENTRY_DEALER = 0.7

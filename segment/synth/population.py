@@ -16,8 +16,9 @@ from .draws import lognormal, pick
 from .params import (
     BRAND_CHANNEL_MIX, BRAND_CREDIT_SHIFT, BRAND_PREPAID, BRAND_REGISTERED, BRAND_SHARE, BRAND_TENURE_YEARS, BRANDS,
     CELL_HOME_RANGE, CHURN_MONTH, CONTACTS_SIGMA, CREDIT_SHARES, DAY_SHAPES, ENT_MAX_SIZE, ENT_MIN_SIZE,
-    ENT_PARETO_ALPHA, EVENT_SCALE, GROUPS, INTL_DAY_SHARE, LEAVE_LAST_MONTH, LEAVE_PREV_MONTH, NIGHT_SHAPES,
-    P_ABOUT_TO_LEAVE, P_CHURN, P_HOTLINE_NORMAL, P_JOIN, PLAN_INDEX, PREFERRED_SHARE, TENURE_MAX_DAYS, TENURE_MIN_DAYS,
+    DEALERS, ENT_PARETO_ALPHA, EVENT_SCALE, GROUPS, INTL_DAY_SHARE, LEAVE_LAST_MONTH, LEAVE_PREV_MONTH, NIGHT_SHAPES,
+    P_ABOUT_TO_LEAVE, P_CHURN, P_HOTLINE_NORMAL, P_JOIN, P_REENTRY_DEALER, PLAN_INDEX, PREFERRED_SHARE,
+    REENTRY_DEALERS, REENTRY_GAP_DAYS, REENTRY_MIN_CONTACTS, REENTRY_SHARE, SECOND_MIN_CONTACTS, SECOND_PHONE_SHARE, TENURE_MAX_DAYS, TENURE_MIN_DAYS,
     TENURE_SIGMA, Group,
 )
 from .structures import STRUCTURES, Structure
@@ -94,10 +95,11 @@ def _life_cycle(rng: np.random.Generator, P: SimpleNamespace, win: Window) -> No
     act = win.start - tenure.astype(np.int64)
     # Joiners open their line inside the window, at least a week before its end.
     join_day = win.start + (rng.random(n) * max(length - 7, 1)).astype(np.int64)
-    P.activation = np.where(P.joined, join_day, act)
     # Churners leave inside the window, at least a week after its start.
     churn_day = win.start + min(7, length - 1) + (rng.random(n) * max(length - 8, 1)).astype(np.int64)
     P.churn = np.where(P.churned, np.minimum(churn_day, win.end - 1), -1)
+    _reentry(rng, P, win, join_day)
+    P.activation = np.where(P.joined, join_day, act)
     P.tenure_years = (win.end - P.activation) / 365.25
 
     # Allowed day range [lo, hi) inside each month and the usage factor per month.
@@ -130,6 +132,24 @@ def _life_cycle(rng: np.random.Generator, P: SimpleNamespace, win: Window) -> No
     odd = np.flatnonzero(~P.leaving & (rng.random(n) < P_HOTLINE_NORMAL))
     hot[odd, (rng.random(len(odd)) * nm).astype(int)] = -1  # exactly one call
     P.hot = (hot * P.billed).astype(np.int8)
+
+
+def _reentry(rng: np.random.Generator, P: SimpleNamespace, win: Window, join_day: np.ndarray) -> None:
+    """Re-entrants: a share of churners comes back as a joiner (``P.reentry_of``: the old
+    line's index, else -1) opened 1..REENTRY_GAP_DAYS days after leaving (``join_day`` is
+    changed in place); and the dealer who sold every line (``P.dealer``), for re-entrants
+    mostly one of the REENTRY_DEALERS."""
+    n = P.n
+    P.reentry_of = np.full(n, -1, np.int64)
+    room = P.churned & (P.churn + REENTRY_GAP_DAYS <= win.end - 7)
+    old = np.flatnonzero(room & (rng.random(n) < REENTRY_SHARE))
+    new = rng.permutation(np.flatnonzero(P.joined))[:len(old)]
+    old = old[:len(new)]
+    join_day[new] = P.churn[old] + 1 + rng.integers(0, REENTRY_GAP_DAYS, len(new))
+    P.reentry_of[new] = old
+    P.dealer = rng.integers(0, DEALERS, n)
+    rogue = new[rng.random(len(new)) < P_REENTRY_DEALER]
+    P.dealer[rogue] = rng.integers(0, REENTRY_DEALERS, len(rogue))
 
 
 def _registration(rng: np.random.Generator, P: SimpleNamespace, gtab: SimpleNamespace) -> None:
@@ -228,3 +248,12 @@ def _usage_profile(rng: np.random.Generator, P: SimpleNamespace, gtab: SimpleNam
     if sd.heavy_share > 0:  # a heavy tail: some customers use many times more than their group
         tail = rng.random(n) < sd.heavy_share
         P.s = P.s * np.where(tail, 1.0 + rng.pareto(sd.heavy_alpha, n), 1.0)
+    # A re-entrant keeps their circle: the new line's list is as long as the old one's.
+    new = np.flatnonzero(P.reentry_of >= 0)
+    old = P.reentry_of[new]
+    P.n_contacts[old] = np.maximum(P.n_contacts[old], REENTRY_MIN_CONTACTS)
+    P.n_contacts[new], P.zipf[new], P.onnet[new] = P.n_contacts[old], P.zipf[old], P.onnet[old]
+    # Second phones: a share of the other leavers with a circle large enough to be seen.
+    re = np.zeros(n, bool)
+    re[old] = True
+    P.second = P.leaving & ~re & (P.n_contacts >= SECOND_MIN_CONTACTS) & (rng.random(n) < SECOND_PHONE_SHARE)

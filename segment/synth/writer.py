@@ -14,7 +14,7 @@ from ..config import InputConfig
 from ..schema import CHANNELS, SERVICES, TABLES
 from .calendar import Window
 from .params import (
-    BRANDS, DATA, DIRECTIONS, NETWORKS, PLANS, PURPOSES, ROAMING, TYPE_DIRECTION, TYPE_SERVICE, VOICE,
+    BRANDS, DATA, DEALERS, DIRECTIONS, NETWORKS, PLANS, PURPOSES, ROAMING, TYPE_DIRECTION, TYPE_SERVICE, VOICE,
 )
 
 FORMATS = ("parquet", "csv")
@@ -85,10 +85,11 @@ def customers_table(P: SimpleNamespace) -> pa.Table:
         "group_id": _labels(ent_labels, np.maximum(P.ent, 0), P.ent < 0),
         "credit_level": pa.array(P.credit.astype(np.int8)),
         "churn_date": _date(np.maximum(P.churn, 0), ~P.churned),
+        "dealer_id": _labels(tuple(f"D{i:04d}" for i in range(1, DEALERS + 1)), P.dealer),
     })
 
 
-def truth_table(P: SimpleNamespace) -> pa.Table:
+def truth_table(P: SimpleNamespace, phones: SimpleNamespace) -> pa.Table:
     return pa.table({
         "customer_id": pa.array(np.arange(1, P.n + 1, dtype=np.int64)),
         "brand": _labels(BRANDS, P.brand),
@@ -99,6 +100,10 @@ def truth_table(P: SimpleNamespace) -> pa.Table:
         "leaving": pa.array(P.leaving.astype(bool)),
         "joined": pa.array(P.joined.astype(bool)),
         "churned": pa.array(P.churned.astype(bool)),
+        # the off-net number of the customer's second phone (graph.py), null without one
+        "second_phone": pa.array(phones.number, mask=phones.number < 0),
+        # the customer_id of the line this re-entrant left, null for everyone else
+        "reentry_of": pa.array(P.reentry_of + 1, mask=P.reentry_of < 0),
     })
 
 

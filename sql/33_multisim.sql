@@ -1,0 +1,93 @@
+-- Multi-SIM owners: the candidate pairs of 32_multisim_pairs.sql scored and flagged. A
+-- second phone takes over its owner's circle: most of its contacts are the customer's
+-- (overlap), the two sets are alike beyond chance (jaccard), the customer and it do not
+-- call each other (direct), and its use is in the later half of the window
+-- (candidate_late, at least min_candidate_late in 32_multisim_pairs.sql) while the
+-- customer's moves away (shift = candidate_late - customer_late). Two customers whose
+-- lines were never open at the same time (apart: one opened on or after the other left) are
+-- a re-entry (35_reentry.sql), not a second phone. A candidate belongs to one owner at
+-- most: the customer it resembles most (owner_rank 1).
+-- grain: one row per customer_id x candidate_id of multisim_pairs.
+-- params: $min_shared (BIGINT); $min_jaccard, $min_overlap, $min_shift (DOUBLE); reads
+--   multisim_pairs, cdr_peer and stg_customers.
+create or replace temp table multisim as
+with direct as (
+    select distinct
+        cast(customer_id as varchar) as customer_id,
+        peer_id
+    from cdr_peer
+),
+
+lines as (
+    select
+        cast(customer_id as varchar) as customer_id,
+        activation_date,
+        churn_date
+    from stg_customers
+),
+
+scored as (
+    select
+        p.customer_id,
+        p.candidate_id,
+        p.candidate_is_customer,
+        p.shared_contacts,
+        p.customer_contacts,
+        p.candidate_contacts,
+        p.jaccard,
+        p.overlap,
+        p.adamic_adar,
+        p.customer_late,
+        p.candidate_late,
+        d.customer_id is not null as direct,
+        coalesce(lc.activation_date >= la.churn_date or la.activation_date >= lc.churn_date, false) as apart
+    from multisim_pairs as p
+    left join lines as la on la.customer_id = cast(p.customer_id as varchar)
+    left join lines as lc on lc.customer_id = cast(p.candidate_id as varchar)
+    left join direct as d on d.customer_id = cast(p.customer_id as varchar) and d.peer_id = p.candidate_id
+),
+
+flagged as (
+    select
+        *,
+        candidate_late - customer_late as shift,
+        shared_contacts >= $min_shared
+        and jaccard >= $min_jaccard
+        and overlap >= $min_overlap
+        and shift >= $min_shift
+        and not direct
+        and not apart as passes
+    from scored
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by candidate_id
+            order by cast(passes as integer) desc, jaccard desc, shared_contacts desc, customer_id
+        ) as owner_rank
+    from flagged
+),
+
+final as (
+    select
+        customer_id,
+        candidate_id,
+        candidate_is_customer,
+        shared_contacts,
+        customer_contacts,
+        candidate_contacts,
+        jaccard,
+        overlap,
+        adamic_adar,
+        customer_late,
+        candidate_late,
+        shift,
+        direct,
+        passes and owner_rank = 1 as multisim
+    from ranked
+)
+
+select * from final
+order by customer_id, candidate_id
