@@ -25,7 +25,8 @@ MULTISIM_COLUMNS = ["customer_id", "candidate_id", "candidate_network", "shared_
                     "candidate_contacts", "jaccard", "overlap", "adamic_adar", "shift", "customer_months",
                     "candidate_months"]
 REENTRY_COLUMNS = ["customer_id", "old_customer_id", "brand", "old_brand", "activation_date", "old_churn_date",
-                   "gap_days", "dealer_id", "shared_contacts", "new_contacts", "old_contacts", "jaccard", "overlap"]
+                   "gap_days", "dealer_id", "shared_contacts", "adamic_adar", "new_contacts", "old_contacts", "jaccard",
+                   "overlap"]
 
 
 @dataclass
