@@ -75,8 +75,8 @@ def score_multisim(fs, cfg: Config) -> None:
     edges(fs, cfg)
     m = cfg.multisim
     sql.run(fs.con, "32_multisim_pairs", **_bounds(fs), late_from=late_from(fs), min_shared=m.min_shared,
-            min_candidate_late=m.min_candidate_late)
-    sql.run(fs.con, "33_multisim", min_shared=m.min_shared, min_jaccard=m.min_jaccard, min_overlap=m.min_overlap,
+            min_candidate_late=m.min_candidate_late, max_customer_late=m.max_customer_late)
+    sql.run(fs.con, "33_multisim", start=fs.window.start, min_shared=m.min_shared, min_jaccard=m.min_jaccard, min_overlap=m.min_overlap,
             min_shift=m.min_shift)
 
 

@@ -50,7 +50,8 @@ def test_multisim_pairs_by_hand():
                     [(m, "2026-08-10 10:00:00", 900) for m in (1, 2, 3, 6)]
                     + [(m, "2026-06-10 10:00:00", 4) for m in (1, 2, 3, 5, 6)] + [(1, "2026-08-10 11:00:00", 4)])
     sql.run(con, "31_graph_edges", max_contacts=10, max_degree=10)
-    sql.run(con, "32_multisim_pairs", **WINDOW, late_from=date(2026, 8, 1), min_shared=3, min_candidate_late=0.8)
+    sql.run(con, "32_multisim_pairs", **WINDOW, late_from=date(2026, 8, 1), min_shared=3, min_candidate_late=0.8,
+            max_customer_late=0.0)
     got = pl.from_arrow(con.sql("select * from multisim_pairs").to_arrow_table())
     # 4 is the peer of 5 middles, 900 of 4 (1, 2, 3, 6): shared 4; middles 1-3 have 2
     # contacts, middle 6 has 3; 901 (degree 1) and 5 (no contact seen) are no candidates,
@@ -61,7 +62,8 @@ def test_multisim_pairs_by_hand():
                          "adamic_adar": [3 / math.log(2) + 1 / math.log(3)], "customer_late": [1 / 6],
                          "candidate_late": [1.0]})
     assert_frame_equal(got, want, check_dtypes=False)
-    sql.run(con, "32_multisim_pairs", **WINDOW, late_from=date(2026, 8, 1), min_shared=5, min_candidate_late=0.8)
+    sql.run(con, "32_multisim_pairs", **WINDOW, late_from=date(2026, 8, 1), min_shared=5, min_candidate_late=0.8,
+            max_customer_late=0.0)
     assert con.execute("select count(*) from multisim_pairs").fetchone()[0] == 0
 
 
@@ -159,8 +161,10 @@ def test_multisim_finds_second_phones(planted):
     want = truth.filter(pl.col("second_phone").is_not_null()).select("customer_id", candidate_id="second_phone")
     precision, recall = _precision_recall(pairs, want, ["customer_id", "candidate_id"])
     assert want.height > 20
-    # measured here: 0.88 and 0.69, below the targets (0.9 and 0.85): bench/README.md
-    assert precision >= 0.8 and recall >= 0.6, (precision, recall)
+    # measured here: 0.92 and 0.84 (was 0.88 and 0.69): the recall target, 0.85, is missed by one
+    # pair; the misses are owners whose few seen contacts a ring neighbour shares as well
+    # (docs/analyses.md)
+    assert precision >= 0.92 and recall >= 0.83, (precision, recall)
 
 
 def test_commands_contract(planted, tmp_path):
