@@ -25,7 +25,8 @@ MULTISIM_COLUMNS = ["customer_id", "candidate_id", "candidate_network", "shared_
                     "candidate_contacts", "jaccard", "overlap", "adamic_adar", "shift", "customer_months",
                     "candidate_months"]
 REENTRY_COLUMNS = ["customer_id", "old_customer_id", "brand", "old_brand", "activation_date", "old_churn_date",
-                   "gap_days", "dealer_id", "shared_contacts", "new_contacts", "old_contacts", "jaccard", "overlap"]
+                   "gap_days", "dealer_id", "shared_contacts", "adamic_adar", "new_contacts", "old_contacts", "jaccard",
+                   "overlap"]
 
 
 @dataclass
@@ -74,8 +75,8 @@ def score_multisim(fs, cfg: Config) -> None:
     edges(fs, cfg)
     m = cfg.multisim
     sql.run(fs.con, "32_multisim_pairs", **_bounds(fs), late_from=late_from(fs), min_shared=m.min_shared,
-            min_candidate_late=m.min_candidate_late)
-    sql.run(fs.con, "33_multisim", min_shared=m.min_shared, min_jaccard=m.min_jaccard, min_overlap=m.min_overlap,
+            min_candidate_late=m.min_candidate_late, max_customer_late=m.max_customer_late)
+    sql.run(fs.con, "33_multisim", start=fs.window.start, min_shared=m.min_shared, min_jaccard=m.min_jaccard, min_overlap=m.min_overlap,
             min_shift=m.min_shift)
 
 

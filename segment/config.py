@@ -238,15 +238,15 @@ class TrackingConfig:
 
 @dataclass(frozen=True)
 class MultisimConfig:
-    # segment multisim (sql/31..34): the degree caps bound the self-join on shared contacts
-    # (cost ~ customers x contacts x contacts); a pair seen only through a capped node is lost.
+    # segment multisim (sql/31..34): degree caps bound the self-join; a pair seen only via a capped node is lost
     max_contacts: int = 200  # a customer with more contacts than this is not used as a shared contact
     max_degree: int = 200  # a number more customers than this call (a hotline) is neither candidate nor shared
     min_shared: int = 3  # shared contacts a candidate needs
-    min_jaccard: float = 0.2
-    min_overlap: float = 0.6  # share of the candidate's contacts that are the customer's
-    min_candidate_late: float = 0.8  # share of the candidate's use in the window's later half
-    min_shift: float = 0.3  # the candidate's later-half share of use above the customer's by this much
+    min_jaccard: float = 0.25
+    min_overlap: float = 0.55  # share of the candidate's contacts that are the customer's
+    min_candidate_late: float = 0.8  # scored when the candidate's later-half share of use is at least this, or
+    max_customer_late: float = 0.25  # the customer's at most this (a line fading or gone early)
+    min_shift: float = 0.4  # the candidate's later-half share of use above the customer's by this much
 
 
 @dataclass(frozen=True)

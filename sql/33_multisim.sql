@@ -5,10 +5,14 @@
 -- (candidate_late, at least min_candidate_late in 32_multisim_pairs.sql) while the
 -- customer's moves away (shift = candidate_late - customer_late). Two customers whose
 -- lines were never open at the same time (apart: one opened on or after the other left) are
--- a re-entry (35_reentry.sql), not a second phone. A candidate belongs to one owner at
--- most: the customer it resembles most (owner_rank 1).
+-- a re-entry (35_reentry.sql), not a second phone; nor is a customer candidate whose line
+-- opened in the window (opened): its use is late because it opened, which says nothing of
+-- complementary use (a new line with a fading customer's circle is reentry's to judge). A
+-- candidate belongs to one owner at most, and an owner has one number at most: the pair
+-- must be each other's best match (owner_rank and number_rank 1), so that a fading
+-- customer's many friends, and the ring neighbours of a second phone's owner, are not listed.
 -- grain: one row per customer_id x candidate_id of multisim_pairs.
--- params: $min_shared (BIGINT); $min_jaccard, $min_overlap, $min_shift (DOUBLE); reads
+-- params: $start (DATE, the window's first day); $min_shared (BIGINT); $min_jaccard, $min_overlap, $min_shift (DOUBLE); reads
 --   multisim_pairs, cdr_peer and stg_customers.
 create or replace temp table multisim as
 with direct as (
@@ -40,7 +44,8 @@ scored as (
         p.customer_late,
         p.candidate_late,
         d.customer_id is not null as direct,
-        coalesce(lc.activation_date >= la.churn_date or la.activation_date >= lc.churn_date, false) as apart
+        coalesce(lc.activation_date >= la.churn_date or la.activation_date >= lc.churn_date, false) as apart,
+        coalesce(lc.activation_date >= $start, false) as opened
     from multisim_pairs as p
     left join lines as la on la.customer_id = cast(p.customer_id as varchar)
     left join lines as lc on lc.customer_id = cast(p.candidate_id as varchar)
@@ -56,17 +61,24 @@ flagged as (
         and overlap >= $min_overlap
         and shift >= $min_shift
         and not direct
-        and not apart as passes
+        and not apart
+        and not opened as passes
     from scored
 ),
 
+-- mutual best matches: the candidate's likeliest owner and the owner's likeliest number
+-- (ties on jaccard go to the larger shift: the stronger complementary use)
 ranked as (
     select
         *,
         row_number() over (
             partition by candidate_id
-            order by cast(passes as integer) desc, jaccard desc, shared_contacts desc, customer_id
-        ) as owner_rank
+            order by cast(passes as integer) desc, jaccard desc, shift desc, shared_contacts desc, customer_id
+        ) as owner_rank,
+        row_number() over (
+            partition by customer_id
+            order by cast(passes as integer) desc, jaccard desc, shift desc, shared_contacts desc, candidate_id
+        ) as number_rank
     from flagged
 ),
 
@@ -85,7 +97,7 @@ final as (
         candidate_late,
         shift,
         direct,
-        passes and owner_rank = 1 as multisim
+        passes and owner_rank = 1 and number_rank = 1 as multisim
     from ranked
 )
 

@@ -50,7 +50,8 @@ def test_multisim_pairs_by_hand():
                     [(m, "2026-08-10 10:00:00", 900) for m in (1, 2, 3, 6)]
                     + [(m, "2026-06-10 10:00:00", 4) for m in (1, 2, 3, 5, 6)] + [(1, "2026-08-10 11:00:00", 4)])
     sql.run(con, "31_graph_edges", max_contacts=10, max_degree=10)
-    sql.run(con, "32_multisim_pairs", **WINDOW, late_from=date(2026, 8, 1), min_shared=3, min_candidate_late=0.8)
+    sql.run(con, "32_multisim_pairs", **WINDOW, late_from=date(2026, 8, 1), min_shared=3, min_candidate_late=0.8,
+            max_customer_late=0.0)
     got = pl.from_arrow(con.sql("select * from multisim_pairs").to_arrow_table())
     # 4 is the peer of 5 middles, 900 of 4 (1, 2, 3, 6): shared 4; middles 1-3 have 2
     # contacts, middle 6 has 3; 901 (degree 1) and 5 (no contact seen) are no candidates,
@@ -61,7 +62,8 @@ def test_multisim_pairs_by_hand():
                          "adamic_adar": [3 / math.log(2) + 1 / math.log(3)], "customer_late": [1 / 6],
                          "candidate_late": [1.0]})
     assert_frame_equal(got, want, check_dtypes=False)
-    sql.run(con, "32_multisim_pairs", **WINDOW, late_from=date(2026, 8, 1), min_shared=5, min_candidate_late=0.8)
+    sql.run(con, "32_multisim_pairs", **WINDOW, late_from=date(2026, 8, 1), min_shared=5, min_candidate_late=0.8,
+            max_customer_late=0.0)
     assert con.execute("select count(*) from multisim_pairs").fetchone()[0] == 0
 
 
@@ -100,16 +102,18 @@ def test_reentry_by_hand():
     customers = [(i, "B", OLD, None, None) for i in range(1, 5)] + [
         (10, "B", OLD, date(2026, 6, 10), None), (11, "C", date(2026, 6, 15), None, "D7"),
         (12, "B", date(2026, 6, 20), None, "D8"), (13, "B", date(2026, 8, 1), None, None)]
-    # 10 (left 06-10) and 11 (opened 06-15) share middles 1-3; 12 shares nothing with 10;
-    # 13 shares middles 1 and 2 with 10 but opened 52 days after it left.
-    edges = [(1, 10), (2, 10), (3, 10), (1, 11), (2, 11), (3, 11), (4, 11), (4, 12), (1, 13), (2, 13)]
+    # A line's contacts are the peers in its own CDR: 10 (left 06-10) and 11 (opened 06-15)
+    # share contacts 1-3; 12 shares nothing with 10; 13 shares 1 and 2 with 10 but opened 52
+    # days after it left. Contacts 1 and 2 are called by 3 lines, 3 by 2.
+    edges = [(10, 1), (10, 2), (10, 3), (11, 1), (11, 2), (11, 3), (11, 4), (12, 4), (13, 1), (13, 2)]
     con = _graph(edges, customers)
     sql.run(con, "31_graph_edges", max_contacts=10, max_degree=10)
     got = pl.from_arrow(con.sql(sql.load("35_reentry"), params={**WINDOW, "max_gap_days": 30, "min_shared": 2,
                                                                 "min_jaccard": 0.1, "min_overlap": 0.15}).to_arrow_table())
     want = pl.DataFrame({"customer_id": [11], "old_customer_id": [10], "brand": ["C"], "old_brand": ["B"],
                          "activation_date": [date(2026, 6, 15)], "old_churn_date": [date(2026, 6, 10)],
-                         "gap_days": [5], "dealer_id": ["D7"], "shared_contacts": [3], "new_contacts": [4],
+                         "gap_days": [5], "dealer_id": ["D7"], "shared_contacts": [3],
+                         "adamic_adar": [2 / math.log(3) + 1 / math.log(2)], "new_contacts": [4],
                          "old_contacts": [3], "jaccard": [3 / (4 + 3 - 3)], "overlap": [3 / 4]})
     assert_frame_equal(got, want, check_dtypes=False)
 
@@ -146,8 +150,10 @@ def test_reentry_finds_the_planted_re_entrants(planted):
     want = truth.filter(pl.col("reentry_of").is_not_null()).select("customer_id", old_customer_id="reentry_of")
     precision, recall = _precision_recall(reentries, want, ["customer_id", "old_customer_id"])
     assert want.height > 20
-    # measured here: 0.96 and 0.74 (the target recall, 0.85, is not met: bench/README.md)
-    assert precision >= 0.9 and recall >= 0.65, (precision, recall)
+    # measured here: 1.0 and 0.90 (was 0.96 and 0.74 comparing the lines as peers of others;
+    # the 6 misses: 3 old lines seen for a week share no contact with the new line, 3 fall
+    # short of the thresholds)
+    assert precision >= 0.95 and recall >= 0.85, (precision, recall)
 
 
 def test_multisim_finds_second_phones(planted):
@@ -155,8 +161,10 @@ def test_multisim_finds_second_phones(planted):
     want = truth.filter(pl.col("second_phone").is_not_null()).select("customer_id", candidate_id="second_phone")
     precision, recall = _precision_recall(pairs, want, ["customer_id", "candidate_id"])
     assert want.height > 20
-    # measured here: 0.88 and 0.69, below the targets (0.9 and 0.85): bench/README.md
-    assert precision >= 0.8 and recall >= 0.6, (precision, recall)
+    # measured here: 0.92 and 0.84 (was 0.88 and 0.69): the recall target, 0.85, is missed by one
+    # pair; the misses are owners whose few seen contacts a ring neighbour shares as well
+    # (docs/analyses.md)
+    assert precision >= 0.92 and recall >= 0.83, (precision, recall)
 
 
 def test_commands_contract(planted, tmp_path):
@@ -204,7 +212,7 @@ def test_multisim_indicators_agree_with_the_listing(planted):
     flagged = frame.filter(pl.col("multisim") == 1)["customer_id"].sort().to_list()
     listed = pairs.join(frame.select("customer_id"), on="customer_id", how="semi")  # the stable population's
     assert flagged == listed["customer_id"].unique().sort().to_list() and flagged
-    assert frame.columns[-2:] == ["multisim", "multisim_score"]
+    assert {"multisim", "multisim_score"} <= set(frame.columns)  # (the trend indicators come after them)
     assert (frame.filter(pl.col("multisim") == 1)["multisim_score"] > 0).all()
     apart = config.Config().replace(features={"months": 4}, input={"separate_peer_ids": True})
     with compute(find_inputs(folder), apart) as fs:

@@ -4,8 +4,9 @@
   ``REENTRY_KEEP`` of the old line's contact list, rank by rank, and from the old line's
   churn day on, the calls its contacts would have made to the old line go to the new one
   (``P.successor``).
-* **Second phones**: an owner (``P.second``) carries an off-net second number from the
-  month before their last active month to the end of the window. It calls the top
+* **Second phones**: an owner (``P.second``, a leaver active beyond the window's first
+  month) carries an off-net second number from the month before their last active month
+  to the end of the window. It calls the top
   ``SECOND_CONTACT_SHARE`` of the owner's contacts and takes over the usage the owner's own
   line loses in those months (complementary time use). Only its calls and SMS with our
   customers are seen, in those customers' CDR, with the second number as an off-net peer.

@@ -253,7 +253,10 @@ def _usage_profile(rng: np.random.Generator, P: SimpleNamespace, gtab: SimpleNam
     old = P.reentry_of[new]
     P.n_contacts[old] = np.maximum(P.n_contacts[old], REENTRY_MIN_CONTACTS)
     P.n_contacts[new], P.zipf[new], P.onnet[new] = P.n_contacts[old], P.zipf[old], P.onnet[old]
-    # Second phones: a share of the other leavers with a circle large enough to be seen.
+    # Second phones: a share of the other leavers with a circle large enough to be seen, whose
+    # line is still open after the window's first month, so that the two phones are in use
+    # together in the window (the phone starts the month before the line's last active one).
     re = np.zeros(n, bool)
     re[old] = True
-    P.second = P.leaving & ~re & (P.n_contacts >= SECOND_MIN_CONTACTS) & (rng.random(n) < SECOND_PHONE_SHARE)
+    draw = rng.random(n) < SECOND_PHONE_SHARE
+    P.second = P.leaving & ~re & (P.n_contacts >= SECOND_MIN_CONTACTS) & draw & (P.last_active >= 1)
