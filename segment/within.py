@@ -27,7 +27,14 @@ mixture with one shared covariance (Friedman & Rubin's det W criterion). Here:
    differ in only a few behaviours (on the ``subtle`` structure of the generator, half
    of the 3k and 4k starts and none of the plain ones reached the planted segments on
    3,000 customers), so there are ten starts, not three.
-5. on more than ``start_sample`` customers the starts run on a fixed-seed sample of that
+5. split and merge (Ueda et al.'s SMEM, in its classification form): from the best
+   start, two segments are merged and another split in two (2-means in the whitened
+   space), then step 3; kept when log det W falls, repeated until no move helps. The
+   merges tried are the ``split_merge`` cheapest by Ward's cost (size-weighted squared
+   distance of the two means), each with every other segment split. A start that cut a
+   big segment in two and left a small one inside another (segments of 5% and 50%, the
+   ``sizes`` structure) cannot leave that optimum by step 3; one move does it.
+6. on more than ``start_sample`` customers the starts run on a fixed-seed sample of that
    size and only the best is carried on to every customer (its segments predicted for
    all, then step 3 on all): the starts only have to find the right basin, and the cost
    of a fit stays that of one start on a large brand.
@@ -75,14 +82,15 @@ class WithinKMeans:
     ``starts`` (centres of each start's first k-means, times k); ``start_sample`` (rows
     the starts run on; the best is then refined on all rows); ``max_iter`` rounds of
     re-whitening; ``ridge`` (share of the mean within variance added to W's diagonal);
-    ``minibatch`` (MiniBatchKMeans steps, for very large brands).
+    ``minibatch`` (MiniBatchKMeans steps, for very large brands); ``split_merge`` (merges
+    tried per round of split and merge; 0: none).
     Fitted: ``projection_`` (p, p), ``cluster_centers_`` (k, p) in projected units,
     ``labels_``, ``n_iter_`` (rounds run).
     """
 
     def __init__(self, n_clusters: int, n_init: int = 10, random_state: int = 0,
                  starts: tuple[int, ...] = (1, 2, 3, 4, 2, 3, 4, 2, 3, 4), max_iter: int = 100, ridge: float = 0.01,
-                 minibatch: bool = False, start_sample: int = 10_000):
+                 minibatch: bool = False, start_sample: int = 10_000, split_merge: int = 3):
         self.n_clusters = n_clusters
         self.n_init = n_init
         self.random_state = random_state
@@ -91,6 +99,7 @@ class WithinKMeans:
         self.max_iter = max_iter
         self.ridge = ridge
         self.minibatch = minibatch
+        self.split_merge = split_merge
 
     def _kmeans(self, k: int, seed: int, init=None, n_init: int | None = None):
         n_init = 1 if init is not None else (self.n_init if n_init is None else n_init)
@@ -117,6 +126,7 @@ class WithinKMeans:
             fit = self._em(S, self._start(S, mult, seeds), int(seeds[2]), self.max_iter)
             if best is None or fit[0] < best[0] - 1e-9:
                 best = fit
+        best = self._split_merge(S, best)
         # the best start to convergence, on every customer (on a sample: its segments predicted for all)
         _, M, centres, labels, _ = best
         best = self._em(X, labels if S is X else _nearest(X @ M, centres), self.random_state, self.max_iter)
@@ -135,6 +145,42 @@ class WithinKMeans:
             # the starts share the n_init starts of k-means (at least one each)
             labels = self._kmeans(k, int(seeds[1]), n_init=max(1, self.n_init // len(self.starts))).fit(X @ M).labels_
         return np.asarray(labels, dtype=np.int64)
+
+    SCREEN_ROUNDS = 10  # classification EM rounds a split-and-merge move is judged by
+
+    def _split_merge(self, X: np.ndarray, best: tuple) -> tuple:
+        """Step 5 of the module docstring: merge two segments and split another while
+        log det W falls (at most k rounds)."""
+        k = self.n_clusters
+        if k < 3 or self.split_merge <= 0:
+            return best
+        for rnd in range(k):
+            crit, M, _, labels, _ = best
+            U = X @ M
+            C, n = _means(U, labels, k), np.bincount(labels, minlength=k).astype(float)
+            cost = [(n[a] * n[b] / max(n[a] + n[b], 1.0) * float(((C[a] - C[b]) ** 2).sum()), a, b)
+                    for a in range(k) for b in range(a + 1, k)]
+            trial = None
+            for _, a, b in sorted(cost)[:self.split_merge]:
+                for s in (s for s in range(k) if s not in (a, b)):
+                    rows = np.flatnonzero(labels == s)
+                    if len(rows) < 4:
+                        continue
+                    seed = int(np.random.default_rng([self.random_state, 7, rnd, a, b, s]).integers(0, 2**31 - 1))
+                    halves = self._kmeans(2, seed, n_init=3).fit(U[rows]).labels_
+                    new = np.where(labels == b, a, labels)
+                    new[rows[halves == 1]] = b
+                    # a few rounds tell the basin; the best move is then run to convergence
+                    fit = self._em(X, new, seed, self.SCREEN_ROUNDS)
+                    if trial is None or fit[0] < trial[0] - 1e-9:
+                        trial = (fit[0], fit[3], seed)
+            if trial is None:
+                break
+            fit = self._em(X, trial[1], trial[2], self.max_iter)
+            if not fit[0] < best[0] - 1e-9:
+                break
+            best = fit
+        return best
 
     def _em(self, X: np.ndarray, labels: np.ndarray, seed: int, max_iter: int):
         """Classification EM from ``labels``, at most ``max_iter`` rounds: (log det W,

@@ -172,6 +172,31 @@ def test_within_k_means_on_a_large_brand_starts_on_a_sample_and_ends_on_every_cu
     assert np.array_equal(repeat.labels_, fit.labels_) and np.array_equal(repeat.projection_, fit.projection_)
 
 
+def test_split_and_merge_leaves_the_optimum_of_a_halved_big_segment_and_a_hidden_small_one():
+    from sklearn.metrics import adjusted_rand_score
+
+    from segment.within import WithinKMeans
+
+    # segments of 60%, 25%, 10% and 5%, 7 within-SDs apart on their own axes, in 6 indicators
+    rng = np.random.default_rng(11)
+    sizes = [1200, 500, 200, 100]
+    truth = np.repeat(np.arange(4), sizes)
+    centres = np.zeros((4, 6))
+    centres[1, 0], centres[2, 1], centres[3, 2] = 7.0, 7.0, 7.0
+    X = centres[truth] + rng.normal(size=(len(truth), 6))
+    # the trap: the big segment cut in two along an axis of noise, the 5% segment inside the 10% one
+    trapped = truth.copy()
+    trapped[truth == 3] = 2
+    trapped[(truth == 0) & (X[:, 5] > 0)] = 3
+    fit = WithinKMeans(4, random_state=0)
+    stuck = fit._em(X, trapped, 0, 100)
+    assert adjusted_rand_score(truth, stuck[3]) < 0.85  # classification EM alone stays in the trap
+    moved = fit._split_merge(X, stuck)
+    assert adjusted_rand_score(truth, moved[3]) > 0.97
+    assert moved[0] < stuck[0]  # the generalized within variance fell
+    assert WithinKMeans(4, random_state=0, split_merge=0)._split_merge(X, stuck) is stuck
+
+
 def test_model_sql_keeps_segment_numbers_with_gaps():
     import duckdb
     import polars as pl
