@@ -242,10 +242,10 @@ class MultisimConfig:
     max_contacts: int = 200  # a customer with more contacts than this is not used as a shared contact
     max_degree: int = 200  # a number more customers than this call (a hotline) is neither candidate nor shared
     min_shared: int = 3  # shared contacts a candidate needs
-    min_jaccard: float = 0.25
-    min_overlap: float = 0.55  # share of the candidate's contacts that are the customer's
-    min_candidate_late: float = 0.8  # scored when the candidate's later-half share of use is at least this, or
-    max_customer_late: float = 0.25  # the customer's at most this (a line fading or gone early)
+    min_jaccard: float = 0.1
+    min_overlap: float = 0.4  # share of the candidate's contacts that are the customer's
+    min_growth_z: float = 2.0  # scored when the candidate's later-half events are this many binomial standard
+    #   deviations above even use, or the customer's as many below (a line fading or gone early)
     min_shift: float = 0.4  # the candidate's later-half share of use above the customer's by this much
 
 
