@@ -12,18 +12,23 @@
 -- window's later half (customer_late, candidate_late) and the growth test: growth_z =
 -- (late - n p) / sqrt(n p (1 - p)), how many binomial standard deviations the node's n
 -- events put in the later half above even use (p = $late_share, the later half's share
--- of the window's days). Only growing candidates (growth_z >= $min_growth_z: a second
--- phone taken up in the window) are scored, which keeps the self-join small (most numbers
--- are used evenly): the join below has that side filtered. (Scoring fading customers'
--- candidates as well was measured: on the generated data it added a pair found for every
--- ten wrong, bench/README.md.)
--- rival_jaccard: the largest jaccard of another customer sharing at least 2 of the
--- candidate's contacts (0 when none): 33_multisim.sql wants the owner's above it.
+-- of the window's days). A pair is scored when the candidate grows (candidate_z >=
+-- $min_growth_z: a second phone taken up in the window), or when the customer fades by the
+-- same test mirrored (customer_z <= -$min_growth_z: a line fading or gone early, whose
+-- owner's second phone may have been in use from the window's start) and the candidate
+-- grows a little (candidate_z >= $fading_candidate_z, below $min_growth_z). Most numbers
+-- are used evenly, so both self-joins below have one side filtered.
+-- owner_score = jaccard x (1 + $owner_shift_weight x shift), shift = candidate_late -
+-- customer_late: the jaccard a little raised by complementary use, which tells the owner
+-- from a ring neighbour with the same circle. rival_score: the largest owner_score of
+-- another customer sharing at least 2 of the candidate's contacts (0 when none; every
+-- customer is joined with a scored candidate, so all its rivals are there):
+-- 33_multisim.sql wants the owner's above it.
 -- Only pairs with at least $min_shared shared contacts are kept.
 -- grain: one row per customer_id x candidate_id (no order: readers sort).
 -- params: $min_shared (BIGINT); $late_share (DOUBLE; outside (0, 1), a 1-month window,
---   nothing is scored); $min_growth_z (DOUBLE); reads graph_edges (31_graph_edges.sql) and
---   cdr_peer (21_cdr_peer.sql).
+--   nothing is scored); $min_growth_z, $fading_candidate_z, $owner_shift_weight (DOUBLE);
+--   reads graph_edges (31_graph_edges.sql) and cdr_peer (21_cdr_peer.sql).
 create or replace temp table multisim_pairs as
 with use_per_peer as (
     select
@@ -68,12 +73,11 @@ candidate_side as (
         s.growth_z
     from graph_edges as e
     inner join seen as s on s.peer_id = e.peer_id
-    where e.peer_degree >= 2 and s.growth_z >= $min_growth_z
+    where e.peer_degree >= 2 and s.growth_z >= $fading_candidate_z
 ),
 
--- the shared contacts of the pairs (a growing candidate with every customer: all its
--- rivals are there)
-shared as (
+-- the shared contacts of the pairs: a growing candidate with every customer
+grown as (
     select
         a.peer_id as customer_id,
         x.peer_id as candidate_id,
@@ -87,6 +91,41 @@ shared as (
         x.growth_z as candidate_z
     from customer_side as a
     inner join candidate_side as x on x.middle_id = a.middle_id and x.peer_id <> a.peer_id
+    where x.growth_z >= $min_growth_z
+),
+
+-- the other candidates of fading customers (sharing $min_shared contacts), then each
+-- with every customer, as a growing one
+fading_candidates as (
+    select distinct x.peer_id
+    from customer_side as a
+    inner join candidate_side as x on x.middle_id = a.middle_id and x.peer_id <> a.peer_id
+    where a.growth_z <= -$min_growth_z and x.growth_z < $min_growth_z and x.peer_degree >= $min_shared
+    group by a.peer_id, x.peer_id
+    having count(*) >= $min_shared
+),
+
+faded as (
+    select
+        a.peer_id as customer_id,
+        x.peer_id as candidate_id,
+        a.middle_contacts,
+        a.peer_degree as customer_degree,
+        x.peer_degree as candidate_degree,
+        x.is_customer,
+        a.late as customer_late,
+        a.growth_z as customer_z,
+        x.late as candidate_late,
+        x.growth_z as candidate_z
+    from customer_side as a
+    inner join candidate_side as x on x.middle_id = a.middle_id and x.peer_id <> a.peer_id
+    inner join fading_candidates as f on f.peer_id = x.peer_id
+),
+
+shared as (
+    select * from grown
+    union all
+    select * from faded
 ),
 
 pairs as (
@@ -112,23 +151,27 @@ measured as (
         *,
         cast(shared_contacts as double)
             / cast(customer_contacts + candidate_contacts - shared_contacts as double) as jaccard,
-        cast(shared_contacts as double) / cast(candidate_contacts as double) as overlap
+        cast(shared_contacts as double) / cast(candidate_contacts as double) as overlap,
+        cast(shared_contacts as double)
+            / cast(customer_contacts + candidate_contacts - shared_contacts as double)
+            * (1e0 + $owner_shift_weight * (candidate_late - customer_late)) as owner_score
     from pairs
 ),
 
--- per candidate, the best and the second best jaccard of the customers sharing >= 2 contacts
+-- per candidate, the best and the second best owner_score of the customers sharing >= 2
+-- of its contacts
 ranked as (
     select
         *,
-        row_number() over (partition by candidate_id order by jaccard desc, customer_id) as jaccard_rank
+        row_number() over (partition by candidate_id order by owner_score desc, customer_id) as score_rank
     from measured
 ),
 
 rivals as (
     select
         *,
-        max(case when jaccard_rank = 1 then jaccard end) over (partition by candidate_id) as best_jaccard,
-        max(case when jaccard_rank = 2 then jaccard end) over (partition by candidate_id) as second_jaccard
+        max(case when score_rank = 1 then owner_score end) over (partition by candidate_id) as best_score,
+        max(case when score_rank = 2 then owner_score end) over (partition by candidate_id) as second_score
     from ranked
 ),
 
@@ -147,9 +190,10 @@ final as (
         candidate_late,
         customer_z,
         candidate_z,
-        case when jaccard_rank = 1 then coalesce(second_jaccard, 0e0) else best_jaccard end as rival_jaccard
+        owner_score,
+        case when score_rank = 1 then coalesce(second_score, 0e0) else best_score end as rival_score
     from rivals
-    where shared_contacts >= $min_shared
+    where shared_contacts >= $min_shared and (candidate_z >= $min_growth_z or customer_z <= -$min_growth_z)
 )
 
 select * from final

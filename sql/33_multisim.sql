@@ -2,18 +2,22 @@
 -- second phone takes over its owner's circle: most of its contacts are the customer's
 -- (overlap), the two sets are alike beyond chance (jaccard), the customer and it do not
 -- call each other (direct), and its use grows across the window while the customer's
--- does not (shift = candidate_late - customer_late; the growth test is 32's). Two customers
--- whose lines were never open at the same time (apart: one opened on or after the other
--- left) are a re-entry (35_reentry.sql), not a second phone; nor is a customer candidate
--- whose line opened in the window (opened): its use is late because it opened, which says
--- nothing of complementary use (a new line with a fading customer's circle is reentry's to
--- judge). A candidate belongs to one owner at most: the owner's jaccard must be the strict
--- maximum among the customers sharing at least 2 of its contacts (above rival_jaccard), so
+-- does not (shift = candidate_late - customer_late; the growth tests are 32's). A candidate
+-- growing only weakly (candidate_z below $clear_growth_z) needs jaccard >= $close_jaccard;
+-- so does a candidate scored through a fading customer (candidate_z below $min_growth_z),
+-- which also needs overlap >= $fading_overlap. Two customers whose lines were never open
+-- at the same time (apart: one opened on or after the other left) are a re-entry
+-- (35_reentry.sql), not a second phone; nor is a customer candidate whose line opened in
+-- the window (opened): its use is late because it opened, which says nothing of
+-- complementary use (a new line with a fading customer's circle is reentry's to judge). A
+-- candidate belongs to one owner at most: the owner's owner_score must be the strict
+-- maximum among the customers sharing at least 2 of its contacts (above rival_score), so
 -- that a fading customer's many friends and the ring neighbours of a second phone's owner
 -- are not listed; and an owner has one number at most (its best match: number_rank 1).
 -- grain: one row per customer_id x candidate_id of multisim_pairs (no order: readers sort).
--- params: $start (DATE, the window's first day); $min_jaccard, $min_overlap, $min_shift
---   (DOUBLE); reads multisim_pairs, cdr_peer and stg_customers.
+-- params: $start (DATE, the window's first day); $min_jaccard, $min_overlap, $min_shift,
+--   $min_growth_z, $clear_growth_z, $close_jaccard, $fading_overlap (DOUBLE); reads
+--   multisim_pairs, cdr_peer and stg_customers.
 create or replace temp table multisim as
 with pair_keys as (
     select distinct
@@ -52,7 +56,9 @@ scored as (
         p.adamic_adar,
         p.customer_late,
         p.candidate_late,
-        p.rival_jaccard,
+        p.candidate_z,
+        p.owner_score,
+        p.rival_score,
         d.customer_id is not null as direct,
         coalesce(lc.activation_date >= la.churn_date or la.activation_date >= lc.churn_date, false) as apart,
         coalesce(lc.activation_date >= $start, false) as opened
@@ -69,7 +75,9 @@ flagged as (
         jaccard >= $min_jaccard
         and overlap >= $min_overlap
         and candidate_late - customer_late >= $min_shift
-        and jaccard > rival_jaccard
+        and owner_score > rival_score
+        and (candidate_z >= $clear_growth_z or jaccard >= $close_jaccard)
+        and (candidate_z >= $min_growth_z or overlap >= $fading_overlap)
         and not direct
         and not apart
         and not opened as passes
