@@ -13,8 +13,6 @@ thresholds: docs/analyses.md, ``[multisim]`` and ``[reentry]`` in the config.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
-
 import polars as pl
 
 from . import sql, tabulate
@@ -62,22 +60,22 @@ def _bounds(fs) -> dict:
     return {"start": fs.window.start, "end": fs.window.end}
 
 
-def late_from(fs) -> date:
-    """The first day of the window's later half (its last half of the months, the middle one
-    going to the earlier half)."""
-    months = fs.window.months
-    y, m = map(int, months[(len(months) + 1) // 2 if len(months) > 1 else 0].split("-"))
-    return date(y, m, 1)
+def late_share(window) -> float:
+    """The later half's share of the window's days (cdr_peer.events_late counts from
+    ``window.late_from``): the expected share of a number used evenly."""
+    return (window.end - window.late_from).days / (window.end - window.start).days
 
 
 def score_multisim(fs, cfg: Config) -> None:
     """``multisim``: every candidate pair, scored and flagged (sql/32, 33)."""
     edges(fs, cfg)
     m = cfg.multisim
-    sql.run(fs.con, "32_multisim_pairs", **_bounds(fs), late_from=late_from(fs), min_shared=m.min_shared,
-            min_candidate_late=m.min_candidate_late, max_customer_late=m.max_customer_late)
-    sql.run(fs.con, "33_multisim", start=fs.window.start, min_shared=m.min_shared, min_jaccard=m.min_jaccard, min_overlap=m.min_overlap,
-            min_shift=m.min_shift)
+    sql.run(fs.con, "32_multisim_pairs", min_shared=m.min_shared, late_share=late_share(fs.window),
+            min_growth_z=m.min_growth_z, fading_candidate_z=m.fading_candidate_z,
+            owner_shift_weight=m.owner_shift_weight)
+    sql.run(fs.con, "33_multisim", start=fs.window.start, min_jaccard=m.min_jaccard, min_overlap=m.min_overlap,
+            min_shift=m.min_shift, min_growth_z=m.min_growth_z, clear_growth_z=m.clear_growth_z,
+            close_jaccard=m.close_jaccard, fading_overlap=m.fading_overlap)
 
 
 def multisim(fs, cfg: Config) -> GraphResult:

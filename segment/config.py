@@ -242,10 +242,14 @@ class MultisimConfig:
     max_contacts: int = 200  # a customer with more contacts than this is not used as a shared contact
     max_degree: int = 200  # a number more customers than this call (a hotline) is neither candidate nor shared
     min_shared: int = 3  # shared contacts a candidate needs
-    min_jaccard: float = 0.25
-    min_overlap: float = 0.55  # share of the candidate's contacts that are the customer's
-    min_candidate_late: float = 0.8  # scored when the candidate's later-half share of use is at least this, or
-    max_customer_late: float = 0.25  # the customer's at most this (a line fading or gone early)
+    min_jaccard: float = 0.1
+    min_overlap: float = 0.4  # share of the candidate's contacts that are the customer's
+    min_growth_z: float = 2.0  # scored: candidate's later-half events this many binomial sd above even use,
+    fading_candidate_z: float = 1.0  # or the customer's as many below and the candidate's at least this above
+    clear_growth_z: float = 2.5  # a candidate growing less (or via a fading customer) needs close_jaccard,
+    close_jaccard: float = 0.3  # and via a fading customer fading_overlap too
+    fading_overlap: float = 0.5
+    owner_shift_weight: float = 0.25  # owner_score = jaccard x (1 + this x shift): the strict best owns a number
     min_shift: float = 0.4  # the candidate's later-half share of use above the customer's by this much
 
 
@@ -296,10 +300,8 @@ class Config:
 
     def replace(self, **sections: Any) -> "Config":
         """A copy with some fields of some sections changed: ``replace(features={"months": 2})``."""
-        changes = {}
-        for name, values in sections.items():
-            current = getattr(self, name)
-            changes[name] = dataclasses.replace(current, **values) if values else current
+        changes = {name: dataclasses.replace(getattr(self, name), **values) if values else getattr(self, name)
+                   for name, values in sections.items()}
         out = dataclasses.replace(self, **changes)
         from .config_check import validate
 
@@ -309,11 +311,8 @@ class Config:
     def to_dict(self) -> dict[str, Any]:
         """Every value, defaults included (for manifests and ``--format json``)."""
         d = dataclasses.asdict(self)
-        for section in d.values():
-            if isinstance(section, dict):
-                for key, value in section.items():
-                    if isinstance(value, tuple):
-                        section[key] = list(value)
+        for section in (s for s in d.values() if isinstance(s, dict)):
+            section.update({key: list(value) for key, value in section.items() if isinstance(value, tuple)})
         return d
 
 

@@ -200,8 +200,11 @@ def _validate_analyses(cfg: Config) -> None:
     _in_range("multisim", m, {"max_contacts": m.max_contacts >= 2, "max_degree": m.max_degree >= 2,
                               "min_shared": m.min_shared >= 1, "min_jaccard": 0 <= m.min_jaccard <= 1,
                               "min_overlap": 0 <= m.min_overlap <= 1, "min_shift": -1 <= m.min_shift <= 1,
-                              "min_candidate_late": 0 <= m.min_candidate_late <= 1,
-                              "max_customer_late": 0 <= m.max_customer_late <= 1})
+                              "min_growth_z": 0 <= m.min_growth_z <= 10,
+                              "fading_candidate_z": -10 <= m.fading_candidate_z <= m.min_growth_z,
+                              "clear_growth_z": m.min_growth_z <= m.clear_growth_z <= 10,
+                              "close_jaccard": 0 <= m.close_jaccard <= 1, "fading_overlap": 0 <= m.fading_overlap <= 1,
+                              "owner_shift_weight": 0 <= m.owner_shift_weight <= 10})
     _in_range("reentry", r, {"max_gap_days": r.max_gap_days >= 0, "min_shared": r.min_shared >= 1,
                              "min_jaccard": 0 <= r.min_jaccard <= 1, "min_overlap": 0 <= r.min_overlap <= 1})
     e = cfg.engine

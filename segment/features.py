@@ -51,6 +51,14 @@ class Window:
         y, m = map(int, self.months[-1].split("-"))
         return date(y, m, 1)
 
+    @property
+    def late_from(self) -> date:
+        """The first day of the window's later half (its last half of the months, the middle
+        one going to the earlier half; the one month of a 1-month window)."""
+        months = self.months
+        y, m = map(int, months[(len(months) + 1) // 2 if len(months) > 1 else 0].split("-"))
+        return date(y, m, 1)
+
 
 def _month_start(text: str) -> date:
     y, m = map(int, text.split("-"))
@@ -343,7 +351,7 @@ def _cdr_stages(con, cfg, say, label, window, bounds, found):
     cdr_counts["rows_duplicate"] = found.duplicates["rows"]
 
     say("aggregating contacts")
-    sql.run(con, "21_cdr_peer", **bounds)
+    sql.run(con, "21_cdr_peer", **bounds, late_from=window.late_from)
     checks.onnet_peers(con, cfg, found)
     sql.run(con, "23_cdr_hotline", hotlines=hotline_ids(con, f.competitor_hotlines))
     sql.run(con, "24_service_contacts", **bounds, last_month=window.last_month)

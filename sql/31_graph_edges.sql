@@ -6,7 +6,8 @@
 -- Degree caps keep the self-join on the middle near linear: a middle with more than
 -- $max_contacts contacts (a call centre, a shared office line) and a peer with more than
 -- $max_degree customers calling it (a hotline, a taxi firm) are left out.
--- grain: one row per middle_id x peer_id (voice and SMS together).
+-- grain: one row per middle_id x peer_id (voice and SMS together; no order: a temp table
+-- the graph SQL joins, whose readers sort their outputs).
 -- params: $max_contacts, $max_degree (BIGINT); reads cdr_peer (21_cdr_peer.sql).
 create or replace temp table graph_edges as
 with edges as (
@@ -67,4 +68,3 @@ final as (
 )
 
 select * from final
-order by middle_id, peer_id

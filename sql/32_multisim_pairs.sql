@@ -8,32 +8,46 @@
 -- second phone calls the owner's circle and little else); adamic_adar = sum over the
 -- shared contacts of 1 / ln(their contacts), so that a contact with few others counts more.
 -- Time use: each node's events as the peer of other customers' calls and SMS (the only
--- way an off-net number is seen), and the share of them in the window's later half
--- (customer_late, candidate_late). A pair is scored when one side's use moves across the
--- window: the candidate's (candidate_late >= $min_candidate_late: a second phone taken up
--- in the later months) or the customer's (customer_late <= $max_customer_late: a line
--- fading or gone early in the window, whose owner's second phone may have been in use from
--- its start). That keeps the self-join small (most numbers and customers are used evenly):
--- the two joins below each have one side filtered.
+-- way an off-net number is seen; cdr_peer summed per peer), the share of them in the
+-- window's later half (customer_late, candidate_late) and the growth test: growth_z =
+-- (late - n p) / sqrt(n p (1 - p)), how many binomial standard deviations the node's n
+-- events put in the later half above even use (p = $late_share, the later half's share
+-- of the window's days). A pair is scored when the candidate grows (candidate_z >=
+-- $min_growth_z: a second phone taken up in the window), or when the customer fades by the
+-- same test mirrored (customer_z <= -$min_growth_z: a line fading or gone early, whose
+-- owner's second phone may have been in use from the window's start) and the candidate
+-- grows a little (candidate_z >= $fading_candidate_z, below $min_growth_z). Most numbers
+-- are used evenly, so both self-joins below have one side filtered.
+-- owner_score = jaccard x (1 + $owner_shift_weight x shift), shift = candidate_late -
+-- customer_late: the jaccard a little raised by complementary use, which tells the owner
+-- from a ring neighbour with the same circle. rival_score: the largest owner_score of
+-- another customer sharing at least 2 of the candidate's contacts (0 when none; every
+-- customer is joined with a scored candidate, so all its rivals are there):
+-- 33_multisim.sql wants the owner's above it.
 -- Only pairs with at least $min_shared shared contacts are kept.
--- grain: one row per customer_id x candidate_id.
--- params: $start, $end (DATE, window = [start, end)); $late_from (DATE, first day of the
---   window's later half); $min_shared (BIGINT); $min_candidate_late, $max_customer_late
---   (DOUBLE); reads
---   graph_edges (31_graph_edges.sql).
+-- grain: one row per customer_id x candidate_id (no order: readers sort).
+-- params: $min_shared (BIGINT); $late_share (DOUBLE; outside (0, 1), a 1-month window,
+--   nothing is scored); $min_growth_z, $fading_candidate_z, $owner_shift_weight (DOUBLE);
+--   reads graph_edges (31_graph_edges.sql) and cdr_peer (21_cdr_peer.sql).
 create or replace temp table multisim_pairs as
-with seen as (
+with use_per_peer as (
     select
         peer_id,
-        cast(coalesce(sum(cast(start_time >= $late_from as integer)), 0) as double)
-            / cast(count(*) as double) as late
-    from stg_cdr
-    where
-        start_time >= $start
-        and start_time < $end
-        and peer_id is not null
-        and (service = 'voice' or service = 'sms')
+        cast(sum(events) as double) as events,
+        cast(sum(events_late) as double) as events_late
+    from cdr_peer
+    where service = 'voice' or service = 'sms'
     group by peer_id
+),
+
+seen as (
+    select
+        peer_id,
+        events_late / events as late,
+        case when $late_share > 0 and $late_share < 1 then
+            (events_late - events * $late_share) / sqrt(events * $late_share * (1e0 - $late_share))
+        end as growth_z
+    from use_per_peer
 ),
 
 customer_side as (
@@ -42,10 +56,11 @@ customer_side as (
         e.peer_id,
         e.middle_contacts,
         e.peer_degree,
-        coalesce(s.late, 0e0) as late
+        coalesce(s.late, 0e0) as late,
+        coalesce(s.growth_z, 0e0) as growth_z
     from graph_edges as e
     left join seen as s on s.peer_id = e.peer_id
-    where e.is_customer and e.peer_degree >= $min_shared
+    where e.is_customer and e.peer_degree >= 2
 ),
 
 candidate_side as (
@@ -54,39 +69,63 @@ candidate_side as (
         e.peer_id,
         e.peer_degree,
         e.is_customer,
-        s.late
+        s.late,
+        s.growth_z
     from graph_edges as e
     inner join seen as s on s.peer_id = e.peer_id
-    where e.peer_degree >= $min_shared
+    where e.peer_degree >= 2 and s.growth_z >= $fading_candidate_z
 ),
 
--- the shared contacts of the pairs, through a late candidate or a fading customer
+-- the shared contacts of the pairs: a growing candidate with every customer
+grown as (
+    select
+        a.peer_id as customer_id,
+        x.peer_id as candidate_id,
+        a.middle_contacts,
+        a.peer_degree as customer_degree,
+        x.peer_degree as candidate_degree,
+        x.is_customer,
+        a.late as customer_late,
+        a.growth_z as customer_z,
+        x.late as candidate_late,
+        x.growth_z as candidate_z
+    from customer_side as a
+    inner join candidate_side as x on x.middle_id = a.middle_id and x.peer_id <> a.peer_id
+    where x.growth_z >= $min_growth_z
+),
+
+-- the other candidates of fading customers (sharing $min_shared contacts), then each
+-- with every customer, as a growing one
+fading_candidates as (
+    select distinct x.peer_id
+    from customer_side as a
+    inner join candidate_side as x on x.middle_id = a.middle_id and x.peer_id <> a.peer_id
+    where a.growth_z <= -$min_growth_z and x.growth_z < $min_growth_z and x.peer_degree >= $min_shared
+    group by a.peer_id, x.peer_id
+    having count(*) >= $min_shared
+),
+
+faded as (
+    select
+        a.peer_id as customer_id,
+        x.peer_id as candidate_id,
+        a.middle_contacts,
+        a.peer_degree as customer_degree,
+        x.peer_degree as candidate_degree,
+        x.is_customer,
+        a.late as customer_late,
+        a.growth_z as customer_z,
+        x.late as candidate_late,
+        x.growth_z as candidate_z
+    from customer_side as a
+    inner join candidate_side as x on x.middle_id = a.middle_id and x.peer_id <> a.peer_id
+    inner join fading_candidates as f on f.peer_id = x.peer_id
+),
+
 shared as (
-    select
-        a.peer_id as customer_id,
-        x.peer_id as candidate_id,
-        a.middle_id,
-        a.middle_contacts,
-        a.peer_degree as customer_degree,
-        x.peer_degree as candidate_degree,
-        x.is_customer,
-        x.late
-    from customer_side as a
-    inner join candidate_side as x on x.middle_id = a.middle_id and x.peer_id <> a.peer_id
-    where x.late >= $min_candidate_late
-    union
-    select
-        a.peer_id as customer_id,
-        x.peer_id as candidate_id,
-        a.middle_id,
-        a.middle_contacts,
-        a.peer_degree as customer_degree,
-        x.peer_degree as candidate_degree,
-        x.is_customer,
-        x.late
-    from customer_side as a
-    inner join candidate_side as x on x.middle_id = a.middle_id and x.peer_id <> a.peer_id
-    where a.late <= $max_customer_late
+    select * from grown
+    union all
+    select * from faded
 ),
 
 pairs as (
@@ -98,29 +137,63 @@ pairs as (
         max(customer_degree) as customer_contacts,
         max(candidate_degree) as candidate_contacts,
         bool_or(is_customer) as candidate_is_customer,
-        max(late) as candidate_late
+        max(customer_late) as customer_late,
+        max(customer_z) as customer_z,
+        max(candidate_late) as candidate_late,
+        max(candidate_z) as candidate_z
     from shared
     group by customer_id, candidate_id
-    having count(*) >= $min_shared
+    having count(*) >= 2
+),
+
+measured as (
+    select
+        *,
+        cast(shared_contacts as double)
+            / cast(customer_contacts + candidate_contacts - shared_contacts as double) as jaccard,
+        cast(shared_contacts as double) / cast(candidate_contacts as double) as overlap,
+        cast(shared_contacts as double)
+            / cast(customer_contacts + candidate_contacts - shared_contacts as double)
+            * (1e0 + $owner_shift_weight * (candidate_late - customer_late)) as owner_score
+    from pairs
+),
+
+-- per candidate, the best and the second best owner_score of the customers sharing >= 2
+-- of its contacts
+ranked as (
+    select
+        *,
+        row_number() over (partition by candidate_id order by owner_score desc, customer_id) as score_rank
+    from measured
+),
+
+rivals as (
+    select
+        *,
+        max(case when score_rank = 1 then owner_score end) over (partition by candidate_id) as best_score,
+        max(case when score_rank = 2 then owner_score end) over (partition by candidate_id) as second_score
+    from ranked
 ),
 
 final as (
     select
-        p.customer_id,
-        p.candidate_id,
-        p.candidate_is_customer,
-        p.shared_contacts,
-        p.customer_contacts,
-        p.candidate_contacts,
-        cast(p.shared_contacts as double)
-            / cast(p.customer_contacts + p.candidate_contacts - p.shared_contacts as double) as jaccard,
-        cast(p.shared_contacts as double) / cast(p.candidate_contacts as double) as overlap,
-        p.adamic_adar,
-        coalesce(s.late, 0e0) as customer_late,
-        p.candidate_late
-    from pairs as p
-    left join seen as s on s.peer_id = p.customer_id
+        customer_id,
+        candidate_id,
+        candidate_is_customer,
+        shared_contacts,
+        customer_contacts,
+        candidate_contacts,
+        jaccard,
+        overlap,
+        adamic_adar,
+        customer_late,
+        candidate_late,
+        customer_z,
+        candidate_z,
+        owner_score,
+        case when score_rank = 1 then coalesce(second_score, 0e0) else best_score end as rival_score
+    from rivals
+    where shared_contacts >= $min_shared and (candidate_z >= $min_growth_z or customer_z <= -$min_growth_z)
 )
 
 select * from final
-order by customer_id, candidate_id

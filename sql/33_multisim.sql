@@ -1,25 +1,38 @@
 -- Multi-SIM owners: the candidate pairs of 32_multisim_pairs.sql scored and flagged. A
 -- second phone takes over its owner's circle: most of its contacts are the customer's
 -- (overlap), the two sets are alike beyond chance (jaccard), the customer and it do not
--- call each other (direct), and its use is in the later half of the window
--- (candidate_late, at least min_candidate_late in 32_multisim_pairs.sql) while the
--- customer's moves away (shift = candidate_late - customer_late). Two customers whose
--- lines were never open at the same time (apart: one opened on or after the other left) are
--- a re-entry (35_reentry.sql), not a second phone; nor is a customer candidate whose line
--- opened in the window (opened): its use is late because it opened, which says nothing of
+-- call each other (direct), and its use grows across the window while the customer's
+-- does not (shift = candidate_late - customer_late; the growth tests are 32's). A candidate
+-- growing only weakly (candidate_z below $clear_growth_z) needs jaccard >= $close_jaccard;
+-- so does a candidate scored through a fading customer (candidate_z below $min_growth_z),
+-- which also needs overlap >= $fading_overlap. Two customers whose lines were never open
+-- at the same time (apart: one opened on or after the other left) are a re-entry
+-- (35_reentry.sql), not a second phone; nor is a customer candidate whose line opened in
+-- the window (opened): its use is late because it opened, which says nothing of
 -- complementary use (a new line with a fading customer's circle is reentry's to judge). A
--- candidate belongs to one owner at most, and an owner has one number at most: the pair
--- must be each other's best match (owner_rank and number_rank 1), so that a fading
--- customer's many friends, and the ring neighbours of a second phone's owner, are not listed.
--- grain: one row per customer_id x candidate_id of multisim_pairs.
--- params: $start (DATE, the window's first day); $min_shared (BIGINT); $min_jaccard, $min_overlap, $min_shift (DOUBLE); reads
+-- candidate belongs to one owner at most: the owner's owner_score must be the strict
+-- maximum among the customers sharing at least 2 of its contacts (above rival_score), so
+-- that a fading customer's many friends and the ring neighbours of a second phone's owner
+-- are not listed; and an owner has one number at most (its best match: number_rank 1).
+-- grain: one row per customer_id x candidate_id of multisim_pairs (no order: readers sort).
+-- params: $start (DATE, the window's first day); $min_jaccard, $min_overlap, $min_shift,
+--   $min_growth_z, $clear_growth_z, $close_jaccard, $fading_overlap (DOUBLE); reads
 --   multisim_pairs, cdr_peer and stg_customers.
 create or replace temp table multisim as
-with direct as (
+with pair_keys as (
     select distinct
         cast(customer_id as varchar) as customer_id,
-        peer_id
-    from cdr_peer
+        candidate_id
+    from multisim_pairs
+),
+
+-- the direct contacts among the scored pairs only (cdr_peer is one row per service)
+direct as (
+    select distinct
+        k.customer_id,
+        k.candidate_id
+    from cdr_peer as c
+    inner join pair_keys as k on k.candidate_id = c.peer_id and k.customer_id = cast(c.customer_id as varchar)
 ),
 
 lines as (
@@ -43,38 +56,38 @@ scored as (
         p.adamic_adar,
         p.customer_late,
         p.candidate_late,
+        p.candidate_z,
+        p.owner_score,
+        p.rival_score,
         d.customer_id is not null as direct,
         coalesce(lc.activation_date >= la.churn_date or la.activation_date >= lc.churn_date, false) as apart,
         coalesce(lc.activation_date >= $start, false) as opened
     from multisim_pairs as p
     left join lines as la on la.customer_id = cast(p.customer_id as varchar)
     left join lines as lc on lc.customer_id = cast(p.candidate_id as varchar)
-    left join direct as d on d.customer_id = cast(p.customer_id as varchar) and d.peer_id = p.candidate_id
+    left join direct as d on d.customer_id = cast(p.customer_id as varchar) and d.candidate_id = p.candidate_id
 ),
 
 flagged as (
     select
         *,
         candidate_late - customer_late as shift,
-        shared_contacts >= $min_shared
-        and jaccard >= $min_jaccard
+        jaccard >= $min_jaccard
         and overlap >= $min_overlap
-        and shift >= $min_shift
+        and candidate_late - customer_late >= $min_shift
+        and owner_score > rival_score
+        and (candidate_z >= $clear_growth_z or jaccard >= $close_jaccard)
+        and (candidate_z >= $min_growth_z or overlap >= $fading_overlap)
         and not direct
         and not apart
         and not opened as passes
     from scored
 ),
 
--- mutual best matches: the candidate's likeliest owner and the owner's likeliest number
--- (ties on jaccard go to the larger shift: the stronger complementary use)
+-- the owner's likeliest number (ties on jaccard go to the larger shift)
 ranked as (
     select
         *,
-        row_number() over (
-            partition by candidate_id
-            order by cast(passes as integer) desc, jaccard desc, shift desc, shared_contacts desc, customer_id
-        ) as owner_rank,
         row_number() over (
             partition by customer_id
             order by cast(passes as integer) desc, jaccard desc, shift desc, shared_contacts desc, candidate_id
@@ -97,9 +110,8 @@ final as (
         candidate_late,
         shift,
         direct,
-        passes and owner_rank = 1 and number_rank = 1 as multisim
+        passes and number_rank = 1 as multisim
     from ranked
 )
 
 select * from final
-order by customer_id, candidate_id

@@ -114,7 +114,7 @@ def test_cdr_usage_splits_a_long_window_into_blocks_of_126_days_and_masks_of_63(
 
 def test_cdr_peer_is_windowed_and_per_peer():
     con = _con_with_cdr(CDR)
-    sql.run(con, "21_cdr_peer", **WINDOW)
+    sql.run(con, "21_cdr_peer", **WINDOW, late_from=date(2026, 6, 2))
     got = con.sql("select * from cdr_peer order by all").pl()
     expected = pl.DataFrame(
         {
@@ -124,6 +124,7 @@ def test_cdr_peer_is_windowed_and_per_peer():
             "events": [2, 1],  # the May call with b is outside the window
             "events_out": [1, 1],
             "events_in": [1, 0],
+            "events_late": [0, 1],  # on or after June 2: b's June 6 call
             "offnet": [False, True],
             "month_mask": [1, 1],  # bit 0: June, the window's first month
         }
@@ -169,7 +170,7 @@ def test_cdr_hotline_counts_voice_and_sms_with_a_hotline_peer():
         (2, _ts("2026-05-02 10:00:00"), "sms", "in", "10000", "offnet", None, None, 0, "none", 2),  # outside
         (3, _ts("2026-07-02 10:00:00"), "voice", "out", "10086", "onnet", 30, None, 0, "none", 3),  # not a hotline
     ])
-    sql.run(con, "21_cdr_peer", **WINDOW)
+    sql.run(con, "21_cdr_peer", **WINDOW, late_from=date(2026, 7, 1))
     sql.run(con, "23_cdr_hotline", hotlines=["10010", "10000"])
     got = con.execute("select customer_id, hotline_events from cdr_hotline order by all").fetchall()
     assert got == [(1, 2), (2, 1)]  # customer 2's only contact is an SMS in the window
