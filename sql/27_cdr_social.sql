@@ -57,7 +57,8 @@ masks as (
         service,
         month_mask,
         count(*) as contacts
-    from peers
+    from cdr_peer
+    where service in ('voice', 'sms')
     group by customer_id, service, month_mask
 ),
 
