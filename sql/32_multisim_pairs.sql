@@ -133,7 +133,10 @@ pairs as (
         customer_id,
         candidate_id,
         count(*) as shared_contacts,
-        sum(1e0 / ln(greatest(middle_contacts, 2))) as adamic_adar,
+        -- summed as integers (1e-15 units): a sum of doubles depends on the order the engine
+        -- adds them in, and the output must not
+        cast(sum(cast(round_even(1e15 / ln(greatest(middle_contacts, 2)), 0) as decimal(38, 0))) as double)
+            / 1e15 as adamic_adar,
         max(customer_degree) as customer_contacts,
         max(candidate_degree) as candidate_contacts,
         bool_or(is_customer) as candidate_is_customer,

@@ -57,7 +57,10 @@ pairs as (
         n.middle_id as customer_id,
         o.middle_id as old_customer_id,
         count(*) as shared_contacts,
-        sum(1e0 / ln(greatest(n.peer_degree, 2))) as adamic_adar,
+        -- summed as integers (1e-15 units): a sum of doubles depends on the order the engine
+        -- adds them in, and the output must not
+        cast(sum(cast(round_even(1e15 / ln(greatest(n.peer_degree, 2)), 0) as decimal(38, 0))) as double)
+            / 1e15 as adamic_adar,
         max(n.middle_contacts) as new_contacts,
         max(o.middle_contacts) as old_contacts
     from new_side as n
