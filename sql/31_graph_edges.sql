@@ -44,13 +44,16 @@ peers as (
     group by e.peer_id
 ),
 
+-- grouped once more, so that the text comparison runs once per distinct peer rather than
+-- once per edge (the engine would otherwise join it after the edges)
 peer_kinds as (
     select
         p.peer_id,
-        p.degree,
-        k.customer_id is not null as is_customer
+        max(p.degree) as degree,
+        bool_or(k.customer_id is not null) as is_customer
     from peers as p
     left join known as k on k.customer_id = cast(p.peer_id as varchar)
+    group by p.peer_id
 ),
 
 final as (

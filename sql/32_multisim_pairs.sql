@@ -76,19 +76,35 @@ candidate_side as (
     where e.peer_degree >= 2 and s.growth_z >= $fading_candidate_z
 ),
 
+-- the node attributes of both sides (constant per node: its degree, kind and time use),
+-- joined to the pairs after they are counted, so that the pair aggregate holds two sums
+customer_nodes as (
+    select
+        peer_id,
+        max(peer_degree) as customer_degree,
+        max(late) as customer_late,
+        max(growth_z) as customer_z
+    from customer_side
+    group by peer_id
+),
+
+candidate_nodes as (
+    select
+        peer_id,
+        max(peer_degree) as candidate_degree,
+        bool_or(is_customer) as candidate_is_customer,
+        max(late) as candidate_late,
+        max(growth_z) as candidate_z
+    from candidate_side
+    group by peer_id
+),
+
 -- the shared contacts of the pairs: a growing candidate with every customer
 grown as (
     select
         a.peer_id as customer_id,
         x.peer_id as candidate_id,
-        a.middle_contacts,
-        a.peer_degree as customer_degree,
-        x.peer_degree as candidate_degree,
-        x.is_customer,
-        a.late as customer_late,
-        a.growth_z as customer_z,
-        x.late as candidate_late,
-        x.growth_z as candidate_z
+        a.middle_contacts
     from customer_side as a
     inner join candidate_side as x on x.middle_id = a.middle_id and x.peer_id <> a.peer_id
     where x.growth_z >= $min_growth_z
@@ -109,14 +125,7 @@ faded as (
     select
         a.peer_id as customer_id,
         x.peer_id as candidate_id,
-        a.middle_contacts,
-        a.peer_degree as customer_degree,
-        x.peer_degree as candidate_degree,
-        x.is_customer,
-        a.late as customer_late,
-        a.growth_z as customer_z,
-        x.late as candidate_late,
-        x.growth_z as candidate_z
+        a.middle_contacts
     from customer_side as a
     inner join candidate_side as x on x.middle_id = a.middle_id and x.peer_id <> a.peer_id
     inner join fading_candidates as f on f.peer_id = x.peer_id
@@ -128,7 +137,7 @@ shared as (
     select * from faded
 ),
 
-pairs as (
+counted as (
     select
         customer_id,
         candidate_id,
@@ -136,17 +145,28 @@ pairs as (
         -- summed as integers (1e-15 units): a sum of doubles depends on the order the engine
         -- adds them in, and the output must not
         cast(sum(cast(round_even(1e15 / ln(greatest(middle_contacts, 2)), 0) as decimal(38, 0))) as double)
-            / 1e15 as adamic_adar,
-        max(customer_degree) as customer_contacts,
-        max(candidate_degree) as candidate_contacts,
-        bool_or(is_customer) as candidate_is_customer,
-        max(customer_late) as customer_late,
-        max(customer_z) as customer_z,
-        max(candidate_late) as candidate_late,
-        max(candidate_z) as candidate_z
+            / 1e15 as adamic_adar
     from shared
     group by customer_id, candidate_id
     having count(*) >= 2
+),
+
+pairs as (
+    select
+        p.customer_id,
+        p.candidate_id,
+        p.shared_contacts,
+        p.adamic_adar,
+        a.customer_degree as customer_contacts,
+        x.candidate_degree as candidate_contacts,
+        x.candidate_is_customer,
+        a.customer_late,
+        a.customer_z,
+        x.candidate_late,
+        x.candidate_z
+    from counted as p
+    inner join customer_nodes as a on a.peer_id = p.customer_id
+    inner join candidate_nodes as x on x.peer_id = p.candidate_id
 ),
 
 measured as (
