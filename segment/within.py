@@ -162,9 +162,9 @@ class WithinKMeans:
                     for a in range(k) for b in range(a + 1, k)]
             trial = None
             for _, a, b in sorted(cost)[:self.split_merge]:
-                for s in (s for s in range(k) if s not in (a, b)):
+                for s in range(k):
                     rows = np.flatnonzero(labels == s)
-                    if len(rows) < 4:
+                    if s in (a, b) or len(rows) < 4:
                         continue
                     seed = int(np.random.default_rng([self.random_state, 7, rnd, a, b, s]).integers(0, 2**31 - 1))
                     halves = self._kmeans(2, seed, n_init=3).fit(U[rows]).labels_
