@@ -60,8 +60,9 @@ class SegmentGroup(TyperGroup):
                 traceback.print_exc()
             print(f"error: {e}", file=sys.stderr)
             raise typer.Exit(e.exit_code) from None
-        except (KeyboardInterrupt, RuntimeError) as e:
-            # DuckDB turns an interruption into RuntimeError('Query interrupted')
+        except (KeyboardInterrupt, Exception) as e:
+            # after a signal, any error is the interruption rewrapped: DuckDB turns it into
+            # RuntimeError('Query interrupted'), a C extension's import into ImportError
             if _stopped_by is None and not isinstance(e, KeyboardInterrupt):
                 raise
             _interrupted(_stopped_by or signal.SIGINT)
