@@ -74,8 +74,8 @@ def score_multisim(fs, cfg: Config) -> None:
             min_growth_z=m.min_growth_z, fading_candidate_z=m.fading_candidate_z,
             owner_shift_weight=m.owner_shift_weight)
     sql.run(fs.con, "33_multisim", start=fs.window.start, min_jaccard=m.min_jaccard, min_overlap=m.min_overlap,
-            min_shift=m.min_shift, min_growth_z=m.min_growth_z, clear_growth_z=m.clear_growth_z,
-            close_jaccard=m.close_jaccard, fading_overlap=m.fading_overlap)
+            offnet_overlap=m.offnet_overlap, min_shift=m.min_shift, min_growth_z=m.min_growth_z,
+            clear_growth_z=m.clear_growth_z, close_jaccard=m.close_jaccard, fading_overlap=m.fading_overlap)
 
 
 def multisim(fs, cfg: Config) -> GraphResult:

@@ -243,7 +243,8 @@ class MultisimConfig:
     max_degree: int = 200  # a number more customers than this call (a hotline) is neither candidate nor shared
     min_shared: int = 3  # shared contacts a candidate needs
     min_jaccard: float = 0.1
-    min_overlap: float = 0.4  # share of the candidate's contacts that are the customer's
+    min_overlap: float = 0.4  # share of the candidate's contacts that are the customer's (a customer candidate)
+    offnet_overlap: float = 0.2  # the same for an off-net candidate, whose other contacts the owner's rivals explain
     min_growth_z: float = 2.0  # scored: candidate's later-half events this many binomial sd above even use,
     fading_candidate_z: float = 1.0  # or the customer's as many below and the candidate's at least this above
     clear_growth_z: float = 2.5  # a candidate growing less (or via a fading customer) needs close_jaccard,
@@ -258,8 +259,8 @@ class ReentryConfig:
     # segment reentry (sql/35_reentry.sql), on the call graph of [multisim] (its caps)
     max_gap_days: int = 30  # the new line opened 0..max_gap_days days after the old one left
     min_shared: int = 2
-    min_jaccard: float = 0.1
-    min_overlap: float = 0.15  # share of the new line's contacts that were the old line's
+    min_jaccard: float = 0.08
+    min_overlap: float = 0.1  # share of the new line's contacts that were the old line's
 
 
 @dataclass(frozen=True)

@@ -199,7 +199,8 @@ def _validate_analyses(cfg: Config) -> None:
     m, r = cfg.multisim, cfg.reentry
     _in_range("multisim", m, {"max_contacts": m.max_contacts >= 2, "max_degree": m.max_degree >= 2,
                               "min_shared": m.min_shared >= 1, "min_jaccard": 0 <= m.min_jaccard <= 1,
-                              "min_overlap": 0 <= m.min_overlap <= 1, "min_shift": -1 <= m.min_shift <= 1,
+                              "min_overlap": 0 <= m.min_overlap <= 1,
+                              "offnet_overlap": 0 <= m.offnet_overlap <= 1, "min_shift": -1 <= m.min_shift <= 1,
                               "min_growth_z": 0 <= m.min_growth_z <= 10,
                               "fading_candidate_z": -10 <= m.fading_candidate_z <= m.min_growth_z,
                               "clear_growth_z": m.min_growth_z <= m.clear_growth_z <= 10,

@@ -1,6 +1,8 @@
 -- Multi-SIM owners: the candidate pairs of 32_multisim_pairs.sql scored and flagged. A
--- second phone takes over its owner's circle: most of its contacts are the customer's
--- (overlap), the two sets are alike beyond chance (jaccard), the customer and it do not
+-- second phone takes over its owner's circle: much of what it calls is the customer's circle
+-- (overlap, at least $min_overlap for a customer candidate, a line of ours with a life of its
+-- own; $offnet_overlap for an off-net number, which may call people the owner does not: the
+-- unique-owner test below keeps a circle's other members out), the two sets are alike beyond chance (jaccard), the customer and it do not
 -- call each other (direct), and its use grows across the window while the customer's
 -- does not (shift = candidate_late - customer_late; the growth tests are 32's). A candidate
 -- growing only weakly (candidate_z below $clear_growth_z) needs jaccard >= $close_jaccard;
@@ -15,7 +17,7 @@
 -- that a fading customer's many friends and the ring neighbours of a second phone's owner
 -- are not listed; and an owner has one number at most (its best match: number_rank 1).
 -- grain: one row per customer_id x candidate_id of multisim_pairs (no order: readers sort).
--- params: $start (DATE, the window's first day); $min_jaccard, $min_overlap, $min_shift,
+-- params: $start (DATE, the window's first day); $min_jaccard, $min_overlap, $offnet_overlap, $min_shift,
 --   $min_growth_z, $clear_growth_z, $close_jaccard, $fading_overlap (DOUBLE); reads
 --   multisim_pairs, cdr_peer and stg_customers.
 create or replace temp table multisim as
@@ -73,7 +75,7 @@ flagged as (
         *,
         candidate_late - customer_late as shift,
         jaccard >= $min_jaccard
-        and overlap >= $min_overlap
+        and overlap >= case when candidate_is_customer then $min_overlap else $offnet_overlap end
         and candidate_late - customer_late >= $min_shift
         and owner_score > rival_score
         and (candidate_z >= $clear_growth_z or jaccard >= $close_jaccard)
