@@ -462,7 +462,10 @@ SCRIPT = Path(sys.executable).parent / "segment"
 
 @pytest.mark.skipif(not SCRIPT.exists(), reason="the console script is not installed beside this Python")
 def test_shell_completion_of_the_console_script():
-    res = subprocess.run([SCRIPT, "--show-completion", "bash"], capture_output=True, text=True, timeout=60)
+    # Typer detects the shell from the process's ancestors (none when the suite runs detached
+    # from a terminal's shell); its test switch makes it take the shell named instead.
+    env = {**os.environ, "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"}
+    res = subprocess.run([SCRIPT, "--show-completion", "bash"], capture_output=True, text=True, timeout=60, env=env)
     assert res.returncode == 0 and "_SEGMENT_COMPLETE=complete_bash" in res.stdout
 
     def complete(words: str) -> list[str]:
