@@ -27,6 +27,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from bench_callgraph import _pr
+
 HERE = Path(__file__).resolve().parent
 
 VARIANTS = {
@@ -110,11 +112,6 @@ def _generate(folder: Path, customers: int, v: dict) -> None:
     tmp.mkdir(parents=True)
     subprocess.run([sys.executable, "-c", code, str(HERE), json.dumps(v), str(tmp), str(customers)], check=True)
     tmp.rename(folder)
-
-
-def _pr(found: pl.DataFrame, planted: pl.DataFrame, keys: list[str]) -> tuple[float, float]:
-    hit = found.join(planted, on=keys, how="semi").height
-    return hit / max(found.height, 1), hit / max(planted.height, 1)
 
 
 def main() -> None:
